@@ -1,0 +1,4 @@
+#pragma once
+namespace metl::cli {
+int Main(int argc, char** argv);
+}

@@ -1,0 +1,92 @@
+#include "core/log.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include "core/civil_date.h"
+
+namespace metl {
+namespace {
+
+std::atomic<LogLevel> g_level{LogLevel::kInfo};
+std::atomic<LogFormat> g_format{LogFormat::kText};
+std::mutex g_mu;
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void SetLogLevel(LogLevel level) { g_level = level; }
+void SetLogFormat(LogFormat format) { g_format = format; }
+LogLevel CurrentLogLevel() { return g_level; }
+LogFormat CurrentLogFormat() { return g_format; }
+
+bool ParseLogLevel(std::string_view text, LogLevel& out) {
+  for (LogLevel l : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
+    if (text == LevelName(l)) {
+      out = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (level < g_level.load()) return;
+  auto now = std::chrono::system_clock::now();
+  int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::string ts = FormatDateTime(secs);
+  ts[10] = 'T';
+  ts += 'Z';
+  std::string line;
+  if (g_format.load() == LogFormat::kJson) {
+    line = "{\"time\":\"" + ts + "\",\"level\":\"" + LevelName(level) + "\",\"message\":\"" + JsonEscape(message) + "\"";
+    for (const auto& [k, v] : fields) line += ",\"" + JsonEscape(k) + "\":\"" + JsonEscape(v) + "\"";
+    line += "}\n";
+  } else {
+    line = ts + " " + LevelName(level) + " " + std::string(message);
+    for (const auto& [k, v] : fields) {
+      line += " " + std::string(k) + "=";
+      bool quote = v.empty() || v.find_first_of(" \"=") != std::string::npos;
+      line += quote ? "\"" + JsonEscape(v) + "\"" : v;
+    }
+    line += "\n";
+  }
+  std::lock_guard<std::mutex> lock(g_mu);
+  std::fputs(line.c_str(), stderr);
+}
+
+}  // namespace metl

@@ -1,0 +1,4 @@
+#pragma once
+namespace metl::sim {
+int Main(int argc, char** argv);
+}
