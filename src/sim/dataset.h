@@ -77,6 +77,11 @@ class Dataset {
   // The visits whose last action falls on `day` in the site's time zone. Thread-safe; may
   // generate on demand and cache. Days outside the data's range return an empty list.
   virtual DayVisits VisitsOfDay(int64_t site_id, CivilDate day) const = 0;
+  // Visits that "arrive late" for a past day (the --late-data fault): not part of VisitsOfDay,
+  // disjoint idVisit values. Once the server releases them, Live and the aggregates include them.
+  virtual DayVisits LateVisitsOfDay(int64_t /*site_id*/, CivilDate /*day*/) const {
+    return std::make_shared<const std::vector<SimVisit>>();
+  }
 };
 
 }  // namespace metl::sim
