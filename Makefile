@@ -1,0 +1,52 @@
+# matomo-etl: the two commands of the quick start, and a few more.
+#   make run    install dependencies if missing, build, and run the demo (simulator -> DuckDB)
+#   make test   install, build, and run the whole test suite (what CI runs)
+#   make bench  benchmarks (bench/), results in bench/results/latest.md
+
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build build-asan run test test-unit test-e2e test-asan bench docs clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMETL_WERROR=ON $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMETL_SANITIZE=ON -DMETL_E2E=OFF -DMETL_BENCH=OFF
+
+build-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target metl_unit_tests
+
+run: build
+	./$(BUILD)/matomo-etl demo
+
+test: build build-asan
+	@./scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
+
+test-unit: build
+	cd $(BUILD) && ctest -L unit --output-on-failure -j $(JOBS)
+
+test-e2e: build
+	cd $(BUILD) && ctest -L e2e --output-on-failure
+
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(ASAN_BUILD)/metl_unit_tests
+
+bench: build
+	./bench/run.sh $(BUILD)
+
+docs: build
+	./$(BUILD)/matomo-etl options > docs/configuration.md
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` and CI run it:
+#  1. unit and end-to-end tests of the normal build (ctest; e2e tests start matomo-sim and any
+#     database server they need themselves, on 127.0.0.1),
+#  2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -uo pipefail
+build=${1:-build}
+asan=${2:-build-asan}
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+status=0
+echo "== ctest (unit + end-to-end) in $build"
+(cd "$build" && ctest --output-on-failure -j "$(nproc)" --timeout 900) || status=1
+
+echo "== unit tests under AddressSanitizer + UBSan ($asan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  "./$asan/metl_unit_tests" --gtest_brief=1 || status=1
+
+if [ "$status" -ne 0 ]; then
+  echo "make test: FAILED"
+else
+  echo "make test: all stages passed"
+fi
+exit "$status"

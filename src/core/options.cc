@@ -1,0 +1,127 @@
+#include "core/options.h"
+
+#include <cctype>
+
+namespace metl {
+namespace {
+
+constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdSync | kCmdVerify;  // talk to Matomo
+constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus;
+constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
+constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
+constexpr unsigned kExtracting = kCmdExtract | kCmdSync | kCmdCheck;
+
+const std::vector<OptionSpec> kOptions = {
+    {"config", OptionType::kPath, "", kCmdAll,
+     "TOML configuration file. Default: ./matomo-etl.toml when it exists.", {}, false},
+    {"url", OptionType::kString, "", kMatomo,
+     "Matomo base URL, e.g. https://example.matomo.cloud/ (or its index.php)."},
+    {"token_env", OptionType::kString, "MATOMO_TOKEN_AUTH", kMatomo,
+     "Name of the environment variable holding the Matomo token_auth."},
+    {"token_file", OptionType::kPath, "", kMatomo,
+     "File holding the Matomo token_auth (first line). Beats token_env when set."},
+    {"site", OptionType::kIntList, "", kRange,
+     "Site id to process (repeatable). Default: every site the token can view (or every landed site)."},
+    {"from", OptionType::kDate, "", kRange,
+     "First site-local day (YYYY-MM-DD). Default: incremental from the last landed day."},
+    {"to", OptionType::kDate, "", kRange, "Last site-local day (YYYY-MM-DD). Default: the last closed day."},
+    {"backfill_days", OptionType::kInt, "30", kExtracting,
+     "Closed days a first run extracts when nothing has landed yet.", "1..3650"},
+    {"lookback_days", OptionType::kInt, "3", kExtracting,
+     "Closed days re-extracted on every run to catch late data (replaced only if changed).", "0..365"},
+    {"include_today", OptionType::kBool, "false", kExtracting,
+     "Also extract today's (open) day; it lands marked partial."},
+    {"landing", OptionType::kPath, "./landing", kLanding, "Landing zone folder."},
+    {"compression", OptionType::kEnum, "zstd", kCmdExtract | kCmdSync, "Compression of landed part files.",
+     "zstd|gzip"},
+    {"now", OptionType::kTimestamp, "", kCmdAll,
+     "Pretend the current time is this (UTC; for tests and replays)."},
+    {"rate_limit", OptionType::kInt, "200", kMatomo, "Maximum Matomo requests per minute.", "1..100000"},
+    {"concurrency", OptionType::kInt, "4", kMatomo, "Maximum Matomo requests in flight.", "1..64"},
+    {"page_size", OptionType::kInt, "5000", kExtracting,
+     "Visits per Live request; halved on timeouts and slow pages down to 100, grown back after successes.",
+     "100..100000"},
+    {"max_retries", OptionType::kInt, "8", kMatomo, "Retries of a transient failure before giving up.", "0..100"},
+    {"connect_timeout", OptionType::kInt, "15", kMatomo, "Connect timeout in seconds.", "1..600"},
+    {"timeout", OptionType::kInt, "300", kMatomo, "Timeout of one request in seconds.", "1..3600"},
+    {"ca_file", OptionType::kPath, "", kMatomo, "CA bundle for TLS verification (default: the system's)."},
+    {"insecure_skip_tls_verify", OptionType::kBool, "false", kMatomo,
+     "Turn off TLS certificate verification (prints a warning on every run)."},
+    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo,
+     "Warehouse: duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo."},
+    {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
+    {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
+     "Partitions loaded in parallel (0 = number of cores).", "0..256"},
+    {"json", OptionType::kBool, "false", kCmdStatus | kCmdVerify | kCmdCheck, "Print machine-readable JSON."},
+    {"log_format", OptionType::kEnum, "text", kCmdAll, "Log line format on stderr.", "text|json"},
+    {"log_level", OptionType::kEnum, "info", kCmdAll, "Least severe log level shown.", "debug|info|warn|error"},
+    {"progress", OptionType::kEnum, "auto", kCmdExtract | kCmdSync | kCmdLoad | kCmdDemo,
+     "Progress display: auto (on a terminal), always, never.", "auto|always|never"},
+    {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
+};
+
+}  // namespace
+
+const std::vector<OptionSpec>& AllOptions() { return kOptions; }
+
+const OptionSpec* FindOption(std::string_view key) {
+  for (const auto& o : kOptions) {
+    if (o.key == key) return &o;
+  }
+  return nullptr;
+}
+
+std::string FlagName(std::string_view key) {
+  std::string out = "--";
+  for (char c : key) out += c == '_' ? '-' : c;
+  return out;
+}
+
+std::string EnvName(std::string_view key) {
+  std::string out = "MATOMO_ETL_";
+  for (char c : key) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const char* OptionTypeName(OptionType type) {
+  switch (type) {
+    case OptionType::kString: return "string";
+    case OptionType::kPath: return "path";
+    case OptionType::kInt: return "integer";
+    case OptionType::kBool: return "boolean";
+    case OptionType::kDate: return "date";
+    case OptionType::kTimestamp: return "timestamp";
+    case OptionType::kEnum: return "enum";
+    case OptionType::kIntList: return "list of integers";
+  }
+  return "?";
+}
+
+std::string OptionsMarkdown() {
+  static constexpr std::pair<unsigned, const char*> kNames[] = {
+      {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
+      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}};
+  std::string md =
+      "# Configuration reference\n\n"
+      "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"
+      "Every option can be set as a TOML key in the config file, as an environment variable, or as a flag.\n"
+      "A flag beats the environment, which beats the file, which beats the default. Unknown keys are errors.\n"
+      "The Matomo token is never an option value: it comes from the variable named by `token_env`\n"
+      "(default `MATOMO_TOKEN_AUTH`) or from `token_file`.\n\n"
+      "| key | flag | environment | type | default | commands | description |\n"
+      "|---|---|---|---|---|---|---|\n";
+  for (const auto& o : kOptions) {
+    std::string type = OptionTypeName(o.type);
+    if (!o.allowed.empty()) type += " (" + std::string(o.allowed) + ")";
+    std::string cmds;
+    for (auto [bit, name] : kNames) {
+      if (o.commands & bit) cmds += (cmds.empty() ? "" : ", ") + std::string(name);
+    }
+    std::string def = o.default_value.empty() ? "" : "`" + std::string(o.default_value) + "`";
+    md += "| `" + std::string(o.key) + "` | `" + FlagName(o.key) + "` | `" + EnvName(o.key) + "` | " + type + " | " +
+          def + " | " + cmds + " | " + std::string(o.description) + " |\n";
+  }
+  return md;
+}
+
+}  // namespace metl
