@@ -223,6 +223,14 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+std::string TestPostgresUri() {
+  const char* file = std::getenv("METL_TEST_PG_URI_FILE");
+  if (!file) return "";
+  std::string uri = ReadFile(file);
+  while (!uri.empty() && (uri.back() == '\n' || uri.back() == ' ')) uri.pop_back();
+  return uri;
+}
+
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

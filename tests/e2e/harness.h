@@ -94,6 +94,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The URI of the throwaway PostgreSQL server that ctest's `postgres` fixture started
+// (tests/postgres-fixture.sh), e.g. "postgres://metl@127.0.0.1:PORT/metl_test"; "" when absent.
+std::string TestPostgresUri();
+
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 // Every regular file under dir whose content contains needle (for secret-leak checks).
