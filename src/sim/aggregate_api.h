@@ -1,0 +1,17 @@
+// VisitsSummary.get / Actions.get / Goals.get bodies for a set of visits (one day, or one
+// multi-day period), adapting the generator's aggregate renderers (aggregates.h) to the server.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/dataset.h"
+
+namespace metl::sim {
+
+// `method` is "VisitsSummary.get", "Actions.get" or "Goals.get"; `single_day` decides whether
+// nb_uniq_visitors is reported (Matomo reports it for day periods only).
+std::string RenderAggregateJson(const std::string& method, const SimSite& site,
+                                const std::vector<const SimVisit*>& visits, bool single_day);
+
+}  // namespace metl::sim
