@@ -1,0 +1,255 @@
+#include "warehouse/duckdb/duckdb_warehouse.h"
+
+#include <duckdb.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/log.h"
+#include "warehouse/ddl.h"
+#include "warehouse/duckdb/chunk_appender.h"
+#include "warehouse/ledger.h"
+
+namespace metl::warehouse {
+namespace {
+
+using duckdb_engine::ChunkAppender;
+
+Capabilities DuckDbCapabilities() {
+  Capabilities caps;
+  caps.engine = "duckdb";
+  caps.dialect = "duckdb";
+  caps.transactions = true;
+  caps.partition_overwrite = false;
+  caps.partition_replace = false;
+  caps.add_column = true;
+  caps.concurrent_writers = true;  // one connection per worker; DuckDB's MVCC appends in parallel
+  // DuckDB could read the landing zone in place, but a table keeps the warehouse self-contained:
+  // the landing zone may be pruned once loaded.
+  caps.raw_visits_view = false;
+  return caps;
+}
+
+class DuckDbSession;
+
+class DuckDbPartitionLoad final : public PartitionLoad {
+ public:
+  DuckDbPartitionLoad(duckdb_connection conn, PartitionKey key) : conn_(conn), key_(key) {}
+  ~DuckDbPartitionLoad() override { Abort(); }
+
+  Status Start(const std::vector<const TableDef*>& tables);
+  void Consume(const TableBatch& batch) override;
+  Status Commit(const LedgerEntry& entry) override;
+  void Abort() override;
+
+ private:
+  duckdb_connection conn_;
+  PartitionKey key_;
+  std::vector<std::unique_ptr<ChunkAppender>> appenders_;
+  std::optional<Error> error_;
+  bool open_ = false;
+};
+
+Status Exec(duckdb_connection conn, std::string_view sql) {
+  duckdb_result result;
+  std::string q(sql);
+  if (duckdb_query(conn, q.c_str(), &result) == DuckDBError) {
+    const char* msg = duckdb_result_error(&result);
+    Error err(ErrorKind::kInternal, std::string("DuckDB: ") + (msg ? msg : "query failed"));
+    duckdb_destroy_result(&result);
+    return err;
+  }
+  duckdb_destroy_result(&result);
+  return OkStatus();
+}
+
+Status DuckDbPartitionLoad::Start(const std::vector<const TableDef*>& tables) {
+  METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
+  open_ = true;
+  for (const TableDef* t : tables) {
+    METL_TRY(Exec(conn_, "DELETE FROM " + QuoteIdent(t->name) + " WHERE " + PartitionPredicate(*t, key_)));
+    auto app = std::make_unique<ChunkAppender>();
+    METL_TRY(app->Open(conn_, *t));
+    appenders_.push_back(std::move(app));
+  }
+  return OkStatus();
+}
+
+void DuckDbPartitionLoad::Consume(const TableBatch& batch) {
+  if (error_ || batch.rows() == 0) return;
+  for (auto& app : appenders_) {
+    if (app->table()->name != batch.table().name) continue;
+    Status st = app->Append(batch);
+    if (!st.ok()) error_ = std::move(st).error();
+    return;
+  }
+  error_ = Error(ErrorKind::kInternal, "rows for " + std::string(batch.table().name) +
+                                           " which this partition load does not replace");
+}
+
+Status DuckDbPartitionLoad::Commit(const LedgerEntry& entry) {
+  if (!open_) return Error(ErrorKind::kInternal, "commit of a partition load that is not open");
+  Status result = OkStatus();
+  if (error_) result = *error_;
+  for (auto& app : appenders_) {
+    if (!result.ok()) break;
+    result = app->Close();
+  }
+  if (result.ok()) {
+    const TableDef& ledger = LedgerTable();
+    result = Exec(conn_, "DELETE FROM " + QuoteIdent(ledger.name) + " WHERE " + PartitionPredicate(ledger, key_));
+    if (result.ok()) {
+      TableBatch row(ledger);
+      AppendLedgerRow(entry, row);
+      ChunkAppender app;
+      result = app.Open(conn_, ledger);
+      if (result.ok()) result = app.Append(row);
+      if (result.ok()) result = app.Close();
+    }
+  }
+  if (result.ok()) result = Exec(conn_, "COMMIT");
+  appenders_.clear();
+  if (!result.ok()) {
+    Abort();
+    return std::move(result).error().WithSite(key_.site_id).WithDate(key_.date.ToString());
+  }
+  open_ = false;
+  return OkStatus();
+}
+
+void DuckDbPartitionLoad::Abort() {
+  appenders_.clear();  // destroying an appender discards what it buffered
+  if (open_) {
+    (void)Exec(conn_, "ROLLBACK");
+    open_ = false;
+  }
+}
+
+class DuckDbSession final : public Session {
+ public:
+  explicit DuckDbSession(duckdb_connection conn) : conn_(conn) {}
+  ~DuckDbSession() override { duckdb_disconnect(&conn_); }
+
+  Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
+                                                        const std::vector<const TableDef*>& tables) override {
+    auto load = std::make_unique<DuckDbPartitionLoad>(conn_, key);
+    Status st = load->Start(tables);
+    if (!st.ok()) return std::move(st).error().WithSite(key.site_id).WithDate(key.date.ToString());
+    return std::unique_ptr<PartitionLoad>(std::move(load));
+  }
+
+  Status ReplaceTable(const TableBatch& rows) override {
+    METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
+    Status st = Exec(conn_, "DELETE FROM " + QuoteIdent(rows.table().name));
+    ChunkAppender app;
+    if (st.ok()) st = app.Open(conn_, rows.table());
+    if (st.ok()) st = app.Append(rows);
+    if (st.ok()) st = app.Close();
+    if (st.ok()) st = Exec(conn_, "COMMIT");
+    if (!st.ok()) (void)Exec(conn_, "ROLLBACK");
+    return st;
+  }
+
+  Status WriteLedger(const LedgerEntry& entry) override {
+    auto load = BeginPartition(entry.key, {});
+    if (!load.ok()) return std::move(load).error();
+    return (*load)->Commit(entry);
+  }
+
+  Status Truncate(const std::vector<const TableDef*>& tables) override {
+    METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
+    Status st = OkStatus();
+    for (const TableDef* t : tables) {
+      st = Exec(conn_, "DELETE FROM " + QuoteIdent(t->name));
+      if (!st.ok()) break;
+    }
+    if (st.ok()) st = Exec(conn_, "COMMIT");
+    if (!st.ok()) (void)Exec(conn_, "ROLLBACK");
+    return st;
+  }
+
+  Status Execute(std::string_view sql) override { return Exec(conn_, sql); }
+
+  Result<QueryResult> Query(std::string_view sql) override {
+    duckdb_result result;
+    std::string q(sql);
+    if (duckdb_query(conn_, q.c_str(), &result) == DuckDBError) {
+      const char* msg = duckdb_result_error(&result);
+      Error err(ErrorKind::kInternal, std::string("DuckDB: ") + (msg ? msg : "query failed"));
+      duckdb_destroy_result(&result);
+      return err;
+    }
+    QueryResult out;
+    idx_t cols = duckdb_column_count(&result);
+    idx_t rows = duckdb_row_count(&result);
+    for (idx_t c = 0; c < cols; ++c) out.columns.emplace_back(duckdb_column_name(&result, c));
+    out.rows.resize(rows);
+    for (idx_t r = 0; r < rows; ++r) {
+      out.rows[r].resize(cols);
+      for (idx_t c = 0; c < cols; ++c) {
+        if (duckdb_value_is_null(&result, c, r)) continue;
+        char* v = duckdb_value_varchar(&result, c, r);
+        out.rows[r][c] = v ? std::string(v) : std::string();
+        duckdb_free(v);
+      }
+    }
+    duckdb_destroy_result(&result);
+    return out;
+  }
+
+ private:
+  duckdb_connection conn_;
+};
+
+class DuckDbWarehouse final : public Warehouse {
+ public:
+  DuckDbWarehouse(std::string path, duckdb_database db) : path_(std::move(path)), db_(db), caps_(DuckDbCapabilities()) {}
+  ~DuckDbWarehouse() override { duckdb_close(&db_); }
+
+  const Capabilities& capabilities() const override { return caps_; }
+  std::string Describe() const override { return "duckdb:" + path_; }
+
+  Status Migrate(const std::vector<TableDef>& tables) override {
+    METL_ASSIGN_OR_RETURN(auto session, Connect());
+    return MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false);
+  }
+
+  Result<std::unique_ptr<Session>> Connect() override {
+    duckdb_connection conn;
+    if (duckdb_connect(db_, &conn) == DuckDBError) {
+      return Error(ErrorKind::kInternal, "cannot open a DuckDB connection to " + path_);
+    }
+    return std::unique_ptr<Session>(std::make_unique<DuckDbSession>(conn));
+  }
+
+ private:
+  std::string path_;
+  duckdb_database db_;
+  Capabilities caps_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  duckdb_config config;
+  if (duckdb_create_config(&config) == DuckDBError) return Error(ErrorKind::kInternal, "DuckDB: cannot create config");
+  // Nothing is ever downloaded or loaded from outside the binary (a warehouse must not reach the network).
+  duckdb_set_config(config, "autoinstall_known_extensions", "false");
+  duckdb_set_config(config, "autoload_known_extensions", "false");
+  duckdb_database db;
+  char* err = nullptr;
+  if (duckdb_open_ext(path.c_str(), &db, config, &err) == DuckDBError) {
+    std::string msg = err ? err : "unknown error";
+    duckdb_free(err);
+    duckdb_destroy_config(&config);
+    return Error(ErrorKind::kConfig, "cannot open the DuckDB warehouse " + path + ": " + msg)
+        .WithHint("check the path and that no other process holds the file open for writing");
+  }
+  duckdb_destroy_config(&config);
+  return std::unique_ptr<Warehouse>(std::make_unique<DuckDbWarehouse>(path, db));
+}
+
+}  // namespace metl::warehouse

@@ -1,0 +1,30 @@
+#include "warehouse/warehouse.h"
+
+namespace metl::warehouse {
+
+std::string_view TypeNames::Of(LogicalType type) const {
+  switch (type) {
+    case LogicalType::kBigInt: return big_int;
+    case LogicalType::kInt: return int32;
+    case LogicalType::kDouble: return float64;
+    case LogicalType::kDecimal: return decimal;
+    case LogicalType::kBool: return boolean;
+    case LogicalType::kText: return text;
+    case LogicalType::kDate: return date;
+    case LogicalType::kTimestampTz: return timestamp_tz;
+    case LogicalType::kTimestamp: return timestamp;
+    case LogicalType::kJson: return json;
+  }
+  return text;
+}
+
+std::string PartitionKey::ToString() const { return "site " + std::to_string(site_id) + ", " + date.ToString(); }
+
+int QueryResult::ColumnIndex(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace metl::warehouse

@@ -1,0 +1,146 @@
+// The Warehouse interface (DESIGN.md "Data flow" step 4 and "Module layout"): everything outside
+// src/warehouse/<engine>/ sees only this header and the Capabilities struct.
+//
+// Designed for four engines from the start:
+//   duckdb      transactions; a partition is DELETE + append + ledger upsert in ONE transaction.
+//   postgres    the same, with COPY ... FROM STDIN.
+//   bigquery    no multi-statement transaction for loads: stage the partition's rows, overwrite the
+//               date partition with a load job (table$YYYYMMDD, WRITE_TRUNCATE), THEN write the ledger.
+//   clickhouse  no transactions: fill a staging table, REPLACE PARTITION, THEN write the ledger.
+//
+// Exactly-once on every engine rests on two rules the loader follows and every engine must honour:
+//   1. Replacing a partition is idempotent (the partition's rows are whatever the last replace put
+//      there, never a sum of two loads).
+//   2. The ledger row (matomo_etl_partitions) is written in the same transaction as the data where
+//      the engine has transactions, and strictly AFTER the data is in place where it has not.
+// A killed load therefore leaves either the old partition with its old ledger row, or the new data
+// with a missing or stale ledger row; the next run compares the ledger's content hash with the
+// landing manifest's and redoes the partition.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/error.h"
+#include "normalize/schema.h"
+#include "normalize/table_batch.h"
+
+namespace metl::warehouse {
+
+// SQL type names of an engine, per logical type of the schema (schema.h).
+struct TypeNames {
+  std::string_view big_int = "BIGINT";
+  std::string_view int32 = "INTEGER";
+  std::string_view float64 = "DOUBLE";
+  std::string_view decimal = "DECIMAL(18,6)";
+  std::string_view boolean = "BOOLEAN";
+  std::string_view text = "VARCHAR";
+  std::string_view date = "DATE";
+  std::string_view timestamp_tz = "TIMESTAMPTZ";
+  std::string_view timestamp = "TIMESTAMP";
+  std::string_view json = "JSON";
+  std::string_view Of(LogicalType type) const;
+};
+
+// What an engine can do; the loader and the models adapt to it, never to an engine's name.
+struct Capabilities {
+  std::string_view engine;   // "duckdb", "postgres", "bigquery", "clickhouse"
+  std::string_view dialect;  // model SQL dialect (src/models/<dialect>/)
+  // Data and ledger row commit atomically (DuckDB, PostgreSQL). When false, the engine writes the
+  // ledger row only after the data is in place (rule 2 above).
+  bool transactions = false;
+  // A date partition can be overwritten atomically by a load (BigQuery WRITE_TRUNCATE table$YYYYMMDD).
+  bool partition_overwrite = false;
+  // A partition can be swapped in from a staging table (ClickHouse REPLACE PARTITION).
+  bool partition_replace = false;
+  // ALTER TABLE ... ADD COLUMN for self-migration when the declared schema gains columns.
+  bool add_column = true;
+  // Several Sessions may load different partitions at the same time.
+  bool concurrent_writers = true;
+  // The engine could read the landing zone in place (matomo_raw_visits as a view). When false,
+  // raw visits are loaded into a table like the other curated tables.
+  bool raw_visits_view = false;
+  TypeNames types;
+};
+
+struct PartitionKey {
+  int64_t site_id = 0;
+  CivilDate date;
+  auto operator<=>(const PartitionKey&) const = default;
+  std::string ToString() const;  // "site 1, 2026-11-25"
+};
+
+// Ledger statuses (matomo_etl_partitions.status).
+inline constexpr std::string_view kLedgerLoaded = "loaded";
+inline constexpr std::string_view kLedgerFailed = "failed";
+
+// One row of matomo_etl_partitions: what was loaded, from which landed content, and how it went.
+struct LedgerEntry {
+  PartitionKey key;
+  int64_t visits = 0;
+  std::string content_hash;        // the landing manifest's content_sha256
+  std::string status;              // kLedgerLoaded or kLedgerFailed
+  int64_t loaded_at = 0;           // epoch seconds (UTC)
+  std::string last_error;          // "" when loaded
+  std::string landing_status;      // the manifest's status: complete, partial, mismatch
+  std::optional<int64_t> matomo_nb_visits;
+  int64_t truncated_visits = 0;
+  int64_t bytes = 0;
+  std::optional<int64_t> extracted_at;  // epoch seconds
+  std::string etl_version;
+};
+
+// A small, engine-neutral result set for status, verify, demo and tests (not for bulk reads).
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;  // values as text; nullopt = NULL
+  int ColumnIndex(std::string_view name) const;               // -1 when absent
+};
+
+// One partition being replaced. Rows arrive as TableBatches of the curated tables (the normalizer
+// is the usual producer); Commit replaces the partition's rows in every table passed to
+// BeginPartition and records the ledger row. Destroying an uncommitted load rolls it back.
+class PartitionLoad : public RowSink {
+ public:
+  // Consume may not fail loudly (RowSink); an engine error is kept and returned by Commit.
+  virtual Status Commit(const LedgerEntry& entry) = 0;
+  virtual void Abort() = 0;
+};
+
+// One connection. Not thread-safe: the loader opens one Session per worker thread.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Starts replacing `key` in `tables` (each with a partition_date_column).
+  virtual Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
+                                                                const std::vector<const TableDef*>& tables) = 0;
+  // Replaces the whole content of a small table (matomo_sites, matomo_goals) atomically where possible.
+  virtual Status ReplaceTable(const TableBatch& rows) = 0;
+  // Writes a ledger row alone (a failed partition: its data stays as it was).
+  virtual Status WriteLedger(const LedgerEntry& entry) = 0;
+  // Deletes every row of the normalizer's tables, the daily models and the ledger (--full-refresh).
+  virtual Status Truncate(const std::vector<const TableDef*>& tables) = 0;
+  virtual Status Execute(std::string_view sql) = 0;
+  virtual Result<QueryResult> Query(std::string_view sql) = 0;
+};
+
+class Warehouse {
+ public:
+  virtual ~Warehouse() = default;
+  virtual const Capabilities& capabilities() const = 0;
+  // For messages: "duckdb:/path/matomo.duckdb", never a password.
+  virtual std::string Describe() const = 0;
+  // Creates missing tables and adds columns the declared schema gained (self-migration).
+  virtual Status Migrate(const std::vector<TableDef>& tables) = 0;
+  virtual Result<std::unique_ptr<Session>> Connect() = 0;
+};
+
+// `duckdb:PATH` (also a bare path ending in .duckdb) or `postgres://...` / `postgresql://...`.
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url);
+
+}  // namespace metl::warehouse
