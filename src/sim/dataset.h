@@ -52,6 +52,10 @@ struct SimVisit {
   bool converted = false;
   int64_t pageviews = 0;  // count of "action" entries (what Actions.get counts)
   int64_t downloads = 0, outlinks = 0, searches = 0, events = 0;
+  // Distinct URLs per type in this visit (Actions.get's nb_uniq_* sum them over visits) and the
+  // distinct site-search keywords (nb_keywords counts them over the day).
+  int64_t uniq_pageviews = 0, uniq_downloads = 0, uniq_outlinks = 0;
+  std::vector<std::string> search_keywords;
   // Goal conversions as Goals.get counts them, including those cut off by truncation.
   struct Conversion {
     int64_t goal_id;  // 0 = ecommerce order, -1 = abandoned cart
