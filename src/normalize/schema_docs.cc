@@ -1,0 +1,68 @@
+#include "normalize/schema_docs.h"
+
+#include "normalize/schema.h"
+
+namespace metl {
+namespace {
+
+std::string Cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string_view>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += ", ";
+    out += "`" + std::string(parts[i]) + "`";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SchemaMarkdown() {
+  std::string md;
+  md += "# Data dictionary\n\n";
+  md += "<!-- Generated from src/normalize/schema.cc; do not edit. Regenerate with:\n"
+        "     matomo-etl schema --markdown > docs/schema.md -->\n\n";
+  md += "Every table that matomo-etl writes, with every column: its type, whether it can be null, where it "
+        "comes from in Matomo's `Live.getLastVisitsDetails` JSON (`visit.x` is a visit field, "
+        "`actionDetails[].x` a field of one action) and what it means.\n\n";
+  md += "Conventions:\n\n"
+        "- Ids are `BIGINT`. Money is `DECIMAL(18,6)`, parsed from the JSON text (never through a "
+        "floating-point number), in the site's currency (`matomo_sites.currency`).\n"
+        "- `TIMESTAMPTZ` columns are true UTC instants. `TIMESTAMP` columns (`*_local`) are the site-local "
+        "wall time, as Matomo's reports show it; BI reports are read in site time.\n"
+        "- Fact tables are partitioned by `visit_date`, the site-local date of the visit's last action "
+        "(the day under which Matomo's reports count the visit); daily tables and the ledger by `date`. "
+        "A (site, day) partition is replaced as a whole with its ledger row.\n"
+        "- Empty strings from Matomo are stored as null. Fields not listed here are kept in "
+        "`matomo_raw_visits`.\n"
+        "- `matomo_raw_visits` is a table, or a view over the landing zone where the engine reads the "
+        "landing files in place (DuckDB can); the landing zone must then be kept.\n\n";
+  md += "| Table | Rows |\n|---|---|\n";
+  for (const auto& t : AllTables()) {
+    md += "| [`" + std::string(t.name) + "`](#" + std::string(t.name) + ") | " + Cell(t.description) + " |\n";
+  }
+  for (const auto& t : AllTables()) {
+    md += "\n## " + std::string(t.name) + "\n\n" + std::string(t.description) + "\n\n";
+    md += "Key: " + Join(t.key);
+    if (!t.partition_date_column.empty()) md += "; partitioned by `" + std::string(t.partition_date_column) + "`";
+    md += t.from_normalizer ? "; filled from the visits by the normalizer.\n\n"
+                            : "; filled from the Matomo API or by the models.\n\n";
+    md += "| Column | Type | Null | Source | Description |\n|---|---|---|---|---|\n";
+    for (const auto& c : t.columns) {
+      md += "| `" + std::string(c.name) + "` | " + LogicalTypeName(c.type) + " | " + (c.nullable ? "yes" : "no") +
+            " | " + Cell(c.source) + " | " + Cell(c.description) + " |\n";
+    }
+  }
+  return md;
+}
+
+}  // namespace metl
