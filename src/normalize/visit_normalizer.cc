@@ -193,6 +193,15 @@ void SetOptionalInt(Slot& slot, const std::optional<int64_t>& v) {
 
 }  // namespace
 
+bool VisitNormalizer::ReadsField(FieldScope scope, std::string_view key) {
+  switch (scope) {
+    case FieldScope::kVisit: return VisitFields().Find(key) != FieldTable::kUnknown || DimensionId(key) > 0;
+    case FieldScope::kAction: return ActionFields().Find(key) != FieldTable::kUnknown || DimensionId(key) > 0;
+    case FieldScope::kItem: return ItemFields().Find(key) != FieldTable::kUnknown;
+  }
+  return false;
+}
+
 VisitNormalizer::VisitNormalizer(std::shared_ptr<const TimeZone> zone, int64_t site_id, CivilDate date,
                                  int64_t extracted_at, RowSink* sink, NormalizerOptions options)
     : zone_(std::move(zone)),

@@ -47,8 +47,13 @@ struct NormalizerStats {
   int64_t bytes = 0;             // JSON bytes of the visits (without newlines)
 };
 
+enum class FieldScope { kVisit, kAction, kItem };
+
 class VisitNormalizer {
  public:
+  // Whether the normalizer maps a JSON field of the given scope to a column (field-coverage checks).
+  static bool ReadsField(FieldScope scope, std::string_view key);
+
   // `extracted_at` is a UTC epoch in seconds (the landing manifest's extracted_at).
   VisitNormalizer(std::shared_ptr<const TimeZone> zone, int64_t site_id, CivilDate date, int64_t extracted_at,
                   RowSink* sink, NormalizerOptions options = {});
