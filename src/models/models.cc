@@ -1,0 +1,35 @@
+#include "models/models.h"
+
+namespace metl::models {
+namespace {
+
+std::vector<std::string_view> SplitStatements(std::string_view sql) {
+  std::vector<std::string_view> out;
+  while (!sql.empty()) {
+    size_t end = sql.find(";\n");
+    std::string_view stmt = sql.substr(0, end);
+    if (stmt.find_first_not_of(" \n\t") != std::string_view::npos) out.push_back(stmt);
+    if (end == std::string_view::npos) break;
+    sql.remove_prefix(end + 2);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps) {
+  if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
+  for (const Model& m : ModelsFor(caps.dialect)) {
+    for (std::string_view stmt : SplitStatements(m.sql)) {
+      Status st = session.Execute(stmt);
+      if (!st.ok()) {
+        if (caps.transactions) (void)session.Execute("ROLLBACK");
+        return Error(ErrorKind::kInternal, "model " + std::string(m.name) + " failed: " + st.error().message());
+      }
+    }
+  }
+  if (caps.transactions) METL_TRY(session.Execute("COMMIT"));
+  return OkStatus();
+}
+
+}  // namespace metl::models

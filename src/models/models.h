@@ -1,0 +1,28 @@
+// Models: SQL that builds the BI tables from the curated tables, per warehouse dialect
+// (DESIGN.md "Data flow" step 5). The SQL lives in model_sql.cc as raw strings, one per model and
+// dialect, with a portable default that DuckDB and PostgreSQL share.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "warehouse/warehouse.h"
+
+namespace metl::models {
+
+struct Model {
+  std::string_view name;     // the table it builds, e.g. "matomo_daily_kpis"
+  std::string_view dialect;  // "" = portable SQL
+  std::string_view sql;      // statements separated by ";\n"
+};
+
+// The models for a dialect, in dependency order.
+std::vector<Model> ModelsFor(std::string_view dialect);
+
+// Rebuilds every model in one transaction where the engine has transactions (readers never see
+// a half-built table).
+Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps);
+
+}  // namespace metl::models

@@ -1,0 +1,215 @@
+#include "warehouse/loader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/log.h"
+#include "core/time_zone.h"
+#include "models/models.h"
+#include "normalize/visit_normalizer.h"
+#include "warehouse/ledger.h"
+
+namespace metl::warehouse {
+namespace {
+
+// Counts rows on their way to the engine's sink.
+class CountingSink final : public RowSink {
+ public:
+  explicit CountingSink(RowSink* inner) : inner_(inner) {}
+  void Consume(const TableBatch& batch) override {
+    rows_ += static_cast<int64_t>(batch.rows());
+    inner_->Consume(batch);
+  }
+  int64_t rows() const { return rows_; }
+
+ private:
+  RowSink* inner_;
+  int64_t rows_ = 0;
+};
+
+std::vector<const TableDef*> PartitionTables(bool raw_as_table) {
+  std::vector<const TableDef*> tables;
+  for (const TableDef& t : CuratedTables()) {
+    if (!raw_as_table && t.name == "matomo_raw_visits") continue;
+    tables.push_back(&t);
+  }
+  return tables;
+}
+
+LedgerEntry EntryFromManifest(const landing::Manifest& m, const LoadOptions& options, const Clock& clock) {
+  LedgerEntry e;
+  e.key = PartitionKey{m.site_id, m.date};
+  e.visits = m.visits;
+  e.content_hash = m.content_sha256;
+  e.status = std::string(kLedgerLoaded);
+  e.loaded_at = clock.NowEpochSeconds();
+  e.landing_status = landing::PartitionStatusName(m.status);
+  e.matomo_nb_visits = m.matomo_nb_visits;
+  e.truncated_visits = m.truncated_visits;
+  e.bytes = m.bytes;
+  if (auto t = ParseTimestamp(m.extracted_at); t.ok()) e.extracted_at = *t;
+  e.etl_version = options.etl_version;
+  return e;
+}
+
+// Loads one partition in `session`. The manifest has been read already.
+Status LoadOne(Session& session, const Capabilities& caps, const landing::PartitionRef& ref,
+               const landing::Manifest& manifest, const LoadOptions& options, const Clock& clock,
+               PartitionOutcome& outcome) {
+  const std::string date = ref.date.ToString();
+  METL_ASSIGN_OR_RETURN(auto zone, TimeZone::Load(manifest.site_timezone));
+  METL_ASSIGN_OR_RETURN(auto reader, landing::PartitionReader::Open(ref, manifest));
+  const bool raw_as_table = !caps.raw_visits_view;
+  METL_ASSIGN_OR_RETURN(auto load, session.BeginPartition(outcome.key, PartitionTables(raw_as_table)));
+  CountingSink sink(load.get());
+  LedgerEntry entry = EntryFromManifest(manifest, options, clock);
+  NormalizerOptions nopts;
+  nopts.emit_raw_visits = raw_as_table;
+  VisitNormalizer normalizer(zone, ref.site_id, ref.date, entry.extracted_at.value_or(0), &sink, nopts);
+  size_t line_no = 0;
+  std::string_view line;
+  while (true) {
+    METL_ASSIGN_OR_RETURN(bool more, reader->Next(line));
+    if (!more) break;
+    ++line_no;
+    METL_TRY(normalizer.AddVisit(line, line_no));
+  }
+  METL_TRY(normalizer.Finish());
+  if (normalizer.stats().visits != manifest.visits) {
+    return Error(ErrorKind::kData, "the manifest says " + std::to_string(manifest.visits) + " visits but the parts hold " +
+                                       std::to_string(normalizer.stats().visits))
+        .WithHint("re-extract the day: matomo-etl extract --site " + std::to_string(ref.site_id) + " --from " + date +
+                  " --to " + date);
+  }
+  METL_TRY(load->Commit(entry));
+  outcome.visits = normalizer.stats().visits;
+  outcome.rows = sink.rows();
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& options, const Clock& clock) {
+  const double started = MonotonicSeconds();
+  const Capabilities& caps = warehouse.capabilities();
+  METL_TRY(warehouse.Migrate(AllTables()));
+  METL_ASSIGN_OR_RETURN(auto main_session, warehouse.Connect());
+
+  if (options.full_refresh) {
+    std::vector<const TableDef*> all = PartitionTables(true);
+    all.push_back(FindTable("matomo_daily_kpis"));
+    all.push_back(&LedgerTable());
+    METL_TRY(main_session->Truncate(all));
+    LogInfo("full refresh: emptied the curated tables, the models and the ledger");
+  }
+
+  landing::LandingZone zone(options.landing);
+  METL_ASSIGN_OR_RETURN(auto refs, zone.ListPartitions(options.filter));
+  METL_ASSIGN_OR_RETURN(auto ledger, ReadLedger(*main_session, options.filter.sites, options.filter.from,
+                                                options.filter.to));
+  std::map<PartitionKey, LedgerEntry> by_key;
+  for (auto& e : ledger) by_key[e.key] = std::move(e);
+
+  LoadSummary summary;
+  summary.partitions.resize(refs.size());
+  std::vector<landing::Manifest> manifests(refs.size());
+  std::vector<size_t> due;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    PartitionOutcome& o = summary.partitions[i];
+    o.key = PartitionKey{refs[i].site_id, refs[i].date};
+    auto m = zone.ReadManifest(refs[i]);
+    if (!m.ok()) {
+      o.result = PartitionResult::kFailed;
+      o.error = std::move(m).error().WithSite(o.key.site_id).WithDate(o.key.date.ToString());
+      continue;
+    }
+    manifests[i] = std::move(m).value();
+    auto it = by_key.find(o.key);
+    bool unchanged = it != by_key.end() && it->second.status == kLedgerLoaded &&
+                     it->second.content_hash == manifests[i].content_sha256;
+    if (unchanged && !options.force && !options.full_refresh) {
+      o.result = PartitionResult::kSkipped;
+      o.visits = it->second.visits;
+      continue;
+    }
+    due.push_back(i);
+  }
+
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (!caps.concurrent_writers) threads = 1;
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(due.size())));
+  std::atomic<size_t> next{0};
+  std::mutex log_mu;
+  std::optional<Error> fatal;
+
+  auto worker = [&](Session* session) {
+    while (true) {
+      size_t n = next.fetch_add(1);
+      if (n >= due.size()) return;
+      size_t i = due[n];
+      PartitionOutcome& o = summary.partitions[i];
+      const double t0 = MonotonicSeconds();
+      Status st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
+      // DuckDB's optimistic concurrency may refuse a commit that touches the same rows (two
+      // workers never share a partition, but catalog-level conflicts can happen): retry once.
+      if (!st.ok() && st.error().message().find("onflict") != std::string::npos) {
+        st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
+      }
+      o.seconds = MonotonicSeconds() - t0;
+      if (st.ok()) {
+        o.result = PartitionResult::kLoaded;
+        std::lock_guard<std::mutex> lock(log_mu);
+        LogInfo("loaded", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
+                           {"visits", std::to_string(o.visits)}, {"rows", std::to_string(o.rows)}});
+        continue;
+      }
+      Error err = std::move(st).error();
+      if (!err.context().site_id) err = std::move(err).WithSite(o.key.site_id).WithDate(o.key.date.ToString());
+      o.result = PartitionResult::kFailed;
+      LedgerEntry failed = EntryFromManifest(manifests[i], options, clock);
+      failed.status = std::string(kLedgerFailed);
+      failed.last_error = err.ToString();
+      Status ls = session->WriteLedger(failed);
+      std::lock_guard<std::mutex> lock(log_mu);
+      if (!ls.ok() && !fatal) fatal = std::move(ls).error();
+      LogError("partition failed", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
+                                    {"error", err.ToString()}});
+      o.error = std::move(err);
+    }
+  };
+
+  std::vector<std::unique_ptr<Session>> sessions;
+  for (int t = 0; t < threads && !due.empty(); ++t) {
+    if (t == 0) {
+      sessions.push_back(std::move(main_session));
+    } else {
+      METL_ASSIGN_OR_RETURN(auto s, warehouse.Connect());
+      sessions.push_back(std::move(s));
+    }
+  }
+  if (sessions.size() == 1) {
+    worker(sessions[0].get());
+  } else {
+    std::vector<std::thread> pool;
+    for (auto& s : sessions) pool.emplace_back(worker, s.get());
+    for (auto& t : pool) t.join();
+  }
+  if (fatal) return *fatal;
+  if (!main_session) main_session = std::move(sessions.front());
+  METL_TRY(models::RunModels(*main_session, caps));
+
+  for (const auto& o : summary.partitions) {
+    switch (o.result) {
+      case PartitionResult::kLoaded: ++summary.loaded; summary.rows += o.rows; summary.visits += o.visits; break;
+      case PartitionResult::kSkipped: ++summary.skipped; break;
+      case PartitionResult::kFailed: ++summary.failed; break;
+    }
+  }
+  summary.seconds = MonotonicSeconds() - started;
+  return summary;
+}
+
+}  // namespace metl::warehouse

@@ -1,0 +1,77 @@
+#include "warehouse_suite.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+
+#include "warehouse/warehouse.h"
+
+namespace metl::e2e {
+
+std::string WarehouseTarget::FreshUrl(const TempDir& tmp) const {
+  if (engine == "duckdb") return "duckdb:" + (tmp.path() / "warehouse.duckdb").string();
+  static std::atomic<int> counter{0};
+  std::string schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  return base_url + (base_url.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
+}
+
+std::vector<WarehouseTarget> WarehouseTargets() {
+  std::vector<WarehouseTarget> out{{"duckdb", ""}};
+  if (const char* pg = std::getenv("METL_TEST_POSTGRES_URL"); pg && *pg) out.push_back({"postgres", pg});
+  return out;
+}
+
+std::string TargetName(const WarehouseTarget& t) { return t.engine; }
+
+Rows QueryWarehouse(const std::string& url, const std::string& sql) {
+  auto wh = warehouse::OpenWarehouse(url);
+  if (!wh.ok()) {
+    ADD_FAILURE() << "open " << url << ": " << wh.error().ToString();
+    return {};
+  }
+  auto session = (*wh)->Connect();
+  if (!session.ok()) {
+    ADD_FAILURE() << session.error().ToString();
+    return {};
+  }
+  auto r = (*session)->Query(sql);
+  if (!r.ok()) {
+    ADD_FAILURE() << sql << ": " << r.error().ToString();
+    return {};
+  }
+  return Rows{r->columns, r->rows};
+}
+
+int64_t QueryInt(const std::string& url, const std::string& sql) {
+  Rows r = QueryWarehouse(url, sql);
+  if (r.rows.empty() || r.rows[0].empty() || !r.rows[0][0]) {
+    ADD_FAILURE() << "no value from " << sql;
+    return -1;
+  }
+  return std::strtoll(r.rows[0][0]->c_str(), nullptr, 10);
+}
+
+std::string DumpTables(const std::string& url, const std::vector<std::string>& tables,
+                       const std::vector<std::string>& skip_columns) {
+  std::string out;
+  for (const auto& t : tables) {
+    Rows r = QueryWarehouse(url, "SELECT * FROM " + t);
+    std::vector<std::string> lines;
+    for (const auto& row : r.rows) {
+      std::string line;
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (std::find(skip_columns.begin(), skip_columns.end(), r.columns[c]) != skip_columns.end()) continue;
+        line += (row[c] ? *row[c] : "\\N") + "\t";
+      }
+      lines.push_back(std::move(line));
+    }
+    std::sort(lines.begin(), lines.end());
+    out += "== " + t + " (" + std::to_string(lines.size()) + " rows)\n";
+    for (auto& l : lines) out += l + "\n";
+  }
+  return out;
+}
+
+}  // namespace metl::e2e

@@ -1,0 +1,39 @@
+// The engine-neutral warehouse test suite: end-to-end tests are written once and parameterized
+// over WarehouseTargets(). DuckDB is always a target; PostgreSQL joins when a server is available
+// (the hook: METL_TEST_POSTGRES_URL, e.g. set from tests/postgres-fixture.sh's DIR/uri), each test
+// then getting a schema of its own. Tests read the warehouse through the same Warehouse interface
+// the loader writes with (for DuckDB: the real file, through the C API).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+namespace metl::e2e {
+
+struct WarehouseTarget {
+  std::string engine;    // "duckdb", "postgres"
+  std::string base_url;  // postgres: the server URL; duckdb: unused
+  // A fresh, empty warehouse URL for one test, placed under `tmp` where the engine has files.
+  std::string FreshUrl(const TempDir& tmp) const;
+};
+
+std::vector<WarehouseTarget> WarehouseTargets();
+std::string TargetName(const WarehouseTarget& t);  // for gtest parameter names
+
+// One query at a time: opens the warehouse, runs it, closes it again (a DuckDB file allows one
+// writing process, and the binary under test must be able to open it between queries).
+struct Rows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+Rows QueryWarehouse(const std::string& url, const std::string& sql);
+int64_t QueryInt(const std::string& url, const std::string& sql);  // first column of the first row
+// Every table's content as sorted text rows, for "the warehouse is identical" checks.
+std::string DumpTables(const std::string& url, const std::vector<std::string>& tables,
+                       const std::vector<std::string>& skip_columns = {});
+
+}  // namespace metl::e2e
