@@ -984,6 +984,7 @@ void VisitWriter::Write(SimVisit& v) {
   v.uniq_pageviews = static_cast<int64_t>(pages.size());
   for (int32_t l : links) ++(l >= 1000 ? v.uniq_downloads : v.uniq_outlinks);
   for (int32_t k : keywords) v.search_keywords.push_back(c_.search_keywords_text[static_cast<size_t>(k)]);
+  std::sort(v.search_keywords.begin(), v.search_keywords.end());  // as DescribeVisit gives them
   const int64_t actions = t.pageviews + t.events + t.searches + t.outlinks + t.downloads;
   const bool converted = t.goals > 0 || t.orders > 0;
   const int64_t duration = last_ts - first_ts;
