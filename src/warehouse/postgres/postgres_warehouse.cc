@@ -1,0 +1,257 @@
+#include "warehouse/postgres/postgres_warehouse.h"
+
+#include <map>
+
+#include "warehouse/ddl.h"
+#include "warehouse/ledger.h"
+#include "warehouse/postgres/pg_connection.h"
+#include "warehouse/postgres/pg_copy_text.h"
+#include "warehouse/postgres/pg_statements.h"
+#include "warehouse/postgres/pg_uri.h"
+
+namespace metl::warehouse {
+namespace {
+
+using pg_engine::PgConnection;
+using pg_engine::PgTarget;
+
+// COPY text buffered per table before it is sent: bounds memory (tables x this) while keeping the
+// number of COPY statements per partition small.
+constexpr size_t kCopyFlushBytes = 8 << 20;
+constexpr size_t kCopyChunkBytes = 1 << 20;
+
+Capabilities PostgresCapabilities() {
+  Capabilities caps;
+  caps.engine = "postgres";
+  caps.dialect = "postgres";
+  caps.transactions = true;
+  caps.partition_overwrite = false;
+  caps.partition_replace = false;
+  caps.add_column = true;
+  caps.concurrent_writers = true;  // one connection per worker; loads of one partition are serialized by a lock
+  caps.raw_visits_view = false;    // the server cannot read the landing zone: raw visits are a jsonb table
+  caps.types = pg_engine::PgTypeNames();
+  return caps;
+}
+
+// Sends one table's buffered COPY text as one COPY statement.
+Status CopyRows(PgConnection& conn, const TableDef& table, std::string_view text) {
+  METL_TRY(conn.BeginCopy(pg_engine::CopyFromStdinSql(table)));
+  for (size_t pos = 0; pos < text.size(); pos += kCopyChunkBytes) {
+    Status st = conn.PutCopyData(text.substr(pos, kCopyChunkBytes));
+    if (!st.ok()) {
+      (void)conn.EndCopy();
+      return st;
+    }
+  }
+  return conn.EndCopy();
+}
+
+Status CopyBatch(PgConnection& conn, const TableBatch& batch) {
+  std::string text;
+  pg_engine::AppendCopyRows(batch, 0, batch.rows(), text);
+  return CopyRows(conn, batch.table(), text);
+}
+
+class PostgresPartitionLoad final : public PartitionLoad {
+ public:
+  PostgresPartitionLoad(PgConnection& conn, PartitionKey key) : conn_(conn), key_(key) {}
+  ~PostgresPartitionLoad() override { Abort(); }
+
+  Status Start(const std::vector<const TableDef*>& tables) {
+    METL_TRY(conn_.Exec("BEGIN"));
+    open_ = true;
+    METL_TRY(conn_.Exec(pg_engine::PartitionLockSql(key_)));
+    for (const TableDef* t : tables) {
+      METL_TRY(conn_.Exec("DELETE FROM " + QuoteIdent(t->name) + " WHERE " + PartitionPredicate(*t, key_)));
+      pending_.emplace(std::string(t->name), Pending{t, {}});
+    }
+    return OkStatus();
+  }
+
+  void Consume(const TableBatch& batch) override {
+    if (error_ || batch.rows() == 0) return;
+    auto it = pending_.find(batch.table().name);
+    if (it == pending_.end()) {
+      error_ = Error(ErrorKind::kInternal,
+                     "rows for " + std::string(batch.table().name) + " which this partition load does not replace");
+      return;
+    }
+    pg_engine::AppendCopyRows(batch, 0, batch.rows(), it->second.text);
+    if (it->second.text.size() >= kCopyFlushBytes) Flush(it->second);
+  }
+
+  Status Commit(const LedgerEntry& entry) override {
+    if (!open_) return Error(ErrorKind::kInternal, "commit of a partition load that is not open");
+    for (auto& [name, p] : pending_) {
+      if (!error_) Flush(p);
+    }
+    Status result = OkStatus();
+    if (error_) result = *error_;
+    if (result.ok()) {
+      const TableDef& ledger = LedgerTable();
+      result = conn_.Exec("DELETE FROM " + QuoteIdent(ledger.name) + " WHERE " + PartitionPredicate(ledger, key_));
+      if (result.ok()) {
+        TableBatch row(ledger);
+        AppendLedgerRow(entry, row);
+        result = CopyBatch(conn_, row);
+      }
+    }
+    if (result.ok()) result = conn_.Exec("COMMIT");
+    pending_.clear();
+    if (!result.ok()) {
+      Abort();
+      return std::move(result).error().WithSite(key_.site_id).WithDate(key_.date.ToString());
+    }
+    open_ = false;
+    return OkStatus();
+  }
+
+  void Abort() override {
+    pending_.clear();
+    if (open_) {
+      conn_.RollbackQuietly();
+      open_ = false;
+    }
+  }
+
+ private:
+  struct Pending {
+    const TableDef* table;
+    std::string text;  // COPY text not yet sent
+  };
+
+  void Flush(Pending& p) {
+    if (p.text.empty()) return;
+    Status st = CopyRows(conn_, *p.table, p.text);
+    p.text.clear();
+    if (!st.ok()) error_ = std::move(st).error();
+  }
+
+  PgConnection& conn_;
+  PartitionKey key_;
+  std::map<std::string, Pending, std::less<>> pending_;
+  std::optional<Error> error_;
+  bool open_ = false;
+};
+
+class PostgresSession final : public Session {
+ public:
+  explicit PostgresSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
+
+  Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
+                                                        const std::vector<const TableDef*>& tables) override {
+    auto load = std::make_unique<PostgresPartitionLoad>(*conn_, key);
+    Status st = load->Start(tables);
+    if (!st.ok()) {
+      load->Abort();
+      return std::move(st).error().WithSite(key.site_id).WithDate(key.date.ToString());
+    }
+    return std::unique_ptr<PartitionLoad>(std::move(load));
+  }
+
+  Status ReplaceTable(const TableBatch& rows) override {
+    // DELETE, not TRUNCATE: TRUNCATE's exclusive lock would block BI readers until commit.
+    return InTransaction([&]() -> Status {
+      METL_TRY(conn_->Exec("DELETE FROM " + QuoteIdent(rows.table().name)));
+      if (rows.rows() == 0) return OkStatus();
+      return CopyBatch(*conn_, rows);
+    });
+  }
+
+  Status WriteLedger(const LedgerEntry& entry) override {
+    METL_ASSIGN_OR_RETURN(auto load, BeginPartition(entry.key, {}));
+    return load->Commit(entry);
+  }
+
+  Status Truncate(const std::vector<const TableDef*>& tables) override {
+    if (tables.empty()) return OkStatus();
+    std::string sql = "TRUNCATE ";
+    for (size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(tables[i]->name);
+    return InTransaction([&]() { return conn_->Exec(sql); });
+  }
+
+  Status Execute(std::string_view sql) override { return conn_->Exec(std::string(sql)); }
+
+  Result<QueryResult> Query(std::string_view sql) override {
+    METL_ASSIGN_OR_RETURN(pg_engine::PgRows rows, conn_->Query(std::string(sql)));
+    QueryResult out;
+    for (int c = 0; c < rows.columns(); ++c) out.columns.emplace_back(rows.ColumnName(c));
+    out.rows.resize(rows.rows());
+    for (int r = 0; r < rows.rows(); ++r) {
+      out.rows[r].resize(rows.columns());
+      for (int c = 0; c < rows.columns(); ++c) {
+        if (rows.IsNull(r, c)) continue;
+        std::string_view v = rows.Get(r, c);
+        // Booleans read "true"/"false" as on the other engines, not PostgreSQL's "t"/"f".
+        if (rows.IsBool(c)) v = v == "t" ? "true" : "false";
+        out.rows[r][c] = std::string(v);
+      }
+    }
+    return out;
+  }
+
+  PgConnection& connection() { return *conn_; }
+
+ private:
+  template <typename F>
+  Status InTransaction(F&& body) {
+    METL_TRY(conn_->Exec("BEGIN"));
+    Status st = body();
+    if (st.ok()) st = conn_->Exec("COMMIT");
+    if (!st.ok()) conn_->RollbackQuietly();
+    return st;
+  }
+
+  std::unique_ptr<PgConnection> conn_;
+};
+
+class PostgresWarehouse final : public Warehouse {
+ public:
+  explicit PostgresWarehouse(PgTarget target) : target_(std::move(target)), caps_(PostgresCapabilities()) {}
+
+  const Capabilities& capabilities() const override { return caps_; }
+  std::string Describe() const override { return target_.redacted; }
+
+  Status Migrate(const std::vector<TableDef>& tables) override {
+    METL_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(target_));
+    PostgresSession session(std::move(conn));
+    PgConnection& c = session.connection();
+    // One transaction: PostgreSQL's DDL is transactional, so a migration applies whole or not at all.
+    METL_TRY(c.Exec("BEGIN"));
+    Status st = c.Exec(pg_engine::MigrationLockSql());
+    if (st.ok()) st = c.Exec(pg_engine::CreateSchemaSql(target_.schema));
+    if (st.ok()) st = c.Exec(pg_engine::SetSearchPathSql(target_.schema));
+    if (st.ok()) st = MigrateSchema(session, tables, caps_, target_.schema, /*with_primary_key=*/false);
+    for (const TableDef& t : tables) {
+      if (!st.ok()) break;
+      if (auto index = pg_engine::SiteDateIndexSql(t)) st = c.Exec(*index);
+    }
+    if (st.ok()) st = c.Exec("COMMIT");
+    if (!st.ok()) {
+      c.RollbackQuietly();
+      return std::move(st).error().WithHint("check that the user in --warehouse may create the schema " +
+                                            QuoteIdent(target_.schema) + " and tables in it");
+    }
+    return OkStatus();
+  }
+
+  Result<std::unique_ptr<Session>> Connect() override {
+    METL_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(target_));
+    METL_TRY(conn->Exec(pg_engine::SetSearchPathSql(target_.schema)));
+    return std::unique_ptr<Session>(std::make_unique<PostgresSession>(std::move(conn)));
+  }
+
+ private:
+  PgTarget target_;
+  Capabilities caps_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(std::string_view uri) {
+  METL_ASSIGN_OR_RETURN(PgTarget target, pg_engine::ParsePgUri(uri));
+  return std::unique_ptr<Warehouse>(std::make_unique<PostgresWarehouse>(std::move(target)));
+}
+
+}  // namespace metl::warehouse
