@@ -215,6 +215,8 @@ VisitNormalizer::VisitNormalizer(std::shared_ptr<const TimeZone> zone, int64_t s
   const auto& tables = CuratedTables();
   for (int t = 0; t < kCuratedTableCount; ++t) {
     batches_[t] = std::make_unique<TableBatch>(tables[t]);
+    // Visits flush at batch_rows; the other tables have several rows per visit and flush a little past it.
+    for (size_t c = 0; c < batches_[t]->column_count(); ++c) batches_[t]->column(c).Reserve(options_.batch_rows + 64);
   }
 }
 
