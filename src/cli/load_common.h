@@ -19,3 +19,15 @@ warehouse::LoadOptions LoadOptionsFromConfig(const Config& config);
 int PrintLoadSummary(const warehouse::LoadSummary& summary, const std::string& where);
 
 }  // namespace metl::cli
+
+namespace metl::matomo {
+class MatomoClient;
+}
+
+namespace metl::cli {
+
+// The Matomo client from --url, the token (env / token_file), rate limit, concurrency, timeouts.
+Result<std::unique_ptr<matomo::MatomoClient>> MakeMatomoClient(const Config& config,
+                                                               const std::map<std::string, std::string>& env);
+
+}  // namespace metl::cli

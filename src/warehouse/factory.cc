@@ -1,6 +1,9 @@
 // OpenWarehouse: the one place that maps a --warehouse URL to an engine. A new engine adds one
 // branch here and keeps everything else inside src/warehouse/<engine>/.
+#include <algorithm>
+
 #include "warehouse/duckdb/duckdb_warehouse.h"
+#include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/warehouse.h"
 
@@ -20,7 +23,9 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url) {
   if (starts("postgres://") || starts("postgresql://")) {
     return OpenPostgresWarehouse(url);
   }
-  return Error(ErrorKind::kConfig, "unknown --warehouse scheme '" + std::string(url.substr(0, std::min(url.find(':'), size_t{20}))) + "'")
+  // Only the scheme is echoed: the rest may hold a password.
+  std::string scheme(url.substr(0, std::min(url.find(':'), size_t{20})));
+  return Error(ErrorKind::kConfig, "unknown --warehouse scheme '" + scheme + "'")
       .WithHint("use duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo");
 }
 

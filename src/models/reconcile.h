@@ -1,0 +1,48 @@
+// Reconciliation of matomo_daily_kpis with Matomo's own aggregates (VisitsSummary.get, Actions.get,
+// Goals.get): which metric of which (site, day) differs, and whether truncated visits explain it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/error.h"
+
+namespace metl::models {
+
+// Metric values as integers; revenue in micro-units (DECIMAL(18,6)).
+using Metrics = std::map<std::string, int64_t>;
+
+struct DayFigures {
+  int64_t site_id = 0;
+  CivilDate date;
+  Metrics warehouse;
+  Metrics matomo;
+  int64_t truncated_visits = 0;           // visits of the day carrying truncatedActionsCount
+  std::vector<int64_t> truncated_ids;     // their visit ids (a few)
+};
+
+struct Difference {
+  int64_t site_id = 0;
+  CivilDate date;
+  std::string metric;
+  int64_t warehouse = 0;
+  int64_t matomo = 0;
+  bool explained = false;  // by truncated visits (goals, orders, pageviews cut from a 500-action tail)
+  std::string note;
+};
+
+// Metrics compared, in report order, and the Matomo method each comes from.
+const std::vector<std::pair<std::string, std::string>>& ComparedMetrics();
+bool IsMoneyMetric(const std::string& metric);
+
+std::vector<Difference> Reconcile(const std::vector<DayFigures>& days);
+
+// Parses one Matomo aggregate response for period=day&date=A,B: an object keyed by date, each
+// value an object of metrics or [] (a day without data). Returns date -> metrics (money metrics
+// in micro-units). `prefix` filters nothing; every numeric field is kept.
+Result<std::map<std::string, Metrics>> ParseDailyAggregates(const std::string& body);
+
+}  // namespace metl::models
