@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/time_zone.h"
-#include "normalize/testing.h"
+#include "normalize/test_support.h"
 #include "normalize/visit_normalizer.h"
 
 namespace metl {
@@ -24,8 +24,8 @@ const Corpus& LoadCorpus(const char* file) {
   auto c = std::make_unique<Corpus>();
   // The source tree is the parent of this file's folder (bench/).
   const auto source_dir = std::filesystem::path(__FILE__).parent_path().parent_path();
-  c->text = testing::ReadFileOrEmpty((source_dir / "tests/data/matomo-5.1.2" / file).string());
-  c->lines = testing::SplitJsonArray(c->text);
+  c->text = test_support::ReadFileOrEmpty((source_dir / "tests/data/matomo-5.1.2" / file).string());
+  c->lines = test_support::SplitJsonArray(c->text);
   // A realistic partition: the reference day repeated to 2,000 visits (batches fill and flush).
   const size_t n = c->lines.size();
   for (size_t copy = 1; n > 0 && copy < 20; ++copy) {
@@ -43,7 +43,7 @@ void Normalize(benchmark::State& state, const char* file, const char* zone_name,
     return;
   }
   auto zone = *TimeZone::Load(zone_name);
-  testing::CountingSink sink;
+  test_support::CountingSink sink;
   NormalizerOptions options;
   options.emit_raw_visits = raw;
   for (auto _ : state) {

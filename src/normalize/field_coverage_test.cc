@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "normalize/schema.h"
-#include "normalize/testing.h"
+#include "normalize/test_support.h"
 #include "normalize/visit_normalizer.h"
 
 namespace metl {
@@ -132,7 +132,7 @@ TEST(FieldCoverageTest, MatomoFixturesFieldsAreMappedOrKeptRaw) {
   // Fields of newer Matomo versions (idpageview, pageLoadTimeMilliseconds) come from the real 5.1.2 responses.
   for (const char* file : {"live_site1_day_limit100_offset0.json", "live_site2_newyork_day_limit100_offset0.json"}) {
     std::string text =
-        testing::ReadFileOrEmpty(std::string(METL_SOURCE_DIR) + "/tests/data/matomo-5.1.2/" + file);
+        test_support::ReadFileOrEmpty(std::string(METL_SOURCE_DIR) + "/tests/data/matomo-5.1.2/" + file);
     ASSERT_FALSE(text.empty()) << file;
     ScanJson(text, fields);
   }

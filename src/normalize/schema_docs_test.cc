@@ -6,14 +6,14 @@
 #include <gtest/gtest.h>
 
 #include "normalize/schema.h"
-#include "normalize/testing.h"
+#include "normalize/test_support.h"
 
 namespace metl {
 namespace {
 
 TEST(SchemaDocsTest, DocsSchemaMdIsUpToDate) {
   const std::string path = std::string(METL_SOURCE_DIR) + "/docs/schema.md";
-  const std::string committed = testing::ReadFileOrEmpty(path);
+  const std::string committed = test_support::ReadFileOrEmpty(path);
   EXPECT_TRUE(committed == SchemaMarkdown())
       << path << " is stale: the declared schema (src/normalize/schema.cc) changed. Regenerate it with\n"
       << "  matomo-etl schema --markdown > docs/schema.md\n"

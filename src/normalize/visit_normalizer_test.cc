@@ -7,13 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include "normalize/testing.h"
+#include "normalize/test_support.h"
 
 namespace metl {
 namespace {
 
-using testing::SplitJsonArray;
-using testing::TextSink;
+using test_support::SplitJsonArray;
+using test_support::TextSink;
 
 std::string SourcePath(const std::string& rel) { return std::string(METL_SOURCE_DIR) + "/" + rel; }
 
@@ -132,7 +132,7 @@ RawCounts CountRaw(const std::vector<std::string_view>& lines) {
 
 TEST(VisitNormalizerReference, RowCountsEqualCountsFromTheRawJson) {
   for (const auto& ref : kReferences) {
-    std::string text = testing::ReadFileOrEmpty(SourcePath(ref.file));
+    std::string text = test_support::ReadFileOrEmpty(SourcePath(ref.file));
     ASSERT_FALSE(text.empty()) << ref.file;
     auto lines = SplitJsonArray(text);
     ASSERT_EQ(lines.size(), 100u) << ref.file;
@@ -155,7 +155,7 @@ TEST(VisitNormalizerReference, RowCountsEqualCountsFromTheRawJson) {
 
 TEST(VisitNormalizerReference, NewYorkFirstActionOccursAtTheVisitsFirstActionTime) {
   const auto& ref = kReferences[1];
-  std::string text = testing::ReadFileOrEmpty(SourcePath(ref.file));
+  std::string text = test_support::ReadFileOrEmpty(SourcePath(ref.file));
   auto lines = SplitJsonArray(text);
   NormRun run = Normalize(ref.zone, ref.site, "2026-11-25", lines);
   ASSERT_TRUE(run.status.ok()) << run.status.error().ToString();
@@ -189,7 +189,7 @@ std::string RenderGolden(const TextSink& sink) {
 TEST(VisitNormalizerReference, GoldenRowsOfTheFirst20Visits) {
   const bool update = std::getenv("METL_UPDATE_GOLDEN") != nullptr;
   for (const auto& ref : kReferences) {
-    std::string text = testing::ReadFileOrEmpty(SourcePath(ref.file));
+    std::string text = test_support::ReadFileOrEmpty(SourcePath(ref.file));
     auto lines = SplitJsonArray(text);
     lines.resize(20);
     NormRun run = Normalize(ref.zone, ref.site, "2026-11-25", lines);
@@ -201,7 +201,7 @@ TEST(VisitNormalizerReference, GoldenRowsOfTheFirst20Visits) {
       std::ofstream(path, std::ios::binary) << rendered;
       continue;
     }
-    std::string expected = testing::ReadFileOrEmpty(path);
+    std::string expected = test_support::ReadFileOrEmpty(path);
     ASSERT_FALSE(expected.empty()) << path << " is missing: run with METL_UPDATE_GOLDEN=1";
     EXPECT_TRUE(rendered == expected) << path << " differs from the normalizer's output; if the change is "
                                       << "intended, regenerate with METL_UPDATE_GOLDEN=1 metl_unit_tests "

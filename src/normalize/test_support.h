@@ -12,7 +12,7 @@
 #include "normalize/batch_text.h"
 #include "normalize/table_batch.h"
 
-namespace metl::testing {
+namespace metl::test_support {
 
 class TextSink : public RowSink {
  public:
@@ -74,4 +74,4 @@ inline std::string ReadFileOrEmpty(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace metl::testing
+}  // namespace metl::test_support
