@@ -180,7 +180,7 @@ ApiResponse ApiHandler::Dispatch(const ApiRequest& req, const std::string& modul
                          xml);
   }
   if (action == "getSiteFromId") return Json(SiteJson(*site));
-  if (action == "getGoals") return Json(GoalsJson(*site));
+  if (action == "getGoals") return Json(GoalsListJson(*site));
   const std::string& segment = req.Get("segment", "");
   if (!segment.empty()) return ErrorResponse("Segment '" + segment + "' is not a supported segment.", xml);
   if (module == "Live") return Live(req, *site, xml, call);
@@ -284,6 +284,8 @@ ApiResponse ApiHandler::Aggregate(const ApiRequest& req, const std::string& meth
   auto resolved = ResolvePeriod(req.Get("period", ""), req.Get("date", ""), *site.tz, now);
   if (!resolved.ok()) return ErrorResponse(resolved.error().message(), xml);
   const ResolvedPeriod& p = *resolved;
+  std::optional<std::string> id_goal;
+  if (req.Has("idGoal")) id_goal = req.Get("idGoal", "");
   auto render = [&](CivilDate first, CivilDate last) {
     VisitList list;
     for (CivilDate d = first; d <= last; ++d) DayVisitsNow(site, d, list);
@@ -291,17 +293,21 @@ ApiResponse ApiHandler::Aggregate(const ApiRequest& req, const std::string& meth
     for (const SimVisit* v : list.visits) {
       if (v->last_action_ts <= now) visits.push_back(v);
     }
-    return RenderAggregateJson(method, site, visits, first == last);
+    return RenderAggregateJson(method, visits, first == last, id_goal);
   };
   if (p.multiple_days) {
     std::string out = "{";
     for (CivilDate d = p.first; d <= p.last; ++d) {
+      auto day = render(d, d);
+      if (!day.ok()) return ErrorResponse(day.error().message(), xml);
       if (out.size() > 1) out += ',';
-      out += "\"" + d.ToString() + "\":" + render(d, d);
+      out += "\"" + d.ToString() + "\":" + *day;
     }
     return Json(out + "}");
   }
-  return Json(render(p.first, p.last));
+  auto whole = render(p.first, p.last);
+  if (!whole.ok()) return ErrorResponse(whole.error().message(), xml);
+  return Json(*whole);
 }
 
 }  // namespace metl::sim

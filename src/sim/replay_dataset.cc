@@ -9,11 +9,7 @@
 #include <sstream>
 
 #include "sim/column_filter.h"
-#if __has_include("sim/visit_facts.h")
 #include "sim/visit_facts.h"
-#else
-#define METL_REPLAY_INTERIM_DESCRIBE 1
-#endif
 
 namespace metl::sim {
 namespace {
@@ -85,26 +81,6 @@ Result<std::vector<SimSite>> ParseSites(const std::string& text, const std::stri
   return sites;
 }
 
-#ifdef METL_REPLAY_INTERIM_DESCRIBE
-// Interim until the generator's visit_facts.h lands: the fields paging and VisitsSummary need.
-Result<SimVisit> DescribeVisit(std::string json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element v;
-  if (parser.parse(json).get(v) || !v.is_object()) return DataError("a visit is not a JSON object");
-  SimVisit out;
-  out.id_visit = IntField(v, "idVisit", 0);
-  out.first_action_ts = IntField(v, "firstActionTimestamp", 0);
-  out.last_action_ts = IntField(v, "lastActionTimestamp", 0);
-  out.visitor_id = StringField(v, "visitorId");
-  out.user_id = StringField(v, "userId");
-  out.actions = IntField(v, "actions", 0);
-  out.visit_duration = IntField(v, "visitDuration", 0);
-  out.converted = IntField(v, "visitConverted", 0) != 0;
-  out.json = std::move(json);
-  out.json_without_actions = out.json;
-  return out;
-}
-#endif
 
 }  // namespace
 

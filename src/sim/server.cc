@@ -13,10 +13,7 @@ namespace {
 
 constexpr size_t kBatch = 256 * 1024;
 
-bool AcceptsGzip(const httplib::Request& req) {
-  std::string ae = req.get_header_value("Accept-Encoding");
-  return ae.find("gzip") != std::string::npos;
-}
+bool AcceptsGzip(const std::string& accept_encoding) { return accept_encoding.find("gzip") != std::string::npos; }
 
 // Walks the pieces of a body in order, copying up to `max` bytes per call.
 class PieceCursor {
@@ -55,7 +52,7 @@ class PieceCursor {
 struct GzipStream {
   z_stream zs{};
   bool ok = false;
-  GzipStream() { ok = deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK; }
+  explicit GzipStream(int level) { ok = deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK; }
   ~GzipStream() {
     if (ok) deflateEnd(&zs);
   }
@@ -76,14 +73,14 @@ struct GzipStream {
   }
 };
 
-void SendBody(const httplib::Request& http_req, httplib::Response& res, ApiResponse& api) {
+void SendBody(const std::string& accept_encoding, httplib::Response& res, ApiResponse& api, int gzip_level) {
   size_t total = api.size();
   size_t limit = api.cut_body ? total / 2 : total;  // a cut body stops halfway and drops the connection
   auto cursor = std::make_shared<PieceCursor>(api.stream, api.stream ? std::string() : std::move(api.body));
-  if (AcceptsGzip(http_req) && total >= 256) {
+  if (gzip_level > 0 && AcceptsGzip(accept_encoding) && total >= 256) {
     // Compress ourselves: cpp-httplib would otherwise pick brotli at its slowest quality.
     res.set_header("Content-Encoding", "gzip");
-    auto gz = std::make_shared<GzipStream>();
+    auto gz = std::make_shared<GzipStream>(gzip_level);
     auto sent = std::make_shared<size_t>(0);
     res.set_chunked_content_provider(api.content_type, [cursor, gz, sent, limit, total](size_t, httplib::DataSink& sink) {
       std::string in, out;
@@ -132,6 +129,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(std::shared_ptr<const Dat
   HttpServer* self = s.get();
   auto handle = [self](const httplib::Request& req, httplib::Response& res) {
     auto started = std::chrono::steady_clock::now();
+    // cpp-httplib compresses on its own when a client accepts br/gzip (brotli at its slowest
+    // quality); SendBody compresses instead, so hide the header from the library.
+    std::string accept = req.get_header_value("Accept-Encoding");
+    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
     std::string body;
     std::string ctype = req.get_header_value("Content-Type");
     if (req.method == "POST" && (ctype.empty() || ctype.find("application/x-www-form-urlencoded") == 0)) {
@@ -153,7 +154,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(std::shared_ptr<const Dat
       entry.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       self->log_->Write(entry);
     }
-    SendBody(req, res, api);
+    SendBody(accept, res, api, self->options_.gzip_level);
   };
   for (const char* path : {"/", "/index.php"}) {
     svr.Get(path, handle);

@@ -10,12 +10,9 @@
 #include "core/civil_date.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "sim/generated_dataset.h"
 #include "sim/replay_dataset.h"
 #include "sim/server.h"
-#if __has_include("sim/generated_dataset.h") && !defined(METL_SIM_NO_GENERATOR)
-#include "sim/generated_dataset.h"
-#define METL_SIM_HAS_GENERATOR 1
-#endif
 
 namespace metl::sim {
 namespace {
@@ -35,6 +32,7 @@ struct CliOptions {
   bool allow_token_in_query = false;
   int threads = 16;
   int port = 0;
+  int gzip_level = 1;
   bool late_data = false;
   int64_t rate_limit = 0, max_concurrent = 0, query_timeout_above = 0;
   std::string fail_5xx, php_fatal, cut_body, random_errors;
@@ -51,7 +49,6 @@ Result<std::shared_ptr<const Dataset>> MakeDataset(const CliOptions& o, int64_t 
     METL_ASSIGN_OR_RETURN(auto replay, ReplayDataset::Open(o.replay));
     return std::shared_ptr<const Dataset>(std::move(replay));
   }
-#ifdef METL_SIM_HAS_GENERATOR
   CivilDate yesterday = DateOfEpoch(now) - 1;
   GeneratorOptions g;
   g.seed = o.seed;
@@ -70,10 +67,6 @@ Result<std::shared_ptr<const Dataset>> MakeDataset(const CliOptions& o, int64_t 
   if (g.to < g.from) return Error(ErrorKind::kConfig, "--from is after --to");
   METL_ASSIGN_OR_RETURN(auto generated, GeneratedDataset::Create(g));
   return std::shared_ptr<const Dataset>(std::move(generated));
-#else
-  (void)now;
-  return Error(ErrorKind::kConfig, "this build has no data generator", {.hint = "use --replay DIR"});
-#endif
 }
 
 }  // namespace
@@ -87,6 +80,10 @@ int Main(int argc, char** argv) {
       "matomo-sim"};
   app.add_option("--port", o.port, "TCP port on 127.0.0.1; 0 picks a free one")->capture_default_str();
   app.add_option("--threads", o.threads, "worker threads (concurrent requests served)")->capture_default_str();
+  app.add_option("--gzip-level", o.gzip_level,
+                 "zlib level (1-9) for clients sending Accept-Encoding: gzip; 0 never compresses (fastest on loopback)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 9));
   app.add_option("--token", o.token,
                  "the token_auth it accepts (default: $MATOMO_SIM_TOKEN, else \"sim-token\"; a test token, no secret)");
   app.add_flag("--allow-token-in-query", o.allow_token_in_query,
@@ -135,6 +132,7 @@ int Main(int argc, char** argv) {
   so.threads = o.threads;
   so.port = o.port;
   so.request_log = o.request_log;
+  so.gzip_level = o.gzip_level;
   so.handler.seed = o.seed;
   so.handler.allow_token_in_query = o.allow_token_in_query;
   if (!o.token.empty()) {

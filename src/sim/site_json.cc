@@ -59,7 +59,7 @@ std::string SiteJson(const SimSite& s) {
   return o;
 }
 
-std::string GoalsJson(const SimSite& s) {
+std::string GoalsListJson(const SimSite& s) {
   if (s.goals.empty()) return "[]";
   std::string o = "{";
   bool first = true;

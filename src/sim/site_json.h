@@ -9,6 +9,6 @@
 namespace metl::sim {
 
 std::string SiteJson(const SimSite& site);
-std::string GoalsJson(const SimSite& site);  // Goals.getGoals: object keyed by idgoal, [] when none
+std::string GoalsListJson(const SimSite& site);  // Goals.getGoals: object keyed by idgoal, [] when none
 
 }  // namespace metl::sim
