@@ -9,7 +9,7 @@
 
 #include "sim/dataset.h"
 
-namespace metl::sim::testing {
+namespace metl::sim::fake {
 
 inline std::string FakeVisitJson(int64_t id, int64_t last_ts, bool with_actions = true) {
   std::string actions = with_actions ? "[{\"type\":\"action\",\"url\":\"https:\\/\\/x.test\\/\",\"pageTitle\":\"Home\","
@@ -65,4 +65,4 @@ class FakeDataset final : public Dataset {
   Days days_, late_;
 };
 
-}  // namespace metl::sim::testing
+}  // namespace metl::sim::fake

@@ -9,7 +9,7 @@
 namespace metl::sim {
 namespace {
 
-using testing::FakeDataset;
+using fake::FakeDataset;
 
 int64_t At(const char* text) { return *ParseTimestamp(text); }
 
