@@ -70,8 +70,15 @@ Result<std::string> GetMatomoVersion(MatomoClient& client) {
         ondemand::parser parser;
         padded_string p(body);
         std::string_view v;
-        auto doc = parser.iterate(p);
-        if (doc["value"].get_string().get(v)) return ParseError("no version in " + body.substr(0, 80));
+        ondemand::document doc;
+        if (parser.iterate(p).get(doc)) return ParseError("version");
+        ondemand::json_type t;
+        if (doc.type().get(t)) return ParseError("version");
+        if (t == ondemand::json_type::string) {  // "5.1.2"
+          if (doc.get_string().get(v)) return ParseError("version");
+          return std::string(v);
+        }
+        if (doc["value"].get_string().get(v)) return ParseError("no version in " + body.substr(0, 80));  // {"value":..}
         return std::string(v);
       });
 }

@@ -87,7 +87,8 @@ std::string Snippet(std::string_view body) {
 
 Status ClassifyResponse(const http::HttpResponse& r) {
   std::string_view body = TrimLeft(r.body);
-  bool json_like = !body.empty() && (body.front() == '[' || body.front() == '{');
+  // Arrays and objects, and a JSON string for scalar answers (API.getMatomoVersion may be "5.1.2").
+  bool json_like = !body.empty() && (body.front() == '[' || body.front() == '{' || body.front() == '"');
   std::string message;
   bool error_object = json_like && body.front() == '{' && ReadErrorObject(body, message);
 

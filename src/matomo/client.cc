@@ -45,6 +45,7 @@ MatomoClient::MatomoClient(std::shared_ptr<http::Transport> transport, ClientOpt
 Result<std::string> MatomoClient::Once(const std::string& method, const Params& params,
                                        std::optional<double>& retry_after, CallInfo* info) {
   if (!init_.ok()) return init_.error();
+  if (info) info->query_timeout = false;
   std::string url = api_url_ + "?module=API&method=" + http::FormEncode(method);
   for (const auto& [k, v] : params) url += "&" + http::FormEncode(k) + "=" + http::FormEncode(v);
   std::string body = "token_auth=" + http::FormEncode(token_);

@@ -37,8 +37,10 @@ struct ClientStats {
 // Per-call details for the caller (page-size adaptation, manifest request counts).
 struct CallInfo {
   int requests = 0;
-  bool query_timeout = false;  // a try ended in a timeout or Matomo's query timeout
+  bool query_timeout = false;  // the last try ended in a timeout or Matomo's query timeout
   double last_elapsed_s = 0;
+  // Return a query timeout at once instead of retrying it (the caller will ask for a smaller page).
+  bool stop_on_query_timeout = false;
 };
 
 // "https://x/" or "https://x/index.php?..." -> "https://x/index.php"; error on other schemes.
@@ -63,7 +65,13 @@ class MatomoClient {
     return retry_.Run<T>(
         [&](std::optional<double>& retry_after) -> Result<T> {
           auto body = Once(method, params, retry_after, info);
-          if (!body.ok()) return std::move(body).error();
+          if (!body.ok()) {
+            if (info && info->stop_on_query_timeout && info->query_timeout) {
+              Error e = std::move(body).error();
+              return Error(ErrorKind::kTerminal, e.message(), e.context());
+            }
+            return std::move(body).error();
+          }
           return parse(std::move(body).value());
         },
         [&](const Error& e, int retry, double delay) { OnRetry(method, params, e, retry, delay); });

@@ -1,0 +1,58 @@
+// Which (site, site-local day) partitions are due (DESIGN.md "Day semantics"):
+// - a day is closed once the site-local clock is past its end plus the 30-minute visit timeout;
+// - explicit --from/--to: every closed day of the range (replaced only if changed);
+// - otherwise incremental: a first run backfills `backfill_days` closed days; later runs take every
+//   closed day not landed yet since the first landed day (so gaps left by failures are retried),
+//   plus the last `lookback_days` closed days again;
+// - include_today adds the open day, which lands marked partial.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/error.h"
+#include "core/time_zone.h"
+#include "landing/landing_zone.h"
+
+namespace metl::extract {
+
+inline constexpr int64_t kVisitTimeoutSeconds = 30 * 60;
+
+enum class DueReason { kNew, kLookback, kRequested, kToday };
+const char* DueReasonName(DueReason r);
+
+struct SiteRef {
+  int64_t id = 0;
+  std::string name;
+  std::string timezone_name;
+  std::shared_ptr<const TimeZone> tz;
+};
+
+struct PlannedPartition {
+  SiteRef site;
+  CivilDate date;
+  DueReason reason = DueReason::kNew;
+  bool partial = false;  // today: not closed yet
+};
+
+struct PlanOptions {
+  std::optional<CivilDate> from, to;
+  int64_t backfill_days = 30;
+  int64_t lookback_days = 3;
+  bool include_today = false;
+  int64_t now = 0;  // UTC epoch seconds
+};
+
+// The last closed site-local day at `now`.
+CivilDate LastClosedDay(const TimeZone& tz, int64_t now);
+
+// Partitions due for `sites`, ordered by date then site (so that a killed run has landed whole
+// days). Reads the landing zone to know what has landed.
+Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone& zone,
+                                                     const std::vector<SiteRef>& sites, const PlanOptions& options);
+
+}  // namespace metl::extract
