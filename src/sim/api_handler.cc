@@ -157,6 +157,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& req, double now_monotonic) {
     r.fault = FaultKind::kCutBody;
   }
   // A slow answer holds its concurrency slot while it waits, as a busy PHP worker does.
+  r.latency_ms = faults_.LatencyMs(r.visits);
   if (r.latency_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(r.latency_ms));
   return r;
 }
@@ -269,7 +270,7 @@ ApiResponse ApiHandler::Live(const ApiRequest& req, const SimSite& site, bool xm
   size_t visits = page.visits.size();
   body->list = std::move(page);
   ApiResponse r;
-  r.latency_ms = faults_.LatencyMs(visits);
+  r.visits = visits;
   if (xml) {
     r.body = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<result />";  // XML rendering of visits is not simulated
     r.content_type = "text/xml; charset=utf-8";

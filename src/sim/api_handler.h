@@ -41,7 +41,8 @@ struct ApiResponse {
   int retry_after = 0;                   // seconds, > 0 sets Retry-After
   FaultKind fault = FaultKind::kNone;
   bool cut_body = false;  // send half of the body, then close the connection
-  double latency_ms = 0;  // to wait before answering
+  double latency_ms = 0;  // waited before answering (--latency-ms + per visit)
+  size_t visits = 0;      // visits in a Live page
   size_t size() const { return stream ? stream->size : body.size(); }
 };
 
