@@ -47,6 +47,7 @@ bench: build
 
 docs: build
 	./$(BUILD)/matomo-etl options > docs/configuration.md
+	./$(BUILD)/matomo-etl schema > docs/schema.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -9,6 +9,7 @@
 #include "core/exit_codes.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "normalize/schema_docs.h"
 
 namespace metl::cli {
 namespace {
@@ -68,6 +69,8 @@ int Main(int argc, char** argv) {
 
   // `options`: the generated configuration reference.
   CLI::App* options_cmd = app.add_subcommand("options", "Print the configuration reference (Markdown).");
+  // `schema`: the data dictionary of every table (docs/schema.md).
+  CLI::App* schema_cmd = app.add_subcommand("schema", "Print the data dictionary of every table (Markdown).");
 
   std::map<std::string, std::vector<std::string>> flags;
   const CommandDef* chosen = nullptr;
@@ -105,6 +108,10 @@ int Main(int argc, char** argv) {
   }
   if (options_cmd->parsed()) {
     std::fputs(OptionsMarkdown().c_str(), stdout);
+    return kExitOk;
+  }
+  if (schema_cmd->parsed()) {
+    std::fputs(SchemaMarkdown().c_str(), stdout);
     return kExitOk;
   }
   if (!chosen) return kExitUsage;

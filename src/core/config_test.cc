@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace metl {
 namespace {
@@ -106,6 +107,21 @@ TEST(Config, TokenComesFromTheNamedVariable) {
 TEST(Config, OptionsMarkdownListsEveryKey) {
   std::string md = OptionsMarkdown();
   for (const auto& o : AllOptions()) EXPECT_NE(md.find("`" + std::string(o.key) + "`"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace metl
+
+namespace metl {
+namespace {
+
+// docs/configuration.md is generated from the option table; keep them in step.
+TEST(ConfigDocs, ConfigurationMarkdownIsUpToDate) {
+  std::ifstream in(std::string(METL_SOURCE_DIR) + "/docs/configuration.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), OptionsMarkdown())
+      << "docs/configuration.md is stale: regenerate it with `make docs` (matomo-etl options > docs/configuration.md)";
 }
 
 }  // namespace
