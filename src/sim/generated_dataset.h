@@ -1,5 +1,8 @@
 // The seeded synthetic Matomo: sites from site_catalog.h, visits from visit_generator.h,
-// generated lazily per (site, day) and kept in a bounded cache.
+// generated lazily per (site, day) and kept in a bounded cache (thread-safe).
+// Determinism: a visit's content depends only on (seed, visits_per_day, site, day); its idVisit
+// (and the pageId/orderId derived from it) also on `from` and `sites`, never on `to` or on which
+// days were generated before.
 #pragma once
 
 #include <cstdint>
