@@ -36,6 +36,7 @@ Result<std::unique_ptr<matomo::MatomoClient>> MakeClient(const Config& config, c
   o.rate_limit_per_min = static_cast<double>(config.Int("rate_limit"));
   o.concurrency = static_cast<int>(config.Int("concurrency"));
   o.retry.max_retries = static_cast<int>(config.Int("max_retries"));
+  o.retry.base_delay_s = static_cast<double>(config.Int("retry_delay_ms")) / 1000.0;
   auto client = std::make_unique<matomo::MatomoClient>(std::move(transport), o, token);
   if (!client->init_status().ok()) return client->init_status().error();
   return client;

@@ -34,6 +34,7 @@ Result<Extracted> ExtractOnce(const ExportContext& ctx, const PlannedPartition& 
     requests += info.requests;
     if (!page.ok()) {
       if (info.query_timeout && info.stop_on_query_timeout) {
+        ++ctx.client->stats().retries;  // the same page again, smaller
         int64_t next = ctx.sizer->OnTimeout(limit);
         tie_limit = 0;
         LogInfo("page timed out; asking for smaller pages",
