@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <thread>
 #include <random>
+#include <thread>
 
 #include "sim/aggregate_api.h"
 #include "sim/column_filter.h"
@@ -113,14 +113,13 @@ ApiResponse ApiHandler::Handle(const ApiRequest& req, double now_monotonic) {
   std::string action = dot == std::string::npos ? "" : method.substr(dot + 1);
   const char* module_class = ModuleClass(module);
   if (module_class == nullptr) {
-    return ErrorResponse("The plugin " + module +
-                             " is not enabled. You can activate the plugin on Settings > Plugins page in Matomo.",
-                         xml);
+    return ErrorResponse(
+        "The plugin " + module + " is not enabled. You can activate the plugin on Settings > Plugins page in Matomo.",
+        xml);
   }
   if (!KnownMethod(module, action)) {
-    return ErrorResponse("The method '" + action + "' does not exist or is not available in the module '" +
-                             module_class + "'.",
-                         xml);
+    return ErrorResponse(
+        "The method '" + action + "' does not exist or is not available in the module '" + module_class + "'.", xml);
   }
   for (const char* name : MandatoryParams(module, action)) {
     if (req.Get(name, "").empty()) return ErrorResponse(std::string("Please specify a value for '") + name + "'.", xml);
@@ -162,8 +161,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& req, double now_monotonic) {
   return r;
 }
 
-ApiResponse ApiHandler::Dispatch(const ApiRequest& req, const std::string& module, const std::string& action,
-                                 bool xml, uint64_t call) {
+ApiResponse ApiHandler::Dispatch(const ApiRequest& req, const std::string& module, const std::string& action, bool xml,
+                                 uint64_t call) {
   if (module == "API") return Json(PhpJsonString(kVersion));  // Matomo sends {"value":...} only for scalars in XML
   if (module == "SitesManager" && action == "getSitesWithAtLeastViewAccess") {
     std::string out = "[";

@@ -36,9 +36,9 @@ struct PiecewiseBody {
 struct ApiResponse {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
-  std::string body;                      // used when `stream` is null
+  std::string body;                       // used when `stream` is null
   std::shared_ptr<PiecewiseBody> stream;  // large Live pages
-  int retry_after = 0;                   // seconds, > 0 sets Retry-After
+  int retry_after = 0;                    // seconds, > 0 sets Retry-After
   FaultKind fault = FaultKind::kNone;
   bool cut_body = false;  // send half of the body, then close the connection
   double latency_ms = 0;  // waited before answering (--latency-ms + per visit)

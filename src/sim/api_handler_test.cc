@@ -9,7 +9,9 @@ namespace {
 
 using fake::FakeDataset;
 
-int64_t At(const char* text) { return *ParseTimestamp(text); }
+int64_t At(const char* text) {
+  return *ParseTimestamp(text);
+}
 
 std::string Body(const ApiResponse& r) {
   if (!r.stream) return r.body;
@@ -39,12 +41,14 @@ TEST_F(ApiHandlerTest, AuthErrorsAre401) {
   auto h = Make();
   auto r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1", ""), 0);
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.body,
-            R"({"result":"error","message":"You can't access this resource as it requires 'view' access for the website id = 1."})");
+  EXPECT_EQ(
+      r.body,
+      R"({"result":"error","message":"You can't access this resource as it requires 'view' access for the website id = 1."})");
   r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1", "token_auth=wrong"), 0);
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.body,
-            R"({"result":"error","message":"Unable to authenticate with the provided token. It is either invalid or expired."})");
+  EXPECT_EQ(
+      r.body,
+      R"({"result":"error","message":"Unable to authenticate with the provided token. It is either invalid or expired."})");
   r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1&token_auth=sim-token", ""), 0);
   EXPECT_EQ(r.status, 401);  // secure-only token in the query string
   r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1&format=xml", ""), 0);
@@ -61,12 +65,14 @@ TEST_F(ApiHandlerTest, OtherErrorsAre200WithMatomoMessages) {
   auto h = Make();
   auto r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=99&period=day&date=today"), 0);
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(Body(r),
-            R"({"result":"error","message":"An unexpected website was found in the request: website id was set to '99' ."})");
+  EXPECT_EQ(
+      Body(r),
+      R"({"result":"error","message":"An unexpected website was found in the request: website id was set to '99' ."})");
   EXPECT_EQ(Body(h.Handle(Req("method=Live.getLastVisitsDetails"), 0)),
             R"({"result":"error","message":"Please specify a value for 'idSite'."})");
-  EXPECT_EQ(Body(h.Handle(Req("method=Live.getLastVisitsDetailz&idSite=1"), 0)),
-            R"({"result":"error","message":"The method 'getLastVisitsDetailz' does not exist or is not available in the module '\\Piwik\\Plugins\\Live\\API'."})");
+  EXPECT_EQ(
+      Body(h.Handle(Req("method=Live.getLastVisitsDetailz&idSite=1"), 0)),
+      R"({"result":"error","message":"The method 'getLastVisitsDetailz' does not exist or is not available in the module '\\Piwik\\Plugins\\Live\\API'."})");
   EXPECT_EQ(Body(h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1&segment=foo"), 0)),
             R"({"result":"error","message":"Segment 'foo' is not a supported segment."})");
   r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1&format=yaml"), 0);
@@ -120,8 +126,9 @@ TEST_F(ApiHandlerTest, QueryTimeoutAndCutBody) {
   auto h = Make(o);
   auto r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1&period=day&date=2026-11-25&filter_limit=2"), 0);
   EXPECT_EQ(r.fault, FaultKind::kQueryTimeout);
-  EXPECT_EQ(Body(r),
-            R"({"result":"error","message":"Could not run the query in time. Maybe the selected date range is too wide?"})");
+  EXPECT_EQ(
+      Body(r),
+      R"({"result":"error","message":"Could not run the query in time. Maybe the selected date range is too wide?"})");
   r = h.Handle(Req("method=Live.getLastVisitsDetails&idSite=1&period=day&date=2026-11-25&filter_limit=1"), 0);
   EXPECT_EQ(r.fault, FaultKind::kCutBody);
   EXPECT_TRUE(r.cut_body);

@@ -5,7 +5,9 @@ namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
 
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 size_t SkipSpace(std::string_view s, size_t pos) {
   while (pos < s.size() && IsSpace(s[pos])) ++pos;

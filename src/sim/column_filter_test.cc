@@ -17,8 +17,9 @@ TEST(ColumnFilter, ShowKeepsListedTopLevelKeysInVisitOrder) {
 
 TEST(ColumnFilter, HideAppliesAtVisitLevelAndInsideActionDetails) {
   auto f = ColumnFilter::Parse("", "pageTitle,nested");
-  EXPECT_EQ(FilterVisitColumns(kVisit, f),
-            R"({"idVisit":1827,"visitorId":"fe28","actionDetails":[{"type":"action","url":"https:\/\/a\/","timestamp":1},{"type":13,"items":[{"pageTitle":1}]}],"lastActionTimestamp":1795648742})");
+  EXPECT_EQ(
+      FilterVisitColumns(kVisit, f),
+      R"({"idVisit":1827,"visitorId":"fe28","actionDetails":[{"type":"action","url":"https:\/\/a\/","timestamp":1},{"type":13,"items":[{"pageTitle":1}]}],"lastActionTimestamp":1795648742})");
 }
 
 TEST(ColumnFilter, HidingActionDetailsItselfAndNoFilter) {
@@ -44,7 +45,7 @@ TEST(ColumnFilter, SkipsValues) {
 
 TEST(PhpJson, EscapesLikeJsonEncode) {
   EXPECT_EQ(PhpJsonString("a/b\"c\\\n\x01"), R"("a\/b\"c\\\n\u0001")");
-  EXPECT_EQ(PhpJsonString("\xE2\x82\xAC"), R"("\u20ac")");          // €
+  EXPECT_EQ(PhpJsonString("\xE2\x82\xAC"), R"("\u20ac")");            // €
   EXPECT_EQ(PhpJsonString("\xF0\x9F\x98\x80"), R"("\ud83d\ude00")");  // emoji as a surrogate pair
   EXPECT_EQ(MatomoJsonError("x/y"), R"({"result":"error","message":"x\/y"})");
 }

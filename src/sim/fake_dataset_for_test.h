@@ -13,11 +13,11 @@ namespace metl::sim::fake {
 
 inline std::string FakeVisitJson(int64_t id, int64_t last_ts, bool with_actions = true) {
   std::string actions = with_actions ? "[{\"type\":\"action\",\"url\":\"https:\\/\\/x.test\\/\",\"pageTitle\":\"Home\","
-                                       "\"timestamp\":" + std::to_string(last_ts) + "}]"
+                                       "\"timestamp\":" +
+                                           std::to_string(last_ts) + "}]"
                                      : "[]";
   return "{\"idSite\":1,\"idVisit\":" + std::to_string(id) + ",\"visitorId\":\"v" + std::to_string(id % 7) +
-         "\",\"actionDetails\":" + actions + ",\"lastActionTimestamp\":" + std::to_string(last_ts) +
-         ",\"actions\":1}";
+         "\",\"actionDetails\":" + actions + ",\"lastActionTimestamp\":" + std::to_string(last_ts) + ",\"actions\":1}";
 }
 
 class FakeDataset final : public Dataset {

@@ -65,24 +65,36 @@ Result<FaultSpec> FaultSpec::Parse(const std::string& text) {
 
 bool FaultSpec::Fires(uint64_t seed, uint64_t salt, uint64_t seq) const {
   switch (mode) {
-    case Mode::kNever: return false;
-    case Mode::kProbability: return Unit(seed, salt, seq) < probability;
-    case Mode::kEvery: return seq % n == 0;
-    case Mode::kFirst: return seq <= n;
+    case Mode::kNever:
+      return false;
+    case Mode::kProbability:
+      return Unit(seed, salt, seq) < probability;
+    case Mode::kEvery:
+      return seq % n == 0;
+    case Mode::kFirst:
+      return seq <= n;
   }
   return false;
 }
 
 const char* FaultKindName(FaultKind kind) {
   switch (kind) {
-    case FaultKind::kNone: return "none";
-    case FaultKind::kRateLimit: return "rate_limit";
-    case FaultKind::kConcurrency: return "max_concurrent";
-    case FaultKind::kFail5xx: return "fail_5xx";
-    case FaultKind::kPhpFatal: return "php_fatal";
-    case FaultKind::kRandomError: return "random_error";
-    case FaultKind::kQueryTimeout: return "query_timeout";
-    case FaultKind::kCutBody: return "cut_body";
+    case FaultKind::kNone:
+      return "none";
+    case FaultKind::kRateLimit:
+      return "rate_limit";
+    case FaultKind::kConcurrency:
+      return "max_concurrent";
+    case FaultKind::kFail5xx:
+      return "fail_5xx";
+    case FaultKind::kPhpFatal:
+      return "php_fatal";
+    case FaultKind::kRandomError:
+      return "random_error";
+    case FaultKind::kQueryTimeout:
+      return "query_timeout";
+    case FaultKind::kCutBody:
+      return "cut_body";
   }
   return "none";
 }
@@ -156,6 +168,8 @@ bool FaultInjector::QueryTimesOut(int64_t filter_limit) const {
   return filter_limit < 0 || filter_limit > options_.query_timeout_above;
 }
 
-bool FaultInjector::CutsBody(uint64_t call) const { return options_.cut_body.Fires(seed_, kSaltCut, call); }
+bool FaultInjector::CutsBody(uint64_t call) const {
+  return options_.cut_body.Fires(seed_, kSaltCut, call);
+}
 
 }  // namespace metl::sim

@@ -11,7 +11,9 @@ namespace {
 
 using fake::FakeDataset;
 
-int64_t At(const char* text) { return *ParseTimestamp(text); }
+int64_t At(const char* text) {
+  return *ParseTimestamp(text);
+}
 
 class LiveQueryTest : public ::testing::Test {
  protected:
@@ -59,8 +61,7 @@ TEST_F(LiveQueryTest, LimitsAndOffsets) {
 TEST_F(LiveQueryTest, MinTimestampIsStrict) {
   int64_t base = At("2026-11-25 10:00:00");
   for (int i = 1; i <= 5; ++i) data.Add(1, i, base + i);
-  EXPECT_EQ(Ids("minTimestamp=" + std::to_string(base + 3) + "&filter_sort_order=asc"),
-            (std::vector<int64_t>{4, 5}));
+  EXPECT_EQ(Ids("minTimestamp=" + std::to_string(base + 3) + "&filter_sort_order=asc"), (std::vector<int64_t>{4, 5}));
 }
 
 TEST_F(LiveQueryTest, TiesComeInADifferentOrderPerRequest) {

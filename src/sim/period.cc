@@ -5,7 +5,9 @@
 namespace metl::sim {
 namespace {
 
-Error Terminal(std::string message) { return Error(ErrorKind::kTerminal, std::move(message)); }
+Error Terminal(std::string message) {
+  return Error(ErrorKind::kTerminal, std::move(message));
+}
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -55,7 +57,8 @@ int64_t WeekdayMondayZero(CivilDate d) {
 }  // namespace
 
 std::string BadPeriodMessage(const std::string& period) {
-  return "The period '" + period + "' is not supported. Try any of the following instead: day, week, month, year, range";
+  return "The period '" + period +
+         "' is not supported. Try any of the following instead: day, week, month, year, range";
 }
 
 std::string BadDateMessage() {
@@ -117,7 +120,9 @@ Result<ResolvedPeriod> ResolvePeriod(const std::string& period, const std::strin
     case PeriodKind::kMonth: {
       Ymd ymd = first.ymd();
       r.first = CivilDate::FromYmd(ymd.year, ymd.month, 1);
-      r.last = (ymd.month == 12 ? CivilDate::FromYmd(ymd.year + 1, 1, 1) : CivilDate::FromYmd(ymd.year, ymd.month + 1, 1)) - 1;
+      r.last =
+          (ymd.month == 12 ? CivilDate::FromYmd(ymd.year + 1, 1, 1) : CivilDate::FromYmd(ymd.year, ymd.month + 1, 1)) -
+          1;
       break;
     }
     case PeriodKind::kYear: {

@@ -5,7 +5,9 @@
 namespace metl::sim {
 namespace {
 
-int64_t At(const char* text) { return *ParseTimestamp(text); }
+int64_t At(const char* text) {
+  return *ParseTimestamp(text);
+}
 
 TEST(SimPeriod, TodayAndYesterdayFollowTheSiteTimeZone) {
   auto utc = TimeZone::Utc();

@@ -33,17 +33,22 @@ int64_t IntField(simdjson::dom::element obj, const char* key, int64_t fallback) 
   simdjson::dom::element v;
   if (obj.at_key(key).get(v) != simdjson::SUCCESS) return fallback;
   switch (v.type()) {
-    case simdjson::dom::element_type::INT64: return int64_t(v);
-    case simdjson::dom::element_type::UINT64: return static_cast<int64_t>(uint64_t(v));
-    case simdjson::dom::element_type::DOUBLE: return static_cast<int64_t>(double(v));
-    case simdjson::dom::element_type::BOOL: return bool(v) ? 1 : 0;
+    case simdjson::dom::element_type::INT64:
+      return int64_t(v);
+    case simdjson::dom::element_type::UINT64:
+      return static_cast<int64_t>(uint64_t(v));
+    case simdjson::dom::element_type::DOUBLE:
+      return static_cast<int64_t>(double(v));
+    case simdjson::dom::element_type::BOOL:
+      return bool(v) ? 1 : 0;
     case simdjson::dom::element_type::STRING: {
       std::string s{std::string_view(v)};
       char* end = nullptr;
       long long n = std::strtoll(s.c_str(), &end, 10);
       return end != s.c_str() ? n : fallback;
     }
-    default: return fallback;
+    default:
+      return fallback;
   }
 }
 
@@ -80,7 +85,6 @@ Result<std::vector<SimSite>> ParseSites(const std::string& text, const std::stri
   }
   return sites;
 }
-
 
 }  // namespace
 
@@ -127,7 +131,8 @@ Result<std::unique_ptr<ReplayDataset>> ReplayDataset::Open(const std::string& di
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(site_dir)) {
       std::string name = entry.path().filename().string();
-      if (name.rfind("date=", 0) == 0 && (entry.path().extension() == ".json" || entry.path().extension() == ".jsonl")) {
+      if (name.rfind("date=", 0) == 0 &&
+          (entry.path().extension() == ".json" || entry.path().extension() == ".jsonl")) {
         files.push_back(entry.path());
       }
     }

@@ -43,7 +43,9 @@ Result<std::unique_ptr<RequestLog>> RequestLog::Open(const std::string& path) {
   return std::unique_ptr<RequestLog>(new RequestLog(f));
 }
 
-RequestLog::~RequestLog() { std::fclose(file_); }
+RequestLog::~RequestLog() {
+  std::fclose(file_);
+}
 
 void RequestLog::Write(const RequestLogEntry& entry) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());

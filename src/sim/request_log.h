@@ -16,7 +16,7 @@ struct RequestLogEntry {
   const ApiRequest* request = nullptr;
   std::string path;
   int status = 0;
-  size_t bytes = 0;  // body bytes before compression (the cut point for a cut body)
+  size_t bytes = 0;   // body bytes before compression (the cut point for a cut body)
   std::string fault;  // "" = none
   double duration_ms = 0;
 };

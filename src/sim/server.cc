@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kBatch = 256 * 1024;
 
-bool AcceptsGzip(const std::string& accept_encoding) { return accept_encoding.find("gzip") != std::string::npos; }
+bool AcceptsGzip(const std::string& accept_encoding) {
+  return accept_encoding.find("gzip") != std::string::npos;
+}
 
 // Walks the pieces of a body in order, copying up to `max` bytes per call.
 class PieceCursor {
@@ -82,20 +84,21 @@ void SendBody(const std::string& accept_encoding, httplib::Response& res, ApiRes
     res.set_header("Content-Encoding", "gzip");
     auto gz = std::make_shared<GzipStream>(gzip_level);
     auto sent = std::make_shared<size_t>(0);
-    res.set_chunked_content_provider(api.content_type, [cursor, gz, sent, limit, total](size_t, httplib::DataSink& sink) {
-      std::string in, out;
-      size_t want = std::min(kBatch, limit - *sent);
-      bool more = want > 0 && cursor->Next(want, in);
-      *sent += in.size();
-      bool finish = *sent >= total;
-      if (!gz->ok || !gz->Compress(in, finish, out)) return false;
-      if (!out.empty() && !sink.write(out.data(), out.size())) return false;
-      if (finish) {
-        sink.done();
-        return true;
-      }
-      return more && *sent < limit;  // false at the cut point: the connection is dropped
-    });
+    res.set_chunked_content_provider(
+        api.content_type, [cursor, gz, sent, limit, total](size_t, httplib::DataSink& sink) {
+          std::string in, out;
+          size_t want = std::min(kBatch, limit - *sent);
+          bool more = want > 0 && cursor->Next(want, in);
+          *sent += in.size();
+          bool finish = *sent >= total;
+          if (!gz->ok || !gz->Compress(in, finish, out)) return false;
+          if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+          if (finish) {
+            sink.done();
+            return true;
+          }
+          return more && *sent < limit;  // false at the cut point: the connection is dropped
+        });
     return;
   }
   res.set_content_provider(total, api.content_type, [cursor, limit](size_t offset, size_t, httplib::DataSink& sink) {
@@ -179,8 +182,12 @@ Result<int> HttpServer::Bind() {
   return port;
 }
 
-bool HttpServer::Run() { return server_->listen_after_bind(); }
+bool HttpServer::Run() {
+  return server_->listen_after_bind();
+}
 
-void HttpServer::Stop() { server_->stop(); }
+void HttpServer::Stop() {
+  server_->stop();
+}
 
 }  // namespace metl::sim

@@ -21,7 +21,7 @@ namespace metl::sim {
 struct ServerOptions {
   HandlerOptions handler;
   int threads = 16;
-  int port = 0;  // 0 = any free port
+  int port = 0;             // 0 = any free port
   std::string request_log;  // path; "" = none
   int gzip_level = 1;       // zlib level for clients accepting gzip; 0 = never compress
 };

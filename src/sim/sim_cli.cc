@@ -1,7 +1,6 @@
 #include "sim/sim_cli.h"
 
 #include <CLI/CLI.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>

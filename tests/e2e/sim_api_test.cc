@@ -176,8 +176,9 @@ TEST(SimApi, LiveOrderLimitsAndOffsets) {
 
 TEST(SimApi, MinTimestampIsStrictAndAndedWithTheDay) {
   SimServer sim(ReplayArgs());
-  auto body = Api(sim, std::string("method=Live.getLastVisitsDetails&") + kDay1 + "&filter_limit=-1&"
-                                                                                  "filter_sort_order=asc")
+  auto body = Api(sim, std::string("method=Live.getLastVisitsDetails&") + kDay1 +
+                           "&filter_limit=-1&"
+                           "filter_sort_order=asc")
                   .body;
   Json all(body);
   ASSERT_TRUE(all.ok());
@@ -318,8 +319,8 @@ TEST(SimApi, VisitsSharingASecondComeInADifferentOrderPerRequest) {
 }
 
 TEST(SimApi, OffsetPagingOverARangeReturnsWrongPagesLikeMatomo) {
-  SimServer sim({"--sites", "1", "--visits-per-day", "50", "--from", "2026-11-10", "--to", "2026-11-16", "--now",
-                 simtest::kNow});
+  SimServer sim(
+      {"--sites", "1", "--visits-per-day", "50", "--from", "2026-11-10", "--to", "2026-11-16", "--now", simtest::kNow});
   std::string q = "method=Live.getLastVisitsDetails&idSite=1&period=range&date=2026-11-10,2026-11-16";
   auto all = VisitIds(Api(sim, q + "&filter_limit=-1").body);
   ASSERT_GT(all.size(), 300u);

@@ -23,7 +23,9 @@ std::vector<std::string> Args(std::initializer_list<std::string> extra) {
 
 const char* kLive = "method=Live.getLastVisitsDetails&idSite=1&period=day&date=2026-11-25";
 
-std::string Form() { return "token_auth=" + UrlEncode(SimServer::kToken); }
+std::string Form() {
+  return "token_auth=" + UrlEncode(SimServer::kToken);
+}
 
 TEST(SimFaults, RateLimitAnswers429WithRetryAfter) {
   TempDir tmp;

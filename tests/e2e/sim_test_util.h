@@ -45,12 +45,18 @@ inline int64_t Int(simdjson::dom::element obj, const char* key) {
   simdjson::dom::element v;
   if (obj.at_key(key).get(v) != simdjson::SUCCESS) return -1;
   switch (v.type()) {
-    case simdjson::dom::element_type::INT64: return int64_t(v);
-    case simdjson::dom::element_type::UINT64: return static_cast<int64_t>(uint64_t(v));
-    case simdjson::dom::element_type::DOUBLE: return static_cast<int64_t>(double(v));
-    case simdjson::dom::element_type::BOOL: return bool(v) ? 1 : 0;
-    case simdjson::dom::element_type::STRING: return std::stoll(std::string(std::string_view(v)));
-    default: return -1;
+    case simdjson::dom::element_type::INT64:
+      return int64_t(v);
+    case simdjson::dom::element_type::UINT64:
+      return static_cast<int64_t>(uint64_t(v));
+    case simdjson::dom::element_type::DOUBLE:
+      return static_cast<int64_t>(double(v));
+    case simdjson::dom::element_type::BOOL:
+      return bool(v) ? 1 : 0;
+    case simdjson::dom::element_type::STRING:
+      return std::stoll(std::string(std::string_view(v)));
+    default:
+      return -1;
   }
 }
 
