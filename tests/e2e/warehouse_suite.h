@@ -1,7 +1,6 @@
 // The engine-neutral warehouse test suite: end-to-end tests are written once and parameterized
-// over WarehouseTargets(). DuckDB is always a target; PostgreSQL joins when a server is available
-// (the hook: METL_TEST_POSTGRES_URL, e.g. set from tests/postgres-fixture.sh's DIR/uri), each test
-// then getting a schema of its own. Tests read the warehouse through the same Warehouse interface
+// over WarehouseTargets(): DuckDB and PostgreSQL (the server from postgres_server.h: the ctest fixture,
+// METL_TEST_POSTGRES_URL, or one started on first use), each PostgreSQL test getting a schema of its own. Tests read the warehouse through the same Warehouse interface
 // the loader writes with (for DuckDB: the real file, through the C API).
 #pragma once
 

@@ -29,10 +29,12 @@ std::string CreateSchemaSql(std::string_view schema) { return "CREATE SCHEMA IF 
 
 std::string SetSearchPathSql(std::string_view schema) { return "SET search_path TO " + QuoteIdent(schema); }
 
+std::string SiteDateIndexName(const TableDef& table) { return std::string(table.name) + "_site_date_idx"; }
+
 std::optional<std::string> SiteDateIndexSql(const TableDef& table) {
   std::string_view date = table.partition_date_column;
   if (date.empty() || table.ColumnIndex("site_id") < 0 || table.ColumnIndex(date) < 0) return std::nullopt;
-  return "CREATE INDEX IF NOT EXISTS " + QuoteIdent(std::string(table.name) + "_site_date_idx") + " ON " +
+  return "CREATE INDEX IF NOT EXISTS " + QuoteIdent(SiteDateIndexName(table)) + " ON " +
          QuoteIdent(table.name) + " (" + QuoteIdent("site_id") + ", " + QuoteIdent(date) + ")";
 }
 

@@ -22,6 +22,7 @@ std::string SetSearchPathSql(std::string_view schema);
 // CREATE INDEX IF NOT EXISTS on (site_id, <partition date column>): every partition load deletes by
 // it and every BI report filters by it. nullopt for tables without both columns.
 std::optional<std::string> SiteDateIndexSql(const TableDef& table);
+std::string SiteDateIndexName(const TableDef& table);  // "<table>_site_date_idx"
 
 // COPY "table" ("c1", "c2", ...) FROM STDIN: columns named, so that the physical column order (which
 // migrations change) and extra columns do not matter.

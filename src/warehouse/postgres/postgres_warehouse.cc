@@ -1,6 +1,7 @@
 #include "warehouse/postgres/postgres_warehouse.h"
 
 #include <map>
+#include <set>
 
 #include "warehouse/ddl.h"
 #include "warehouse/ledger.h"
@@ -223,15 +224,26 @@ class PostgresWarehouse final : public Warehouse {
     if (st.ok()) st = c.Exec(pg_engine::CreateSchemaSql(target_.schema));
     if (st.ok()) st = c.Exec(pg_engine::SetSearchPathSql(target_.schema));
     if (st.ok()) st = MigrateSchema(session, tables, caps_, target_.schema, /*with_primary_key=*/false);
-    for (const TableDef& t : tables) {
-      if (!st.ok()) break;
-      if (auto index = pg_engine::SiteDateIndexSql(t)) st = c.Exec(*index);
-    }
+    if (st.ok()) st = CreateMissingIndexes(c, tables);
     if (st.ok()) st = c.Exec("COMMIT");
     if (!st.ok()) {
       c.RollbackQuietly();
       return std::move(st).error().WithHint("check that the user in --warehouse may create the schema " +
                                             QuoteIdent(target_.schema) + " and tables in it");
+    }
+    return OkStatus();
+  }
+
+  // Only the missing ones: CREATE INDEX IF NOT EXISTS would still take a SHARE lock on its table, making
+  // every run wait for (and block) loads in progress elsewhere.
+  Status CreateMissingIndexes(PgConnection& c, const std::vector<TableDef>& tables) {
+    METL_ASSIGN_OR_RETURN(pg_engine::PgRows existing,
+                          c.Query("SELECT indexname FROM pg_indexes WHERE schemaname = $1", {target_.schema}));
+    std::set<std::string, std::less<>> names;
+    for (int r = 0; r < existing.rows(); ++r) names.emplace(existing.Get(r, 0));
+    for (const TableDef& t : tables) {
+      if (names.count(pg_engine::SiteDateIndexName(t))) continue;
+      if (auto index = pg_engine::SiteDateIndexSql(t)) METL_TRY(c.Exec(*index));
     }
     return OkStatus();
   }
