@@ -381,24 +381,5 @@ TEST(GeneratedDatasetTest, ConcurrentReadersGetTheSameDay) {
   }
 }
 
-// Throughput of one core on a large day (the brief's target is >= 300 MB/s in a Release build;
-// the assertion is deliberately loose so that a busy CI machine does not fail it).
-TEST(GeneratedDatasetTest, GeneratesALargeDayFast) {
-  auto o = testing::TestOptions(20000);
-  auto ds = GeneratedDataset::Create(o);
-  ASSERT_TRUE(ds.ok());
-  auto start = std::chrono::steady_clock::now();
-  auto visits = (*ds)->VisitsOfDay(1, CivilDate::FromYmd(2026, 11, 25));
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  size_t bytes = 0;
-  for (const SimVisit& v : *visits) bytes += v.json.size();
-  double mb_per_s = static_cast<double>(bytes) / seconds / 1e6;
-  RecordProperty("mb_per_s", static_cast<int>(mb_per_s));
-  std::printf("generated %zu visits, %.1f MB in %.3f s: %.0f MB/s, %.0f visits/s\n", visits->size(),
-              static_cast<double>(bytes) / 1e6, seconds, mb_per_s, static_cast<double>(visits->size()) / seconds);
-  EXPECT_GT(visits->size(), 15000u);
-  EXPECT_GT(mb_per_s, 10.0);
-}
-
 }  // namespace
 }  // namespace metl::sim

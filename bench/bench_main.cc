@@ -1,0 +1,4 @@
+// One main for every Google Benchmark in bench/.
+#include <benchmark/benchmark.h>
+
+BENCHMARK_MAIN();
