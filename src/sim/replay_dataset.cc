@@ -120,7 +120,12 @@ Result<std::vector<std::string>> SplitJsonArray(std::string_view text) {
 Result<std::unique_ptr<ReplayDataset>> ReplayDataset::Open(const std::string& dir) {
   std::unique_ptr<ReplayDataset> ds(new ReplayDataset());
   fs::path root(dir);
-  METL_ASSIGN_OR_RETURN(std::string sites_text, ReadWhole(root / "sites.json"));
+  auto sites_file = ReadWhole(root / "sites.json");
+  if (!sites_file.ok()) {
+    return DataError(sites_file.error().message(),
+                     "--replay DIR needs DIR/sites.json (SitesManager.getSitesWithAtLeastViewAccess's response)");
+  }
+  std::string sites_text = std::move(sites_file).value();
   METL_ASSIGN_OR_RETURN(ds->sites_, ParseSites(sites_text, (root / "sites.json").string()));
 
   std::map<std::pair<int64_t, int64_t>, std::vector<SimVisit>> days;

@@ -156,7 +156,10 @@ int Main(int argc, char** argv) {
                {&o.random_errors, &f.random_errors, "--random-errors"}};
   for (auto& s : specs) {
     auto parsed = FaultSpec::Parse(*s.text);
-    if (!parsed.ok()) return Fail(Error(ErrorKind::kConfig, std::string(s.flag) + ": " + parsed.error().message()));
+    if (!parsed.ok()) {
+      return Fail(Error(ErrorKind::kConfig, std::string(s.flag) + ": " + parsed.error().message(),
+                        parsed.error().context()));
+    }
     *s.spec = *parsed;
   }
 
