@@ -6,6 +6,9 @@
 //   BM_PostgresNormalizeAndLoad    the normalizer feeding the engine, as `matomo-etl load` runs it
 // The server: METL_BENCH_POSTGRES_URL, else a throwaway one started with tests/postgres-fixture.sh
 // (fsync off, as in the tests: this measures our side and PostgreSQL's CPU, not the disk).
+// Baseline (2026-11-27, 2 shared cores, load average ~4, PostgreSQL 15 local, lz4 TOAST), 28.7k rows
+// per partition: ~60k rows/s (4.3k visits/s) with the jsonb raw visits, ~180k rows/s without them;
+// our side (COPY text encoding) is ~50 ms of the ~480 ms: the rest is PostgreSQL parsing jsonb.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -217,13 +220,3 @@ BENCHMARK(BM_PostgresNormalizeAndLoad)->Arg(0)->ArgName("without_raw")->Unit(ben
 
 }  // namespace
 }  // namespace metl
-
-// metl_bench links libbenchmark without benchmark_main and no bench file defines main yet: this weak
-// one steps aside as soon as a real one (e.g. bench/bench_main.cc with BENCHMARK_MAIN()) exists.
-__attribute__((weak)) int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
