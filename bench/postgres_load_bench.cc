@@ -45,7 +45,8 @@ void StopOwnServer() {
 std::string ServerUrl() {
   static std::string url = [] {
     if (const char* env = std::getenv("METL_BENCH_POSTGRES_URL"); env && *env) return std::string(env);
-    std::string dir = (std::filesystem::temp_directory_path() / ("metl-bench-pg-" + std::to_string(::getpid()))).string();
+    std::string dir =
+        (std::filesystem::temp_directory_path() / ("metl-bench-pg-" + std::to_string(::getpid()))).string();
     std::string cmd = (kSourceDir / "tests/postgres-fixture.sh").string() + " start " + dir + " >/dev/null";
     if (std::system(cmd.c_str()) != 0) return std::string();
     OwnServerDir() = dir;
@@ -65,7 +66,8 @@ struct Corpus {
 const Corpus& ShopDay() {
   static Corpus c = [] {
     Corpus corpus;
-    corpus.text = test_support::ReadFileOrEmpty((kSourceDir / "tests/data/matomo-5.1.2/live_site1_day_limit100_offset0.json").string());
+    corpus.text = test_support::ReadFileOrEmpty(
+        (kSourceDir / "tests/data/matomo-5.1.2/live_site1_day_limit100_offset0.json").string());
     std::vector<std::string_view> day = test_support::SplitJsonArray(corpus.text);
     while (!day.empty() && corpus.lines.size() < kVisitsPerPartition) {
       for (auto l : day) corpus.lines.push_back(l);
@@ -140,9 +142,10 @@ warehouse::LedgerEntry Ledger(int64_t visits) {
 }
 
 void SetCounters(benchmark::State& state, size_t rows, size_t bytes) {
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(state.iterations() * rows), benchmark::Counter::kIsRate);
-  state.counters["visits/s"] = benchmark::Counter(static_cast<double>(state.iterations() * ShopDay().lines.size()),
-                                                  benchmark::Counter::kIsRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * rows), benchmark::Counter::kIsRate);
+  state.counters["visits/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * ShopDay().lines.size()), benchmark::Counter::kIsRate);
   state.counters["rows/partition"] = static_cast<double>(rows);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
@@ -215,7 +218,12 @@ void BM_PostgresNormalizeAndLoad(benchmark::State& state) {
   SetCounters(state, rows, ShopDay().text.size() * ShopDay().lines.size() / 100);
 }
 
-BENCHMARK(BM_PostgresReplacePartition)->Arg(0)->Arg(1)->ArgName("without_raw")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PostgresReplacePartition)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("without_raw")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_PostgresNormalizeAndLoad)->Arg(0)->ArgName("without_raw")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

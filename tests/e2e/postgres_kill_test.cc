@@ -18,8 +18,8 @@ namespace metl::e2e {
 namespace {
 
 const char* kShared = METL_SHARED_DIR "/reference/matomo-5.1.2-responses/";
-const std::vector<std::string> kDataTables = {"matomo_visits",          "matomo_actions",   "matomo_custom_dimensions",
-                                              "matomo_conversions",     "matomo_raw_visits", "matomo_ecommerce_items"};
+const std::vector<std::string> kDataTables = {"matomo_visits",      "matomo_actions",    "matomo_custom_dimensions",
+                                              "matomo_conversions", "matomo_raw_visits", "matomo_ecommerce_items"};
 
 int64_t Count(const std::string& url, const std::string& table, int site) {
   return QueryInt(url, "SELECT count(*) FROM " + table + " WHERE site_id = " + std::to_string(site));
@@ -32,14 +32,15 @@ TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunComplete
   std::string landing = (tmp.path() / "landing").string();
   std::string url = WarehouseTarget{"postgres", pg}.FreshUrl(tmp);
   // Site 2 loaded first: its rows are the "old partition" a killed reload must leave untouched.
-  std::vector<std::string> site2 = LandJsonArray(
-      landing, 2, "2026-11-25", "America/New_York", ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
+  std::vector<std::string> site2 =
+      LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
+                    ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
   ProcessResult first = RunEtl({"load", "--landing", landing, "--warehouse", url});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   std::string site2_before = DumpTables(url, kDataTables);
   // Site 1 is new: a killed load must leave none of its rows.
-  std::vector<std::string> site1 =
-      LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+  std::vector<std::string> site1 = LandJsonArray(
+      landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
 
   auto wh = warehouse::OpenWarehouse(url);
   ASSERT_TRUE(wh.ok()) << wh.error().ToString();
@@ -52,8 +53,8 @@ TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunComplete
   ASSERT_TRUE(watcher.ok()) << watcher.error().ToString();
 
   // Both partitions (site 2 forced by the range) are replaced, and both stop at their ledger row.
-  BackgroundProcess load({EtlBin(), "load", "--landing", landing, "--warehouse", url, "--from", "2026-11-25", "--to",
-                          "2026-11-25"});
+  BackgroundProcess load(
+      {EtlBin(), "load", "--landing", landing, "--warehouse", url, "--from", "2026-11-25", "--to", "2026-11-25"});
   int waiting = 0;
   for (int i = 0; i < 300 && waiting < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -72,8 +73,8 @@ TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunComplete
     }
     load.Signal(SIGKILL);
     int code = load.Wait(10);
-    FAIL() << "the load never reached its ledger rows:\n" << text << "exit " << code << ": " << load.ReadFirstLine(1)
-           << load.Stderr();
+    FAIL() << "the load never reached its ledger rows:\n"
+           << text << "exit " << code << ": " << load.ReadFirstLine(1) << load.Stderr();
   }
   // The data of both partitions has been sent, inside their transactions...
   auto in_flight = (*watcher)->Query(
@@ -102,7 +103,8 @@ TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunComplete
   EXPECT_EQ(Count(url, "matomo_conversions", 1), c1.conversions);
   EXPECT_EQ(Count(url, "matomo_ecommerce_items", 1), c1.ecommerce_items);
   EXPECT_EQ(Count(url, "matomo_custom_dimensions", 1), c1.custom_dimensions);
-  EXPECT_EQ(QueryInt(url, "SELECT visits FROM matomo_etl_partitions WHERE site_id = 1 AND status = 'loaded'"), c1.visits);
+  EXPECT_EQ(QueryInt(url, "SELECT visits FROM matomo_etl_partitions WHERE site_id = 1 AND status = 'loaded'"),
+            c1.visits);
   EXPECT_EQ(QueryInt(url, "SELECT nb_visits FROM matomo_daily_kpis WHERE site_id = 1"), c1.visits);
   EXPECT_EQ(Count(url, "matomo_visits", 2), CountRaw(site2).visits);
 }

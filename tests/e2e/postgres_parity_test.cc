@@ -11,8 +11,8 @@
 
 #include "harness.h"
 #include "landing_fixture.h"
-#include "postgres_server.h"
 #include "normalize/schema.h"
+#include "postgres_server.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
@@ -48,7 +48,9 @@ void Canonical(simdjson::dom::element e, std::string& out) {
       out += "]";
       break;
     }
-    case element_type::STRING: out += "\"" + std::string(e.get_string().value()) + "\""; break;
+    case element_type::STRING:
+      out += "\"" + std::string(e.get_string().value()) + "\"";
+      break;
     case element_type::INT64:
     case element_type::UINT64:
     case element_type::DOUBLE: {
@@ -57,8 +59,12 @@ void Canonical(simdjson::dom::element e, std::string& out) {
       out += buf;
       break;
     }
-    case element_type::BOOL: out += e.get_bool().value() ? "true" : "false"; break;
-    case element_type::NULL_VALUE: out += "null"; break;
+    case element_type::BOOL:
+      out += e.get_bool().value() ? "true" : "false";
+      break;
+    case element_type::NULL_VALUE:
+      out += "null";
+      break;
   }
 }
 
@@ -122,7 +128,8 @@ TEST(PostgresParity, SameLandingZoneGivesEveryTableTheSameContentAsDuckDb) {
   if (pg.empty()) GTEST_SKIP() << "no PostgreSQL server could be found or started";
   TempDir tmp;
   std::string landing = (tmp.path() / "landing").string();
-  LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+  LandJsonArray(landing, 1, "2026-11-25", "UTC",
+                ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
   LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
                 ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
   std::string duck_url = WarehouseTarget{"duckdb", ""}.FreshUrl(tmp);
@@ -131,8 +138,8 @@ TEST(PostgresParity, SameLandingZoneGivesEveryTableTheSameContentAsDuckDb) {
     ProcessResult r = RunEtl({"load", "--landing", landing, "--warehouse", url});
     ASSERT_EQ(r.exit_code, 0) << url << "\n" << r.out << r.err;
   }
-  const std::vector<std::string> tables = {"matomo_visits",     "matomo_actions",         "matomo_custom_dimensions",
-                                           "matomo_conversions", "matomo_ecommerce_items", "matomo_daily_kpis",
+  const std::vector<std::string> tables = {"matomo_visits",        "matomo_actions",         "matomo_custom_dimensions",
+                                           "matomo_conversions",   "matomo_ecommerce_items", "matomo_daily_kpis",
                                            "matomo_etl_partitions"};
   for (const std::string& t : tables) {
     std::string duck = CanonicalDump(duck_url, t, {"loaded_at"});

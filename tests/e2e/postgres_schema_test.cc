@@ -19,7 +19,8 @@ class PostgresSchema : public ::testing::Test {
     pg_ = TestPostgresServer();
     if (pg_.empty()) GTEST_SKIP() << "no PostgreSQL server could be found or started";
     landing_ = (tmp_.path() / "landing").string();
-    site1_ = LandJsonArray(landing_, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+    site1_ = LandJsonArray(landing_, 1, "2026-11-25", "UTC",
+                           ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
   }
   // A schema named with a space and a capital: everything we send is a quoted identifier.
   std::string Url(const std::string& extra = "") {
@@ -27,9 +28,10 @@ class PostgresSchema : public ::testing::Test {
     return pg_ + "?schema=Odd%20Schema%20" + std::to_string(::getpid()) + "_" + std::to_string(n++) + extra;
   }
   std::string DataType(const std::string& url, const std::string& table, const std::string& column) {
-    Rows r = QueryWarehouse(url, "SELECT data_type, numeric_precision, numeric_scale FROM information_schema.columns "
-                                 "WHERE table_schema = current_schema() AND table_name = '" + table +
-                                 "' AND column_name = '" + column + "'");
+    Rows r = QueryWarehouse(url,
+                            "SELECT data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() AND table_name = '" +
+                                table + "' AND column_name = '" + column + "'");
     if (r.rows.empty()) return "missing";
     std::string t = r.rows[0][0].value_or("");
     if (t == "numeric") t += "(" + r.rows[0][1].value_or("") + "," + r.rows[0][2].value_or("") + ")";
@@ -45,7 +47,8 @@ TEST_F(PostgresSchema, TablesUseTypesABiToolReadsWellAndAreIndexedBySiteAndDate)
   std::string url = Url("&sslmode=disable&connect_timeout=5");  // libpq parameters pass through
   ProcessResult r = RunEtl({"load", "--landing", landing_, "--warehouse", url});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(QueryWarehouse(url, "SELECT current_schema()").rows.at(0).at(0).value_or(""), "Odd Schema " + std::to_string(::getpid()) + "_0");
+  EXPECT_EQ(QueryWarehouse(url, "SELECT current_schema()").rows.at(0).at(0).value_or(""),
+            "Odd Schema " + std::to_string(::getpid()) + "_0");
   EXPECT_EQ(DataType(url, "matomo_visits", "visit_id"), "bigint");
   EXPECT_EQ(DataType(url, "matomo_visits", "visit_date"), "date");
   EXPECT_EQ(DataType(url, "matomo_visits", "last_action_at"), "timestamp with time zone");
@@ -57,8 +60,8 @@ TEST_F(PostgresSchema, TablesUseTypesABiToolReadsWellAndAreIndexedBySiteAndDate)
   EXPECT_EQ(DataType(url, "matomo_daily_kpis", "revenue"), "numeric(18,6)");
   for (std::string t : {"matomo_visits", "matomo_actions", "matomo_conversions", "matomo_raw_visits",
                         "matomo_daily_kpis", "matomo_etl_partitions"}) {
-    EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '" + t +
-                                "' AND indexdef LIKE '%(site_id, %date)'"),
+    EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '" +
+                                t + "' AND indexdef LIKE '%(site_id, %date)'"),
               1)
         << t;
   }
@@ -93,11 +96,13 @@ TEST_F(PostgresSchema, BadUrisAreConfigErrorsThatNeverShowThePassword) {
   EXPECT_NE((r.out + r.err).find("bogus"), std::string::npos) << r.out << r.err;
   EXPECT_EQ((r.out + r.err).find("s3cret-pw"), std::string::npos) << r.out << r.err;
   // A password in the URI is passed to libpq (the fixture trusts every login, so it simply works)...
-  r = RunEtl({"load", "--landing", landing_, "--warehouse", with_password + "?schema=pw_" + std::to_string(::getpid())});
+  r = RunEtl(
+      {"load", "--landing", landing_, "--warehouse", with_password + "?schema=pw_" + std::to_string(::getpid())});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ((r.out + r.err).find("s3cret-pw"), std::string::npos) << r.out << r.err;
   // ...and an unreachable server says what to check, also without the password.
-  r = RunEtl({"load", "--landing", landing_, "--warehouse", "postgres://metl:s3cret-pw@127.0.0.1:1/db?connect_timeout=2"});
+  r = RunEtl(
+      {"load", "--landing", landing_, "--warehouse", "postgres://metl:s3cret-pw@127.0.0.1:1/db?connect_timeout=2"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE((r.out + r.err).find("127.0.0.1"), std::string::npos) << r.out << r.err;
   EXPECT_EQ((r.out + r.err).find("s3cret-pw"), std::string::npos) << r.out << r.err;

@@ -40,8 +40,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgTarget& targ
     if (m.find("password") != std::string_view::npos || m.find("does not exist") != std::string_view::npos ||
         m.find("authentication") != std::string_view::npos || m.find("SSL") != std::string_view::npos) {
       return Error(ErrorKind::kConfig, err.message())
-          .WithHint("check the user, database and sslmode in --warehouse; the password comes from the URI, "
-                    "PGPASSWORD or ~/.pgpass");
+          .WithHint(
+              "check the user, database and sslmode in --warehouse; the password comes from the URI, "
+              "PGPASSWORD or ~/.pgpass");
     }
     return std::move(err).WithHint("is the PostgreSQL server running and reachable?");
   }
@@ -52,7 +53,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgTarget& targ
   return c;
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  PQfinish(conn_);
+}
 
 Error PgConnection::ConnectionError(std::string_view what) const {
   return Error(ErrorKind::kTransient, std::string(what) + " (" + redacted_ + "): " + Trim(PQerrorMessage(conn_)));
@@ -78,8 +81,8 @@ Result<PgRows> PgConnection::Query(const std::string& sql, const std::vector<std
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                             nullptr, 0);
+  PGresult* r =
+      PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     Error err = ResultError(r, "PostgreSQL query failed");

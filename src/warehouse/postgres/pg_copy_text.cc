@@ -37,12 +37,22 @@ void AppendCopyEscaped(std::string_view text, std::string& out) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char* escaped = nullptr;
     switch (text[i]) {
-      case '\\': escaped = "\\\\"; break;
-      case '\t': escaped = "\\t"; break;
-      case '\n': escaped = "\\n"; break;
-      case '\r': escaped = "\\r"; break;
-      case '\0': break;
-      default: continue;
+      case '\\':
+        escaped = "\\\\";
+        break;
+      case '\t':
+        escaped = "\\t";
+        break;
+      case '\n':
+        escaped = "\\n";
+        break;
+      case '\r':
+        escaped = "\\r";
+        break;
+      case '\0':
+        break;
+      default:
+        continue;
     }
     out.append(text.substr(run, i - run));
     if (escaped != nullptr) {
@@ -125,14 +135,30 @@ void AppendCopyValue(const ColumnVector& column, size_t row, std::string& out) {
   }
   switch (column.type()) {
     case LogicalType::kBigInt:
-    case LogicalType::kInt: AppendInt(column.Int(row), out); break;
-    case LogicalType::kBool: out.push_back(column.Int(row) != 0 ? 't' : 'f'); break;
-    case LogicalType::kDecimal: AppendDecimalMicros(column.Int(row), out); break;
-    case LogicalType::kDate: AppendDate(column.Int(row), out); break;
-    case LogicalType::kTimestampTz: AppendTimestampMicros(column.Int(row), true, out); break;
-    case LogicalType::kTimestamp: AppendTimestampMicros(column.Int(row), false, out); break;
-    case LogicalType::kText: AppendCopyEscaped(column.Text(row), out); break;
-    case LogicalType::kJson: AppendCopyJson(column.Text(row), out); break;
+    case LogicalType::kInt:
+      AppendInt(column.Int(row), out);
+      break;
+    case LogicalType::kBool:
+      out.push_back(column.Int(row) != 0 ? 't' : 'f');
+      break;
+    case LogicalType::kDecimal:
+      AppendDecimalMicros(column.Int(row), out);
+      break;
+    case LogicalType::kDate:
+      AppendDate(column.Int(row), out);
+      break;
+    case LogicalType::kTimestampTz:
+      AppendTimestampMicros(column.Int(row), true, out);
+      break;
+    case LogicalType::kTimestamp:
+      AppendTimestampMicros(column.Int(row), false, out);
+      break;
+    case LogicalType::kText:
+      AppendCopyEscaped(column.Text(row), out);
+      break;
+    case LogicalType::kJson:
+      AppendCopyJson(column.Text(row), out);
+      break;
     case LogicalType::kDouble: {
       double v = column.Double(row);
       if (std::isnan(v)) {

@@ -30,7 +30,9 @@ TEST(PgCopyText, EscapesExactlyBackslashTabNewlineCarriageReturn) {
   EXPECT_EQ(Escaped("a\\b\tc\nd\re"), "a\\\\b\\tc\\nd\\re");
   EXPECT_EQ(Escaped("\\N"), "\\\\N");  // a literal \N is text, not NULL
   EXPECT_EQ(Escaped("\\."), "\\\\.");  // nor the end-of-data marker
-  EXPECT_EQ(Escaped(std::string_view("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(Escaped(std::string_view("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(Escaped(""), "");
 }
 

@@ -25,17 +25,23 @@ TypeNames PgTypeNames() {
   return t;
 }
 
-std::string CreateSchemaSql(std::string_view schema) { return "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema); }
+std::string CreateSchemaSql(std::string_view schema) {
+  return "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema);
+}
 
-std::string SetSearchPathSql(std::string_view schema) { return "SET search_path TO " + QuoteIdent(schema); }
+std::string SetSearchPathSql(std::string_view schema) {
+  return "SET search_path TO " + QuoteIdent(schema);
+}
 
-std::string SiteDateIndexName(const TableDef& table) { return std::string(table.name) + "_site_date_idx"; }
+std::string SiteDateIndexName(const TableDef& table) {
+  return std::string(table.name) + "_site_date_idx";
+}
 
 std::optional<std::string> SiteDateIndexSql(const TableDef& table) {
   std::string_view date = table.partition_date_column;
   if (date.empty() || table.ColumnIndex("site_id") < 0 || table.ColumnIndex(date) < 0) return std::nullopt;
-  return "CREATE INDEX IF NOT EXISTS " + QuoteIdent(SiteDateIndexName(table)) + " ON " +
-         QuoteIdent(table.name) + " (" + QuoteIdent("site_id") + ", " + QuoteIdent(date) + ")";
+  return "CREATE INDEX IF NOT EXISTS " + QuoteIdent(SiteDateIndexName(table)) + " ON " + QuoteIdent(table.name) + " (" +
+         QuoteIdent("site_id") + ", " + QuoteIdent(date) + ")";
 }
 
 std::string CopyFromStdinSql(const TableDef& table) {
@@ -53,6 +59,8 @@ std::string PartitionLockSql(const PartitionKey& key) {
          std::to_string(static_cast<int32_t>(key.date.days())) + ")";
 }
 
-std::string MigrationLockSql() { return "SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")"; }
+std::string MigrationLockSql() {
+  return "SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")";
+}
 
 }  // namespace metl::warehouse::pg_engine

@@ -18,9 +18,11 @@ TEST(PgStatements, CopyNamesEveryDeclaredColumnQuoted) {
 
 TEST(PgStatements, FactAndDailyTablesAreIndexedBySiteAndDate) {
   EXPECT_EQ(*SiteDateIndexSql(*FindTable("matomo_actions")),
-            "CREATE INDEX IF NOT EXISTS \"matomo_actions_site_date_idx\" ON \"matomo_actions\" (\"site_id\", \"visit_date\")");
+            "CREATE INDEX IF NOT EXISTS \"matomo_actions_site_date_idx\" ON \"matomo_actions\" (\"site_id\", "
+            "\"visit_date\")");
   EXPECT_EQ(*SiteDateIndexSql(*FindTable("matomo_daily_kpis")),
-            "CREATE INDEX IF NOT EXISTS \"matomo_daily_kpis_site_date_idx\" ON \"matomo_daily_kpis\" (\"site_id\", \"date\")");
+            "CREATE INDEX IF NOT EXISTS \"matomo_daily_kpis_site_date_idx\" ON \"matomo_daily_kpis\" (\"site_id\", "
+            "\"date\")");
   TableDef no_date{"t", "", {{"site_id", LogicalType::kBigInt, false, "", ""}}, {}, "", false};
   EXPECT_FALSE(SiteDateIndexSql(no_date).has_value());
 }

@@ -55,7 +55,9 @@ size_t SchemeLength(std::string_view uri) {
 
 }  // namespace
 
-bool IsPostgresUri(std::string_view uri) { return SchemeLength(uri) != 0; }
+bool IsPostgresUri(std::string_view uri) {
+  return SchemeLength(uri) != 0;
+}
 
 std::string RedactPgUri(std::string_view uri) {
   size_t scheme = SchemeLength(uri);
