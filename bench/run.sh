@@ -44,7 +44,7 @@ land() {
     local sim_pid=$!
     for _ in $(seq 1 100); do [ -s "$WORK/sim.out" ] && break; sleep 0.1; done
     MATOMO_TOKEN_AUTH=bench-token "$ETL" extract --url "$(head -1 "$WORK/sim.out")" --landing "$dir" --now "$NOW" \
-      --from $DAY --to $DAY --rate-limit 1000000 --concurrency 2 --progress never --log-level warn >&2
+      --from $DAY --to $DAY --rate-limit 100000 --concurrency 2 --progress never --log-level warn >&2
     kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
   fi
   echo "$part"
