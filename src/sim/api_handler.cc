@@ -106,7 +106,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& req, double now_monotonic) {
   if (token && *token != options_.token) return ErrorResponse(kBadToken, xml, 401);
   bool authenticated = token.has_value();
 
-  const std::string& method = req.Get("method", "");
+  std::string method = req.Get("method", "");
   if (method.empty()) return ErrorResponse("Please specify a value for 'method'.", xml);
   size_t dot = method.find('.');
   std::string module = method.substr(0, dot);
@@ -172,7 +172,7 @@ ApiResponse ApiHandler::Dispatch(const ApiRequest& req, const std::string& modul
     }
     return Json(out + "]");
   }
-  const std::string& id_text = req.Get("idSite", "");
+  std::string id_text = req.Get("idSite", "");
   int64_t id = ParamInt(req, "idSite", -1);
   const SimSite* site = std::to_string(id) == id_text ? dataset_->FindSite(id) : nullptr;
   if (site == nullptr) {
@@ -181,7 +181,7 @@ ApiResponse ApiHandler::Dispatch(const ApiRequest& req, const std::string& modul
   }
   if (action == "getSiteFromId") return Json(SiteJson(*site));
   if (action == "getGoals") return Json(GoalsListJson(*site));
-  const std::string& segment = req.Get("segment", "");
+  std::string segment = req.Get("segment", "");
   if (!segment.empty()) return ErrorResponse("Segment '" + segment + "' is not a supported segment.", xml);
   if (module == "Live") return Live(req, *site, xml, call);
   return Aggregate(req, module + "." + action, *site, xml);
@@ -219,8 +219,8 @@ void ApiHandler::DayVisitsNow(const SimSite& site, CivilDate day, VisitList& out
 ApiResponse ApiHandler::Live(const ApiRequest& req, const SimSite& site, bool xml, uint64_t call) {
   int64_t now = clock_->NowEpochSeconds();
   ResolvedPeriod period;
-  const std::string& period_text = req.Get("period", "");
-  const std::string& date_text = req.Get("date", "");
+  std::string period_text = req.Get("period", "");
+  std::string date_text = req.Get("date", "");
   if (period_text.empty() || date_text.empty()) {
     // No period/date: every visit up to now, queried in Matomo's windows.
     period.kind = PeriodKind::kRange;

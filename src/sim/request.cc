@@ -47,7 +47,7 @@ void ParseFormInto(std::string_view text, std::map<std::string, std::string>& ou
   }
 }
 
-const std::string& ApiRequest::Get(const std::string& name, const std::string& fallback) const {
+std::string ApiRequest::Get(const std::string& name, const std::string& fallback) const {
   auto it = params.find(name);
   return it == params.end() ? fallback : it->second;
 }

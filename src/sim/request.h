@@ -22,7 +22,7 @@ struct ApiRequest {
   std::optional<std::string> token_in_body;
 
   // A parameter, or `fallback` when absent.
-  const std::string& Get(const std::string& name, const std::string& fallback) const;
+  std::string Get(const std::string& name, const std::string& fallback) const;  // a copy: fallbacks are temporaries
   bool Has(const std::string& name) const { return params.count(name) > 0; }
 };
 
