@@ -1,6 +1,7 @@
 # matomo-etl: the two commands of the quick start, and a few more.
 #   make run    install dependencies if missing, build, and run the demo (simulator -> DuckDB)
 #   make test   install, build, and run the whole test suite (what CI runs)
+#   make fuzz   long fuzz run of every target (FUZZ_SECONDS each, default 600; docs/fuzzing.md)
 #   make bench  benchmarks (bench/), results in bench/results/latest.md
 
 JOBS ?= $(shell nproc)
@@ -8,7 +9,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan run test test-unit test-e2e test-asan bench docs clean
+.PHONY: all deps build build-asan run test fuzz test-unit test-e2e test-asan bench docs clean
 
 all: build
 
@@ -41,6 +42,10 @@ test-e2e: build
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(ASAN_BUILD)/metl_unit_tests
+
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS) build-fuzz
 
 bench: build
 	./bench/run.sh $(BUILD)

@@ -2,7 +2,8 @@
 # The whole test suite, as `make test` and CI run it:
 #  1. unit and end-to-end tests of the normal build (ctest; e2e tests start matomo-sim and any
 #     database server they need themselves, on 127.0.0.1),
-#  2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+#  2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#  3. a short libFuzzer run of every fuzz target (clang, ASan+UBSan; scripts/fuzz.sh, docs/fuzzing.md).
 set -uo pipefail
 build=${1:-build}
 asan=${2:-build-asan}
@@ -16,6 +17,9 @@ echo "== ctest (unit + end-to-end) in $build"
 echo "== unit tests under AddressSanitizer + UBSan ($asan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   "./$asan/metl_unit_tests" --gtest_brief=1 || status=1
+
+echo "== fuzz targets, ${METL_FUZZ_SECONDS:-20} s each (${METL_FUZZ_BUILD:-build-fuzz})"
+./scripts/fuzz.sh "${METL_FUZZ_SECONDS:-20}" "${METL_FUZZ_BUILD:-build-fuzz}" || status=1
 
 if [ "$status" -ne 0 ]; then
   echo "make test: FAILED"

@@ -25,6 +25,10 @@ bool LooseInt(ondemand::value v, int64_t& out) {
       return true;
     }
     if (v.get_double().get(d)) return false;
+    // Only whole numbers inside int64: casting 1e136 or NaN is undefined behaviour (found by classify_fuzz).
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
+      return false;
+    }
     out = static_cast<int64_t>(d);
     return true;
   }
