@@ -92,7 +92,11 @@ Status ClassifyResponse(const http::HttpResponse& r) {
   std::string message;
   bool error_object = json_like && body.front() == '{' && ReadErrorObject(body, message);
 
-  if (r.status == 401 || (error_object && IsAuthMatomoMessage(message) && !IsTransientMatomoMessage(message))) {
+  // 429 and 5xx are transient whatever the body says (found by classify_fuzz: a 429 quoting an access
+  // message was a terminal token error).
+  bool overloaded = r.status == 429 || r.status >= 500;
+  if (r.status == 401 ||
+      (!overloaded && error_object && IsAuthMatomoMessage(message) && !IsTransientMatomoMessage(message))) {
     ErrorContext ctx;
     ctx.http_status = static_cast<int>(r.status);
     ctx.matomo_message = message.empty() ? Snippet(r.body) : message;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "matomo/api.h"
+#include "matomo/classify.h"
 
 namespace metl::matomo {
 namespace {
@@ -27,6 +28,25 @@ TEST(FuzzRegression, LivePageNonIntegralOrOutOfRangeIdsAreRejected) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->visits[0].id_visit, 2000);
   EXPECT_EQ(ok->visits[0].last_action_ts, 1795000000);
+}
+
+// classify_fuzz crash-2dad681d: a 429 whose body was Matomo's "requires 'view' access" error object
+// was classified as a terminal token error. 429 and 5xx are transient whatever the body says.
+TEST(FuzzRegression, OverloadStatusWinsOverAnAuthMessageInTheBody) {
+  const std::string body =
+      R"({"result":"error","message":"You can't access this resource as it requires 'view' access for the website id = 1."})";
+  for (long status : {429L, 500L, 502L, 503L}) {
+    http::HttpResponse r;
+    r.status = status;
+    r.body = body;
+    Status s = ClassifyResponse(r);
+    ASSERT_FALSE(s.ok());
+    EXPECT_TRUE(s.error().transient()) << status;
+  }
+  http::HttpResponse ok_status;
+  ok_status.status = 200;
+  ok_status.body = body;
+  EXPECT_EQ(ClassifyResponse(ok_status).error().kind(), ErrorKind::kConfig);  // unchanged: a token problem
 }
 
 }  // namespace
