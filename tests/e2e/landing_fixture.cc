@@ -8,17 +8,23 @@
 
 namespace metl::e2e {
 
-std::vector<std::string> LandJsonArray(const std::string& landing, int64_t site_id, const std::string& date,
-                                       const std::string& timezone, const std::string& json_array,
-                                       const std::vector<std::string>& extra_lines) {
+std::vector<std::string> SplitJsonArray(const std::string& json_array) {
   std::vector<std::string> lines;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(json_array).get(doc)) {
-    ADD_FAILURE() << "not JSON";
+  simdjson::dom::array array;
+  if (parser.parse(json_array).get(doc) || doc.get_array().get(array)) {
+    ADD_FAILURE() << "not a JSON array: " << json_array.substr(0, 200);
     return lines;
   }
-  for (simdjson::dom::element v : doc.get_array()) lines.push_back(simdjson::minify(v));
+  for (simdjson::dom::element v : array) lines.push_back(simdjson::minify(v));
+  return lines;
+}
+
+std::vector<std::string> LandJsonArray(const std::string& landing, int64_t site_id, const std::string& date,
+                                       const std::string& timezone, const std::string& json_array,
+                                       const std::vector<std::string>& extra_lines) {
+  std::vector<std::string> lines = SplitJsonArray(json_array);
   for (const auto& l : extra_lines) lines.push_back(l);
   landing::LandingZone zone(landing);
   auto day = CivilDate::Parse(date);

@@ -8,6 +8,9 @@
 
 namespace metl::e2e {
 
+// The elements of a JSON array (a Live response), each minified: one visit per string.
+std::vector<std::string> SplitJsonArray(const std::string& json_array);
+
 // Lands the visits of a Live.getLastVisitsDetails JSON array as partition (site_id, date).
 // Returns the lines landed. Lines in `extra_lines` are appended verbatim (e.g. a corrupt one).
 std::vector<std::string> LandJsonArray(const std::string& landing, int64_t site_id, const std::string& date,

@@ -108,8 +108,7 @@ TEST_P(LoadReference, ABadVisitFailsItsPartitionAloneNamingSiteDateAndLine) {
             1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LoadReference, ::testing::ValuesIn(WarehouseTargets()),
-                         [](const auto& param_info) { return TargetName(param_info.param); });
+METL_INSTANTIATE_WAREHOUSE_SUITE(LoadReference);
 
 }  // namespace
 }  // namespace metl::e2e

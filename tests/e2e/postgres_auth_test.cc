@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "harness.h"
+#include "postgres_server.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
@@ -33,7 +34,7 @@ class OwnServer {
 
 TEST(PostgresAuth, PasswordFromUriPgpasswordOrPgpassAndNeverShown) {
   OwnServer server;
-  if (server.url().empty()) GTEST_SKIP() << "cannot start a PostgreSQL server (binaries missing?)";
+  if (server.url().empty()) METL_NO_POSTGRES("cannot start a PostgreSQL server (binaries missing?)");
   // The superuser `metl` (trusted) creates a role that must give a password over TCP.
   std::string admin = server.url() + "?schema=public";
   QueryWarehouse(admin, std::string("CREATE ROLE pwuser LOGIN PASSWORD '") + kPassword + "'");

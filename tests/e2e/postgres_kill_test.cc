@@ -27,7 +27,7 @@ int64_t Count(const std::string& url, const std::string& table, int site) {
 
 TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunCompletesIt) {
   std::string pg = TestPostgresServer();
-  if (pg.empty()) GTEST_SKIP() << "no PostgreSQL server could be found or started";
+  if (pg.empty()) METL_NO_POSTGRES("no PostgreSQL server could be found or started");
   TempDir tmp;
   std::string landing = (tmp.path() / "landing").string();
   std::string url = WarehouseTarget{"postgres", pg}.FreshUrl(tmp);

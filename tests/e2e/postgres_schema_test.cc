@@ -17,7 +17,7 @@ class PostgresSchema : public ::testing::Test {
  protected:
   void SetUp() override {
     pg_ = TestPostgresServer();
-    if (pg_.empty()) GTEST_SKIP() << "no PostgreSQL server could be found or started";
+    if (pg_.empty()) METL_NO_POSTGRES("no PostgreSQL server could be found or started");
     landing_ = (tmp_.path() / "landing").string();
     site1_ = LandJsonArray(landing_, 1, "2026-11-25", "UTC",
                            ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));

@@ -41,6 +41,11 @@ std::string StartOwnServer() {
 
 }  // namespace
 
+bool PostgresRequired() {
+  const char* env = std::getenv("METL_REQUIRE_POSTGRES");
+  return env && std::string(env) == "1";
+}
+
 std::string TestPostgresServer() {
   static std::once_flag once;
   static std::string url;

@@ -6,9 +6,23 @@
 // Resolved lazily, so that listing the tests (ctest's discovery) never starts a server.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 
 namespace metl::e2e {
+
+// True when a missing server is a failure, not a skip: METL_REQUIRE_POSTGRES=1, which ctest sets
+// (CMakeLists.txt) because its `postgres` fixture always starts a server.
+bool PostgresRequired();
+
+// Ends the current test (in a function returning void) for want of a server: skipped, or failed
+// when PostgresRequired().
+#define METL_NO_POSTGRES(why)                                   \
+  do {                                                          \
+    if (::metl::e2e::PostgresRequired()) GTEST_FAIL() << (why); \
+    GTEST_SKIP() << (why);                                      \
+  } while (0)
 
 // postgres://USER@127.0.0.1:PORT/DB, or "" when no server can be had (no PostgreSQL binaries).
 std::string TestPostgresServer();

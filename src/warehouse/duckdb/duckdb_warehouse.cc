@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "warehouse/ddl.h"
 #include "warehouse/duckdb/chunk_appender.h"
+#include "warehouse/duckdb/result_text.h"
 #include "warehouse/ledger.h"
 
 namespace metl::warehouse {
@@ -179,20 +180,7 @@ class DuckDbSession final : public Session {
       duckdb_destroy_result(&result);
       return err;
     }
-    QueryResult out;
-    idx_t cols = duckdb_column_count(&result);
-    idx_t rows = duckdb_row_count(&result);
-    for (idx_t c = 0; c < cols; ++c) out.columns.emplace_back(duckdb_column_name(&result, c));
-    out.rows.resize(rows);
-    for (idx_t r = 0; r < rows; ++r) {
-      out.rows[r].resize(cols);
-      for (idx_t c = 0; c < cols; ++c) {
-        if (duckdb_value_is_null(&result, c, r)) continue;
-        char* v = duckdb_value_varchar(&result, c, r);
-        out.rows[r][c] = v ? std::string(v) : std::string();
-        duckdb_free(v);
-      }
-    }
+    Result<QueryResult> out = duckdb_engine::ResultToText(result);
     duckdb_destroy_result(&result);
     return out;
   }
