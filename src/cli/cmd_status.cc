@@ -46,8 +46,7 @@ int RunStatus(CommandContext& ctx) {
   landing::PartitionFilter filter = FilterFromConfig(ctx.config);
   std::vector<warehouse::LedgerEntry> ledger;
   {
-    Status st = (*wh)->Migrate(AllTables());
-    auto session = st.ok() ? (*wh)->Connect() : Result<std::unique_ptr<warehouse::Session>>(st.error());
+    auto session = ConnectMigrated(**wh);
     if (!session.ok()) {
       ReportError(session.error());
       return kExitInternal;

@@ -10,6 +10,7 @@
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
+#include "extract/extract_run.h"
 #include "matomo/client.h"
 
 namespace metl::cli {
@@ -38,9 +39,13 @@ int RunSync(CommandContext& ctx) {
   if (ctx.config.Has("site")) {
     for (int64_t s : ctx.config.IntList("site")) sites.insert(s);
   }
-  auto client = MakeMatomoClient(ctx.config, ctx.env);
+  auto client = extract::MakeClient(ctx.config, ctx.env);
   auto session = (*wh)->Connect();
-  if (client.ok() && session.ok()) {
+  if (!client.ok() || !session.ok()) {  // said, not silently skipped: the tables would be stale
+    LogWarn("could not refresh matomo_sites and matomo_goals",
+            {{"error", (!client.ok() ? client.error() : session.error()).ToString()}});
+    if (load_rc == kExitOk) load_rc = kExitPartitionsFailed;
+  } else {
     Status st = RefreshApiTables(**client, **session, std::vector<int64_t>(sites.begin(), sites.end()),
                                  ctx.clock->NowEpochSeconds());
     if (!st.ok()) {

@@ -9,6 +9,7 @@
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
+#include "extract/extract_run.h"
 #include "matomo/client.h"
 #include "models/reconcile.h"
 #include "warehouse/ddl.h"
@@ -38,13 +39,12 @@ int RunVerify(CommandContext& ctx) {
     ReportError(wh.error());
     return ExitCodeFor(wh.error());
   }
-  auto client = MakeMatomoClient(ctx.config, ctx.env);
+  auto client = extract::MakeClient(ctx.config, ctx.env);
   if (!client.ok()) {
     ReportError(client.error());
     return ExitCodeFor(client.error());
   }
-  Status mig = (*wh)->Migrate(AllTables());
-  auto session = mig.ok() ? (*wh)->Connect() : Result<std::unique_ptr<warehouse::Session>>(mig.error());
+  auto session = ConnectMigrated(**wh);
   if (!session.ok()) {
     ReportError(session.error());
     return kExitInternal;

@@ -4,13 +4,16 @@
 
 #include "core/exit_codes.h"
 #include "core/version.h"
-#include "http/curl_transport.h"
-#include "matomo/client.h"
 
 namespace metl::cli {
 
 Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Config& config) {
   return warehouse::OpenWarehouse(config.String("warehouse"));
+}
+
+Result<std::unique_ptr<warehouse::Session>> ConnectMigrated(warehouse::Warehouse& warehouse) {
+  METL_TRY(warehouse.Migrate(AllTables()));
+  return warehouse.Connect();
 }
 
 landing::PartitionFilter FilterFromConfig(const Config& config) {
@@ -44,28 +47,6 @@ int PrintLoadSummary(const warehouse::LoadSummary& s, const std::string& where) 
     return kExitPartitionsFailed;
   }
   return kExitOk;
-}
-
-Result<std::unique_ptr<matomo::MatomoClient>> MakeMatomoClient(const Config& config,
-                                                               const std::map<std::string, std::string>& env) {
-  if (config.String("url").empty()) {
-    return Error(ErrorKind::kConfig, "no Matomo URL").WithHint("pass --url https://your.matomo/ or set url in matomo-etl.toml");
-  }
-  METL_ASSIGN_OR_RETURN(std::string token, ResolveMatomoToken(config, env));
-  http::CurlOptions curl;
-  curl.connect_timeout_s = config.Int("connect_timeout");
-  curl.timeout_s = config.Int("timeout");
-  curl.ca_file = config.String("ca_file");
-  curl.insecure_skip_tls_verify = config.Has("insecure_skip_tls_verify") && config.Bool("insecure_skip_tls_verify");
-  matomo::ClientOptions options;
-  options.url = config.String("url");
-  options.rate_limit_per_min = static_cast<double>(config.Int("rate_limit"));
-  options.concurrency = static_cast<int>(config.Int("concurrency"));
-  options.retry.max_retries = static_cast<int>(config.Int("max_retries"));
-  auto client = std::make_unique<matomo::MatomoClient>(std::make_shared<http::CurlTransport>(curl), options,
-                                                       std::move(token));
-  if (!client->init_status().ok()) return client->init_status().error();
-  return client;
 }
 
 }  // namespace metl::cli

@@ -12,22 +12,13 @@
 namespace metl::cli {
 
 Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Config& config);
+// A session on the warehouse once its tables exist with every declared column (self-migration), so
+// that reading commands work on a new or older warehouse too.
+Result<std::unique_ptr<warehouse::Session>> ConnectMigrated(warehouse::Warehouse& warehouse);
 landing::PartitionFilter FilterFromConfig(const Config& config);
 warehouse::LoadOptions LoadOptionsFromConfig(const Config& config);
 // "loaded 28 partitions (3,120 visits, 41,002 rows) in 1.2 s; 0 unchanged; 0 failed" and one
 // line per failed partition; returns kExitOk or kExitPartitionsFailed.
 int PrintLoadSummary(const warehouse::LoadSummary& summary, const std::string& where);
-
-}  // namespace metl::cli
-
-namespace metl::matomo {
-class MatomoClient;
-}
-
-namespace metl::cli {
-
-// The Matomo client from --url, the token (env / token_file), rate limit, concurrency, timeouts.
-Result<std::unique_ptr<matomo::MatomoClient>> MakeMatomoClient(const Config& config,
-                                                               const std::map<std::string, std::string>& env);
 
 }  // namespace metl::cli

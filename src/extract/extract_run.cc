@@ -42,6 +42,12 @@ Result<std::unique_ptr<matomo::MatomoClient>> MakeClient(const Config& config, c
   return client;
 }
 
+Result<std::unique_ptr<matomo::MatomoClient>> MakeClient(const Config& config,
+                                                         const std::map<std::string, std::string>& env) {
+  METL_ASSIGN_OR_RETURN(std::string token, ResolveMatomoToken(config, env));
+  return MakeClient(config, token);
+}
+
 Result<Connection> Connect(matomo::MatomoClient& client, const Config& config) {
   Connection c;
   METL_ASSIGN_OR_RETURN(c.matomo_version, matomo::GetMatomoVersion(client));

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ struct ExtractRunOptions {
 // A client for the configured Matomo (url, rate_limit, concurrency, retries, timeouts, TLS).
 Result<std::unique_ptr<matomo::MatomoClient>> MakeClient(const Config& config, const std::string& token,
                                                          std::shared_ptr<http::Transport> transport = nullptr);
+// The same with the token from MATOMO_TOKEN_AUTH in `env` or the configured token_file
+// (ResolveMatomoToken): the one way every command builds its client.
+Result<std::unique_ptr<matomo::MatomoClient>> MakeClient(const Config& config,
+                                                         const std::map<std::string, std::string>& env);
 
 // Matomo's version and the configured sites (`site`, default every site the token can view) with
 // their time zones loaded. A site the token cannot view is a kConfig error.
