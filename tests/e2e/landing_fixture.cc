@@ -5,6 +5,7 @@
 
 #include "landing/landing_zone.h"
 #include "landing/partition_writer.h"
+#include "warehouse_suite.h"
 
 namespace metl::e2e {
 
@@ -80,6 +81,18 @@ RawCounts CountRaw(const std::vector<std::string>& lines) {
     }
   }
   return c;
+}
+
+void ExpectRowCounts(const std::string& url, int64_t site_id, const RawCounts& c) {
+  std::string where = " WHERE site_id = " + std::to_string(site_id);
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_visits" + where), c.visits) << "site " << site_id;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_raw_visits" + where), c.visits) << "site " << site_id;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_actions" + where), c.actions) << "site " << site_id;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_custom_dimensions" + where), c.custom_dimensions)
+      << "site " << site_id;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_conversions" + where), c.conversions) << "site " << site_id;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_ecommerce_items" + where), c.ecommerce_items)
+      << "site " << site_id;
 }
 
 }  // namespace metl::e2e

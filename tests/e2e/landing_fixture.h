@@ -22,5 +22,8 @@ struct RawCounts {
   int64_t pageviews = 0;
 };
 RawCounts CountRaw(const std::vector<std::string>& lines);
+// Expects the curated tables of warehouse `url` to hold `counts` rows for `site_id` (visits, raw visits,
+// actions, custom dimensions, conversions, ecommerce items).
+void ExpectRowCounts(const std::string& url, int64_t site_id, const RawCounts& counts);
 
 }  // namespace metl::e2e

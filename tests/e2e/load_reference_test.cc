@@ -44,12 +44,7 @@ TEST_P(LoadReference, RowCountsEqualCountsFromTheRawJson) {
   for (int site : {1, 2}) {
     RawCounts c = CountRaw(site == 1 ? site1_ : site2_);
     std::string where = " WHERE site_id = " + std::to_string(site);
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits" + where), c.visits) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits" + where), c.visits) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_actions" + where), c.actions) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_custom_dimensions" + where), c.custom_dimensions) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_conversions" + where), c.conversions) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_ecommerce_items" + where), c.ecommerce_items) << site;
+    ExpectRowCounts(url_, site, c);
     EXPECT_EQ(QueryInt(url_, "SELECT nb_visits FROM matomo_daily_kpis" + where), c.visits) << site;
     EXPECT_EQ(QueryInt(url_, "SELECT nb_pageviews FROM matomo_daily_kpis" + where), c.pageviews) << site;
     EXPECT_EQ(QueryInt(url_, "SELECT visits FROM matomo_etl_partitions" + where + " AND status = 'loaded'"), c.visits);

@@ -79,12 +79,7 @@ TEST_P(Replay, EveryVisitLoadsAndRowCountsEqualTheRawJson) {
     RawCounts c = CountRaw(visits);
     ASSERT_GT(c.actions, 0);
     std::string where = " WHERE site_id = " + std::to_string(site);
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits" + where), c.visits) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits" + where), c.visits) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_actions" + where), c.actions) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_custom_dimensions" + where), c.custom_dimensions) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_conversions" + where), c.conversions) << site;
-    EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_ecommerce_items" + where), c.ecommerce_items) << site;
+    ExpectRowCounts(url_, site, c);
     // All of a site's visits are of 2026-11-25 in its own time zone (New York's evening visits have a UTC
     // serverDate of the 26th); the 26th is loaded, and empty.
     EXPECT_EQ(QueryInt(url_, "SELECT nb_visits FROM matomo_daily_kpis" + where + " AND date = DATE '2026-11-25'"),
