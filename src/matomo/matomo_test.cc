@@ -15,7 +15,7 @@ using http::FakeTransport;
 using http::HttpResponse;
 
 std::string ReadRef(const std::string& name) {
-  std::ifstream in(std::string(METL_SHARED_DIR) + "/reference/matomo-5.1.2-responses/" + name, std::ios::binary);
+  std::ifstream in(std::string(METL_SOURCE_DIR) + "/tests/data/matomo-5.1.2/" + name, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

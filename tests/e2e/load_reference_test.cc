@@ -11,16 +11,16 @@
 namespace metl::e2e {
 namespace {
 
-const char* kShared = METL_SHARED_DIR "/reference/matomo-5.1.2-responses/";
+const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 
 class LoadReference : public ::testing::TestWithParam<WarehouseTarget> {
  protected:
   void SetUp() override {
     landing_ = (tmp_.path() / "landing").string();
     url_ = GetParam().FreshUrl(tmp_);
-    site1_ = LandJsonArray(landing_, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+    site1_ = LandJsonArray(landing_, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
     site2_ = LandJsonArray(landing_, 2, "2026-11-25", "America/New_York",
-                           ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
+                           ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
   }
   ProcessResult Load(std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"load", "--landing", landing_, "--warehouse", url_};
@@ -88,10 +88,10 @@ TEST_P(LoadReference, ABadVisitFailsItsPartitionAloneNamingSiteDateAndLine) {
   TempDir other;
   std::string landing = (other.path() / "landing").string();
   std::string url = GetParam().FreshUrl(other);
-  LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"),
+  LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"),
                 {"{\"idSite\": 1, \"idVisit\": "});
   LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
-                ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
+                ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
   ProcessResult r = RunEtl({"load", "--landing", landing, "--warehouse", url});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.out.find("site 1, 2026-11-25"), std::string::npos) << r.out;

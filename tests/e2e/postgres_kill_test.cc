@@ -17,7 +17,7 @@
 namespace metl::e2e {
 namespace {
 
-const char* kShared = METL_SHARED_DIR "/reference/matomo-5.1.2-responses/";
+const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 const std::vector<std::string> kDataTables = {"matomo_visits",      "matomo_actions",    "matomo_custom_dimensions",
                                               "matomo_conversions", "matomo_raw_visits", "matomo_ecommerce_items"};
 
@@ -34,13 +34,13 @@ TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunComplete
   // Site 2 loaded first: its rows are the "old partition" a killed reload must leave untouched.
   std::vector<std::string> site2 =
       LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
-                    ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
+                    ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
   ProcessResult first = RunEtl({"load", "--landing", landing, "--warehouse", url});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   std::string site2_before = DumpTables(url, kDataTables);
   // Site 1 is new: a killed load must leave none of its rows.
   std::vector<std::string> site1 = LandJsonArray(
-      landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+      landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
 
   auto wh = warehouse::OpenWarehouse(url);
   ASSERT_TRUE(wh.ok()) << wh.error().ToString();

@@ -18,7 +18,7 @@
 namespace metl::e2e {
 namespace {
 
-const char* kShared = METL_SHARED_DIR "/reference/matomo-5.1.2-responses/";
+const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 
 // JSON with object keys sorted and numbers in one form, so that two texts of the same value compare equal.
 void Canonical(simdjson::dom::element e, std::string& out) {
@@ -139,9 +139,9 @@ TEST(PostgresParity, SameLandingZoneGivesEveryTableTheSameContentAsDuckDb) {
   TempDir tmp;
   std::string landing = (tmp.path() / "landing").string();
   LandJsonArray(landing, 1, "2026-11-25", "UTC",
-                ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+                ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
   LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
-                ReadFile(std::string(kShared) + "live_site2_newyork_day_limit100_offset0.json"));
+                ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
   std::string duck_url = WarehouseTarget{"duckdb", ""}.FreshUrl(tmp);
   std::string pg_url = WarehouseTarget{"postgres", pg}.FreshUrl(tmp);
   for (const std::string& url : {duck_url, pg_url}) {

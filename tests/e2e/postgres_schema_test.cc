@@ -11,7 +11,7 @@
 namespace metl::e2e {
 namespace {
 
-const char* kShared = METL_SHARED_DIR "/reference/matomo-5.1.2-responses/";
+const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 
 class PostgresSchema : public ::testing::Test {
  protected:
@@ -20,7 +20,7 @@ class PostgresSchema : public ::testing::Test {
     if (pg_.empty()) METL_NO_POSTGRES("no PostgreSQL server could be found or started");
     landing_ = (tmp_.path() / "landing").string();
     site1_ = LandJsonArray(landing_, 1, "2026-11-25", "UTC",
-                           ReadFile(std::string(kShared) + "live_site1_day_limit100_offset0.json"));
+                           ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
   }
   // A schema named with a space and a capital: everything we send is a quoted identifier.
   std::string Url(const std::string& extra = "") {

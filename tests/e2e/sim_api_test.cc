@@ -18,7 +18,7 @@ using simtest::Json;
 using simtest::VisitIds;
 
 std::string Reference(const std::string& name) {
-  return ReadFile(std::string(METL_SHARED_DIR) + "/reference/matomo-5.1.2-responses/" + name);
+  return ReadFile(std::string(METL_SOURCE_DIR) + "/tests/data/matomo-5.1.2/" + name);
 }
 
 std::vector<std::string> ReplayArgs(const char* now = simtest::kNow) {
