@@ -102,6 +102,28 @@ int Main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    // CLI11 echoes unexpected arguments, values included: `--token SECRET` would print the token.
+    // Name only the options (without any =value) and count the rest.
+    std::string what = e.what(), names;
+    int hidden = 0;
+    size_t colon = what.find(": ");
+    std::string list = colon == std::string::npos ? "" : what.substr(colon + 2);
+    for (size_t start = 0; start < list.size();) {
+      size_t end = list.find(' ', start);
+      std::string word = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      start = end == std::string::npos ? list.size() : end + 1;
+      if (word.empty()) continue;
+      if (word[0] == '-') {
+        names += " " + word.substr(0, word.find('='));
+      } else {
+        ++hidden;
+      }
+    }
+    std::fprintf(stderr, "unexpected argument(s):%s%s\nRun with --help for more information.\n", names.c_str(),
+                 hidden ? (" and " + std::to_string(hidden) + " value(s), not shown (a value may be a secret)").c_str()
+                        : "");
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;

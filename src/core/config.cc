@@ -107,6 +107,25 @@ Result<std::vector<std::string>> TomlValues(const OptionSpec& spec, const toml::
   return out;
 }
 
+// A postgres://user:PASSWORD@host URI: the password is a secret the config file then holds.
+bool UriHasPassword(std::string_view uri) {
+  size_t scheme = uri.find("://");
+  if (scheme == std::string_view::npos) return false;
+  std::string_view rest = uri.substr(scheme + 3);
+  size_t at = rest.find('@');
+  if (at == std::string_view::npos) return false;
+  std::string_view userinfo = rest.substr(0, at);
+  return userinfo.find('/') == std::string_view::npos && userinfo.find(':') != std::string_view::npos;
+}
+
+void WarnIfSecretReadableByOthers(const std::string& path, const std::string& warehouse) {
+  struct stat st {};
+  if (!UriHasPassword(warehouse) || stat(path.c_str(), &st) != 0 || !(st.st_mode & (S_IRGRP | S_IROTH))) return;
+  LogWarn("the config file holds a password (in `warehouse`) and is readable by other users; restrict it with "
+          "chmod 600, or move the password to PGPASSWORD or ~/.pgpass",
+          {{"path", path}});
+}
+
 }  // namespace
 
 std::map<std::string, std::string> ProcessEnvironment() {
@@ -277,6 +296,7 @@ Result<Config> ResolveConfig(unsigned command, const ConfigInputs& inputs) {
       METL_TRY(config.Set(key, std::move(values), "file " + path));
     }
     config.config_file_ = path;
+    WarnIfSecretReadableByOthers(path, config.String("warehouse"));
   }
   (void)explicit_path;
   // 3. environment (MATOMO_ETL_<KEY>)

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/log.h"
+#include "core/utf8.h"
+
 namespace metl::matomo {
 namespace {
 
@@ -161,6 +164,8 @@ Params LiveManifestParams(int64_t site_id, CivilDate date) {
 
 Result<LivePage> ParseLivePage(std::string&& body) {
   LivePage page;
+  // Invalid UTF-8 would fail the whole page on every retry: replace it visibly (U+FFFD) and count it.
+  if (!simdjson::validate_utf8(body.data(), body.size())) body = ReplaceInvalidUtf8(body, page.invalid_utf8_replaced);
   page.body = padded_string(body);
   body.clear();
   body.shrink_to_fit();
@@ -212,8 +217,16 @@ Result<LivePage> ParseLivePage(std::string&& body) {
 
 Result<LivePage> FetchLivePage(MatomoClient& client, int64_t site_id, CivilDate date, int64_t limit, int64_t offset,
                                CallInfo* info) {
-  return client.Call<LivePage>("Live.getLastVisitsDetails", LiveParams(site_id, date, limit, offset), ParseLivePage,
-                               info);
+  auto parse = [&](std::string&& body) -> Result<LivePage> {
+    auto page = ParseLivePage(std::move(body));
+    if (page.ok() && page->invalid_utf8_replaced > 0) {
+      LogWarn("Matomo sent invalid UTF-8: replaced with U+FFFD",
+              {{"site", std::to_string(site_id)}, {"date", date.ToString()},
+               {"replaced_bytes", std::to_string(page->invalid_utf8_replaced)}});
+    }
+    return page;
+  };
+  return client.Call<LivePage>("Live.getLastVisitsDetails", LiveParams(site_id, date, limit, offset), parse, info);
 }
 
 }  // namespace metl::matomo

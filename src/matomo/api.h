@@ -42,6 +42,7 @@ struct LiveVisit {
 struct LivePage {
   simdjson::padded_string body;
   std::vector<LiveVisit> visits;  // point into body
+  int64_t invalid_utf8_replaced = 0;  // invalid bytes Matomo sent, replaced by U+FFFD in body
 };
 
 // The Live.getLastVisitsDetails parameters of one partition page (never the token).
