@@ -148,7 +148,8 @@ int RunDemo(CommandContext& ctx) {
                     .WithHint("build it: `make build` (or `cmake --build build --target matomo-sim`)"));
     return kExitUsage;
   }
-  fs::path dir = fs::absolute(ctx.config.String("demo_dir").empty() ? "./demo" : ctx.config.String("demo_dir"));
+  const std::string& demo_dir = ctx.config.String("demo_dir");
+  fs::path dir = fs::absolute(demo_dir.empty() ? "./demo" : demo_dir).lexically_normal();
   fs::create_directories(dir, ec);
   if (ec) {
     ReportError(Error(ErrorKind::kConfig, "cannot create " + dir.string() + ": " + ec.message()));
