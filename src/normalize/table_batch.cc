@@ -1,5 +1,7 @@
 #include "normalize/table_batch.h"
 
+#include <cstdint>
+
 namespace metl {
 
 void ColumnVector::AppendNull() {
@@ -13,6 +15,12 @@ void ColumnVector::AppendNull() {
 }
 
 void ColumnVector::AppendInt(int64_t v) {
+  // A 32-bit column cannot hold it: DuckDB truncated it silently, PostgreSQL failed the partition.
+  // NULL in every engine; the exact value stays in the raw visit.
+  if (type_ == LogicalType::kInt && (v < INT32_MIN || v > INT32_MAX)) {
+    AppendNull();
+    return;
+  }
   valid_.push_back(1);
   ints_.push_back(v);
 }
