@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/column_filter.h"
+#include "sim/dom_fields.h"
 #include "sim/visit_facts.h"
 
 namespace metl::sim {
@@ -28,35 +29,6 @@ Result<std::string> ReadWhole(const fs::path& path) {
   return ss.str();
 }
 
-// A JSON field that may be a number or a numeric string (Matomo sends both).
-int64_t IntField(simdjson::dom::element obj, const char* key, int64_t fallback) {
-  simdjson::dom::element v;
-  if (obj.at_key(key).get(v) != simdjson::SUCCESS) return fallback;
-  switch (v.type()) {
-    case simdjson::dom::element_type::INT64:
-      return int64_t(v);
-    case simdjson::dom::element_type::UINT64:
-      return static_cast<int64_t>(uint64_t(v));
-    case simdjson::dom::element_type::DOUBLE:
-      return static_cast<int64_t>(double(v));
-    case simdjson::dom::element_type::BOOL:
-      return bool(v) ? 1 : 0;
-    case simdjson::dom::element_type::STRING: {
-      std::string s{std::string_view(v)};
-      char* end = nullptr;
-      long long n = std::strtoll(s.c_str(), &end, 10);
-      return end != s.c_str() ? n : fallback;
-    }
-    default:
-      return fallback;
-  }
-}
-
-std::string StringField(simdjson::dom::element obj, const char* key, const std::string& fallback = "") {
-  simdjson::dom::element v;
-  if (obj.at_key(key).get(v) != simdjson::SUCCESS || v.type() != simdjson::dom::element_type::STRING) return fallback;
-  return std::string(std::string_view(v));
-}
 
 Result<std::vector<SimSite>> ParseSites(const std::string& text, const std::string& path) {
   simdjson::dom::parser parser;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "sim/dom_fields.h"
 
 namespace metl::e2e::simtest {
 
@@ -41,30 +42,9 @@ class Json {
 };
 
 // Integer value of a field that Matomo sends as a number or a numeric string; -1 if absent.
-inline int64_t Int(simdjson::dom::element obj, const char* key) {
-  simdjson::dom::element v;
-  if (obj.at_key(key).get(v) != simdjson::SUCCESS) return -1;
-  switch (v.type()) {
-    case simdjson::dom::element_type::INT64:
-      return int64_t(v);
-    case simdjson::dom::element_type::UINT64:
-      return static_cast<int64_t>(uint64_t(v));
-    case simdjson::dom::element_type::DOUBLE:
-      return static_cast<int64_t>(double(v));
-    case simdjson::dom::element_type::BOOL:
-      return bool(v) ? 1 : 0;
-    case simdjson::dom::element_type::STRING:
-      return std::stoll(std::string(std::string_view(v)));
-    default:
-      return -1;
-  }
-}
+inline int64_t Int(simdjson::dom::element obj, const char* key) { return sim::IntField(obj, key, -1); }
 
-inline std::string Str(simdjson::dom::element obj, const char* key) {
-  simdjson::dom::element v;
-  if (obj.at_key(key).get(v) != simdjson::SUCCESS || v.type() != simdjson::dom::element_type::STRING) return "";
-  return std::string(std::string_view(v));
-}
+inline std::string Str(simdjson::dom::element obj, const char* key) { return sim::StringField(obj, key); }
 
 // The idVisit values of a Live response (empty if it is not an array).
 inline std::vector<int64_t> VisitIds(const std::string& body) {
