@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,9 +52,13 @@ class Simulator {
     all.insert(all.end(), args.begin(), args.end());
     for (auto& s : all) argv.push_back(s.data());
     argv.push_back(nullptr);
+    const pid_t demo_pid = getpid();
     pid_ = fork();
     if (pid_ < 0) return Error(ErrorKind::kInternal, "fork failed");
     if (pid_ == 0) {
+      // The simulator must not outlive the demo, even when the demo is killed (SIGTERM, SIGKILL).
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != demo_pid) _exit(0);  // the demo died before prctl took effect
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
