@@ -4,15 +4,10 @@
 
 #include <vector>
 
+#include "core/hex.h"
+
 namespace metl::warehouse::pg_engine {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Percent-decoding of one query component ('+' stays '+', as libpq reads it).
 Result<std::string> PercentDecode(std::string_view s) {
@@ -26,8 +21,8 @@ Result<std::string> PercentDecode(std::string_view s) {
     if (i + 2 >= s.size()) {
       return Error(ErrorKind::kConfig, "bad percent-encoding in the warehouse URI's parameters");
     }
-    int hi = HexValue(s[i + 1]);
-    int lo = HexValue(s[i + 2]);
+    int hi = HexDigitValue(s[i + 1]);
+    int lo = HexDigitValue(s[i + 2]);
     if (hi < 0 || lo < 0) return Error(ErrorKind::kConfig, "bad percent-encoding in the warehouse URI's parameters");
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;
