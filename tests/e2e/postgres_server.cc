@@ -60,4 +60,26 @@ std::string TestPostgresServer() {
   return url;
 }
 
+PrivatePostgresServer::PrivatePostgresServer(const std::string& name)
+    : dir_((std::filesystem::temp_directory_path() / ("metl-e2e-" + name + "-" + std::to_string(::getpid()))).string()) {
+  ProcessResult r = RunProcess({SourceDir() + "/tests/postgres-fixture.sh", "start", dir_}, {}, "", 120);
+  if (r.exit_code != 0) {
+    std::cerr << "postgres_server: cannot start a private PostgreSQL: " << r.err << "\n";
+    return;
+  }
+  url_ = Trimmed(ReadFile(dir_ + "/uri"));
+}
+
+PrivatePostgresServer::~PrivatePostgresServer() {
+  RunProcess({SourceDir() + "/tests/postgres-fixture.sh", "stop", dir_}, {}, "", 60);
+}
+
+bool PrivatePostgresServer::Kill() {
+  return RunProcess({SourceDir() + "/tests/postgres-fixture.sh", "kill", dir_}, {}, "", 60).exit_code == 0;
+}
+
+bool PrivatePostgresServer::Restart() {
+  return RunProcess({SourceDir() + "/tests/postgres-fixture.sh", "restart", dir_}, {}, "", 120).exit_code == 0;
+}
+
 }  // namespace metl::e2e

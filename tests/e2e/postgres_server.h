@@ -27,4 +27,24 @@ bool PostgresRequired();
 // postgres://USER@127.0.0.1:PORT/DB, or "" when no server can be had (no PostgreSQL binaries).
 std::string TestPostgresServer();
 
+// A throwaway server of one test alone, for tests that stop, restart or reconfigure it (never the
+// shared one): started in a temporary folder by tests/postgres-fixture.sh, deleted when destroyed.
+class PrivatePostgresServer {
+ public:
+  explicit PrivatePostgresServer(const std::string& name);  // name: part of the folder name
+  ~PrivatePostgresServer();
+  PrivatePostgresServer(const PrivatePostgresServer&) = delete;
+  PrivatePostgresServer& operator=(const PrivatePostgresServer&) = delete;
+
+  const std::string& url() const { return url_; }  // postgres://metl@127.0.0.1:PORT/metl_test; "" if not started
+  const std::string& dir() const { return dir_; }   // DIR/data is the data folder
+  // `pg_ctl stop -m immediate` (every backend dies at once, as in a crash); the data folder stays.
+  bool Kill();
+  // Starts it again on the same data folder and port (crash recovery first); true when it accepts connections.
+  bool Restart();
+
+ private:
+  std::string dir_, url_;
+};
+
 }  // namespace metl::e2e

@@ -10,6 +10,22 @@ std::string Trim(std::string s) {
   return s;
 }
 
+// libpq's multi-line messages ("...failed\n\tThis probably means...") on one line.
+std::string OneLine(std::string s) {
+  s = Trim(std::move(s));
+  std::string out;
+  for (char ch : s) {
+    if (ch == '\t') continue;
+    out += ch == '\n' ? ' ' : ch;
+  }
+  return out;
+}
+
+constexpr const char* kLostHint =
+    "the server stopped, restarted or became unreachable; it rolls back every transaction in flight, so no "
+    "partition is left half loaded. Once the server is back, rerun the same command: loaded partitions are "
+    "skipped, the others are loaded again";
+
 void IgnoreNotice(void*, const char* message) {
   // "relation ... already exists, skipping" and friends: only useful while debugging.
   LogDebug("postgres notice", {{"message", Trim(message)}});
@@ -28,9 +44,13 @@ ErrorKind KindOfSqlState(std::string_view sqlstate) {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgTarget& target) {
-  // Keys before "dbname" are defaults the URI may override: don't wait forever for an unreachable host.
-  const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name", nullptr};
-  const char* values[] = {"15", target.conninfo.c_str(), "matomo-etl", nullptr};
+  // Keys before "dbname" are defaults the URI may override: don't wait forever for an unreachable host,
+  // and notice a server that vanished without closing the connection (a host crash, a network cut) within
+  // about two minutes (TCP keepalives after 60 s of silence, 6 probes 10 s apart) instead of the kernel's
+  // two hours, while waiting for a statement's result.
+  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                        "dbname", "fallback_application_name", nullptr};
+  const char* values[] = {"15", "1", "60", "10", "6", target.conninfo.c_str(), "matomo-etl", nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Error(ErrorKind::kInternal, "libpq could not allocate a connection");
   std::unique_ptr<PgConnection> c(new PgConnection(conn, target.redacted));
@@ -44,8 +64,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgTarget& targ
               "check the user, database and sslmode in --warehouse; the password comes from the URI, "
               "PGPASSWORD or ~/.pgpass");
     }
-    return std::move(err).WithHint("is the PostgreSQL server running and reachable?");
+    return std::move(err).WithHint("is the PostgreSQL server running and reachable? Once it is, rerun the same command");
   }
+  c->connected_ = true;
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
   if (PQsetClientEncoding(conn, "UTF8") != 0) return c->ConnectionError("cannot set client_encoding UTF8");
   // Text results the same on every server configuration: UTC instants, ISO dates.
@@ -58,11 +79,18 @@ PgConnection::~PgConnection() {
 }
 
 Error PgConnection::ConnectionError(std::string_view what) const {
-  return Error(ErrorKind::kTransient, std::string(what) + " (" + redacted_ + "): " + Trim(PQerrorMessage(conn_)));
+  if (PQstatus(conn_) == CONNECTION_BAD && connected_) return LostConnectionError(what);
+  return Error(ErrorKind::kTransient, std::string(what) + " (" + redacted_ + "): " + OneLine(PQerrorMessage(conn_)));
+}
+
+Error PgConnection::LostConnectionError(std::string_view what) const {
+  return Error(ErrorKind::kTransient, std::string(what) + ": lost the connection to PostgreSQL (" + redacted_ +
+                                          "): " + OneLine(PQerrorMessage(conn_)))
+      .WithHint(kLostHint);
 }
 
 Error PgConnection::ResultError(const PGresult* result, std::string_view what) const {
-  if (result == nullptr) return ConnectionError(what);
+  if (result == nullptr || PQstatus(conn_) == CONNECTION_BAD) return ConnectionError(what);
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   std::string message = Trim(PQresultErrorMessage(result));
   if (message.empty()) message = Trim(PQerrorMessage(conn_));

@@ -63,11 +63,15 @@ class PgConnection {
 
  private:
   PgConnection(PGconn* conn, std::string redacted) : conn_(conn), redacted_(std::move(redacted)) {}
+  // What failed, with libpq's message; once connected, a broken connection is a LostConnectionError.
   Error ConnectionError(std::string_view what) const;
+  // The server went away (stopped, crashed, unreachable): says so, and that a rerun repairs.
+  Error LostConnectionError(std::string_view what) const;
   Error ResultError(const PGresult* result, std::string_view what) const;
 
   PGconn* conn_;
   std::string redacted_;
+  bool connected_ = false;  // the connection was established once
 };
 
 // SQLSTATE -> our error kind (exposed for tests).

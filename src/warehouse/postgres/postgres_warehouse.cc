@@ -228,6 +228,7 @@ class PostgresWarehouse final : public Warehouse {
     if (st.ok()) st = c.Exec("COMMIT");
     if (!st.ok()) {
       c.RollbackQuietly();
+      if (!st.error().context().hint.empty()) return st;  // e.g. the connection was lost: that hint says more
       return std::move(st).error().WithHint("check that the user in --warehouse may create the schema " +
                                             QuoteIdent(target_.schema) + " and tables in it");
     }
