@@ -154,7 +154,8 @@ int RunStatus(CommandContext& ctx) {
       if (d.landed) {
         o += ",\"extracted_at\":" + Quote(d.landed->extracted_at) + ",\"landing_status\":" +
              Quote(landing::PartitionStatusName(d.landed->status)) + ",\"landed_visits\":" +
-             std::to_string(d.landed->visits);
+             std::to_string(d.landed->visits) + ",\"invalid_utf8_replaced\":" +
+             std::to_string(d.landed->invalid_utf8_replaced);
       }
       if (d.loaded) {
         o += ",\"loaded_at\":" + Quote(Iso(d.loaded->loaded_at)) + ",\"loaded_visits\":" +
@@ -184,11 +185,15 @@ int RunStatus(CommandContext& ctx) {
   std::printf("\n");
   for (const auto& [site, range] : ranges) {
     int loaded = 0, total = 0;
-    int64_t last_loaded = 0;
-    std::string gaps;
+    int64_t last_loaded = 0, invalid_utf8 = 0;
+    std::string gaps, invalid_utf8_days;
     for (const auto& [k, d] : days) {
       if (d.site_id != site) continue;
       ++total;
+      if (d.landed && d.landed->invalid_utf8_replaced > 0) {
+        invalid_utf8 += d.landed->invalid_utf8_replaced;
+        invalid_utf8_days += " " + d.date.ToString();
+      }
       if (d.status == "loaded") ++loaded;
       if (d.status == "gap") gaps += " " + d.date.ToString();
       if (d.loaded) last_loaded = std::max(last_loaded, d.loaded->loaded_at);
@@ -197,6 +202,10 @@ int RunStatus(CommandContext& ctx) {
                 range.first.ToString().c_str(), range.second.ToString().c_str(), loaded, total,
                 last_loaded ? Age(now - last_loaded).c_str() : "never", last_loaded ? " ago" : "",
                 gaps.empty() ? " none" : gaps.c_str());
+    if (invalid_utf8 > 0) {
+      std::printf("site %lld: %lld invalid UTF-8 byte(s) from Matomo landed as U+FFFD on:%s\n",
+                  static_cast<long long>(site), static_cast<long long>(invalid_utf8), invalid_utf8_days.c_str());
+    }
   }
   if (problems) {
     std::printf("%d day(s) need attention: `matomo-etl sync` (or `extract --from D --to D` then `load`) repairs them.\n",

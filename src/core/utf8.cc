@@ -30,14 +30,16 @@ int Utf8SequenceLength(std::string_view s) {
   return n;
 }
 
-std::string ReplaceInvalidUtf8(std::string_view text, int64_t& replaced) {
+std::string ReplaceInvalidUtf8(std::string_view text, int64_t& replaced, std::vector<size_t>* offsets) {
   replaced = 0;
+  if (offsets) offsets->clear();
   std::string out;
   out.reserve(text.size() + 16);
   size_t i = 0;
   while (i < text.size()) {
     int n = Utf8SequenceLength(text.substr(i));
     if (n == 0) {
+      if (offsets) offsets->push_back(out.size());
       out += "\xEF\xBF\xBD";
       ++replaced;
       ++i;

@@ -14,6 +14,7 @@ constexpr int64_t kMaxTieLimit = 1000000;
 struct Extracted {
   std::unique_ptr<landing::PartitionWriter> writer;
   int64_t dropped = 0;
+  int64_t invalid_utf8_replaced = 0;  // in the visits added (a visit seen on two pages counts once)
 };
 
 // One pass over the day's pages into a fresh temp folder.
@@ -55,6 +56,7 @@ Result<Extracted> ExtractOnce(const ExportContext& ctx, const PlannedPartition& 
         continue;
       }
       METL_TRY(out.writer->Add(v.raw, v.truncated));
+      out.invalid_utf8_replaced += v.invalid_utf8_replaced;
     }
     if (static_cast<int64_t>(page->visits.size()) < limit) return out;  // a short page: the day is done
     if (fresh == 0) {
@@ -99,6 +101,7 @@ PartitionOutcome ExportPartition(const ExportContext& ctx, const PlannedPartitio
     if (!extracted.ok()) return fail(extracted.error());
     auto& writer = *extracted->writer;
     o.dropped_other_day = extracted->dropped;
+    o.invalid_utf8_replaced = extracted->invalid_utf8_replaced;
 
     matomo::CallInfo info;
     auto nb = matomo::GetNbVisits(*ctx.client, p.site.id, p.date, &info);
@@ -128,6 +131,12 @@ PartitionOutcome ExportPartition(const ExportContext& ctx, const PlannedPartitio
       o.error = "extracted " + std::to_string(writer.visits()) + " visits but VisitsSummary.get nb_visits is " +
                 std::to_string(*o.matomo_nb_visits) + " (after one re-extraction)";
     }
+    if (o.invalid_utf8_replaced > 0) {
+      // Visible in the data (U+FFFD), counted here and in the manifest: never silently dropped.
+      LogWarn("Matomo sent invalid UTF-8: replaced with U+FFFD",
+              {{"site", std::to_string(p.site.id)}, {"date", p.date.ToString()},
+               {"replaced_bytes", std::to_string(o.invalid_utf8_replaced)}});
+    }
     o.visits = writer.visits();
     o.content_sha256 = writer.ContentSha256();
     o.result = status == landing::PartitionStatus::kMismatch ? PartitionResult::kMismatch : PartitionResult::kLanded;
@@ -150,6 +159,7 @@ PartitionOutcome ExportPartition(const ExportContext& ctx, const PlannedPartitio
     m.request.emplace_back("method", "Live.getLastVisitsDetails");
     for (auto& kv : matomo::LiveManifestParams(p.site.id, p.date)) m.request.push_back(kv);
     m.requests = o.requests;
+    m.invalid_utf8_replaced = o.invalid_utf8_replaced;
     m.extracted_at = landing::FormatIsoUtc(ctx.clock->NowEpochSeconds());
     m.extractor_version = ctx.extractor_version;
     auto committed = writer.Commit(std::move(m));

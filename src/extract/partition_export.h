@@ -33,6 +33,7 @@ struct PartitionOutcome {
   std::optional<int64_t> matomo_nb_visits;
   int64_t requests = 0;
   int64_t dropped_other_day = 0;  // visits of another site-local day (Matomo's "today" quirk)
+  int64_t invalid_utf8_replaced = 0;  // invalid UTF-8 bytes in the landed visits, replaced by U+FFFD
   std::string content_sha256;
   std::string error;  // why it failed (Matomo's message included), or the mismatch figures
   ErrorKind error_kind = ErrorKind::kInternal;

@@ -93,6 +93,22 @@ TEST(LandingManifest, RoundTripsInContractOrder) {
   EXPECT_FALSE(ParseManifest("not json").ok());
 }
 
+TEST(LandingManifest, InvalidUtf8CountRoundTripsAndOldManifestsReadZero) {
+  Manifest m = Base();
+  m.invalid_utf8_replaced = 12;
+  std::string json = ManifestToJson(m);
+  EXPECT_LT(json.find("\"truncated_visits\""), json.find("\"invalid_utf8_replaced\": 12"));
+  auto back = ParseManifest(json);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->invalid_utf8_replaced, 12);
+  // A manifest written before the field existed.
+  std::string old = json.substr(0, json.find("  \"invalid_utf8_replaced\"")) + json.substr(json.find("  \"compression\""));
+  ASSERT_EQ(old.find("invalid_utf8"), std::string::npos);
+  back = ParseManifest(old);
+  ASSERT_TRUE(back.ok()) << back.error().ToString() << old;
+  EXPECT_EQ(back->invalid_utf8_replaced, 0);
+}
+
 class LandingWriterTest : public ::testing::TestWithParam<Compression> {};
 
 TEST_P(LandingWriterTest, CommitsReadsAndReplaces) {

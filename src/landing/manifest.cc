@@ -51,6 +51,7 @@ std::string ManifestToJson(const Manifest& m) {
   field("bytes", std::to_string(m.bytes));
   field("content_sha256", Q(m.content_sha256));
   field("truncated_visits", std::to_string(m.truncated_visits));
+  field("invalid_utf8_replaced", std::to_string(m.invalid_utf8_replaced));
   field("compression", Q(CompressionName(m.compression)));
   std::string parts = "[";
   for (size_t i = 0; i < m.parts.size(); ++i) {
@@ -124,6 +125,8 @@ Result<Manifest> ParseManifest(std::string_view json) {
         has_hash = true;
       } else if (key == "truncated_visits") {
         m.truncated_visits = int64_t(v);
+      } else if (key == "invalid_utf8_replaced") {
+        m.invalid_utf8_replaced = int64_t(v);
       } else if (key == "compression") {
         auto c = ParseCompression(std::string_view(v));
         if (!c.ok()) return Bad(c.error().message());

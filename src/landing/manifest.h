@@ -40,6 +40,7 @@ struct Manifest {
   int64_t bytes = 0;
   std::string content_sha256;
   int64_t truncated_visits = 0;
+  int64_t invalid_utf8_replaced = 0;  // invalid UTF-8 bytes Matomo sent, landed as U+FFFD (absent in old manifests: 0)
   Compression compression = Compression::kZstd;
   std::vector<ManifestPart> parts;
   std::string matomo_version;

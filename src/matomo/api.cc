@@ -165,7 +165,10 @@ Params LiveManifestParams(int64_t site_id, CivilDate date) {
 Result<LivePage> ParseLivePage(std::string&& body) {
   LivePage page;
   // Invalid UTF-8 would fail the whole page on every retry: replace it visibly (U+FFFD) and count it.
-  if (!simdjson::validate_utf8(body.data(), body.size())) body = ReplaceInvalidUtf8(body, page.invalid_utf8_replaced);
+  std::vector<size_t> replaced_at;  // offsets of the U+FFFD inserted, to count them per visit
+  if (!simdjson::validate_utf8(body.data(), body.size())) {
+    body = ReplaceInvalidUtf8(body, page.invalid_utf8_replaced, &replaced_at);
+  }
   page.body = padded_string(body);
   body.clear();
   body.shrink_to_fit();
@@ -187,6 +190,11 @@ Result<LivePage> ParseLivePage(std::string&& body) {
     if (inner.iterate(pv).get(vdoc)) return ParseError("Live page: bad visit");
     LiveVisit visit;
     visit.raw = raw;
+    if (!replaced_at.empty()) {
+      auto first = std::lower_bound(replaced_at.begin(), replaced_at.end(), offset);
+      auto last = std::lower_bound(first, replaced_at.end(), offset + raw.size());
+      visit.invalid_utf8_replaced = last - first;
+    }
     bool has_id = false, has_ts = false;
     ondemand::object vobj;
     if (vdoc.get_object().get(vobj)) return ParseError("Live page: bad visit");

@@ -37,6 +37,7 @@ struct LiveVisit {
   int64_t id_visit = 0;
   int64_t last_action_ts = 0;
   bool truncated = false;  // carries truncatedActionsCount
+  int64_t invalid_utf8_replaced = 0;  // invalid bytes Matomo sent in this visit, now U+FFFD in raw
 };
 
 struct LivePage {

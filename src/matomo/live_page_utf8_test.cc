@@ -19,6 +19,19 @@ TEST(LivePageUtf8, InvalidBytesAreReplacedVisiblyAndCounted) {
   EXPECT_NE(std::string(page->visits[0].raw).find("caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD ok"), std::string::npos);
 }
 
+TEST(LivePageUtf8, ReplacementsAreCountedPerVisit) {
+  std::string body = "[{\"idVisit\":1,\"lastActionTimestamp\":1795000000,\"t\":\"\xE9t\xE9\"},"
+                     "{\"idVisit\":2,\"lastActionTimestamp\":1795000000,\"t\":\"ok\"},"
+                     "{\"idVisit\":3,\"lastActionTimestamp\":1795000000,\"t\":\"\xFF\"}]";
+  auto page = ParseLivePage(std::string(body));
+  ASSERT_TRUE(page.ok()) << page.error().message();
+  EXPECT_EQ(page->invalid_utf8_replaced, 3);
+  ASSERT_EQ(page->visits.size(), 3u);
+  EXPECT_EQ(page->visits[0].invalid_utf8_replaced, 2);
+  EXPECT_EQ(page->visits[1].invalid_utf8_replaced, 0);
+  EXPECT_EQ(page->visits[2].invalid_utf8_replaced, 1);
+}
+
 TEST(LivePageUtf8, ValidPagesAreByteExact) {
   std::string body = "[{\"idVisit\":8,\"lastActionTimestamp\":1795000000,\"t\":\"\xF0\x9F\x98\x80 \\u00e9\"}]";
   auto page = ParseLivePage(std::string(body));

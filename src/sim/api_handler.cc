@@ -151,7 +151,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& req, double now_monotonic) {
     return r;
   }
   ApiResponse r = Dispatch(req, module, action, xml, call);
-  if (r.fault == FaultKind::kNone && faults_.CutsBody(call) && r.size() > 1) {
+  bool servable = r.fault == FaultKind::kNone || r.fault == FaultKind::kInvalidUtf8;  // a real answer
+  if (servable && faults_.CutsBody(call) && r.size() > 1) {
     r.cut_body = true;
     r.fault = FaultKind::kCutBody;
   }
@@ -251,25 +252,36 @@ ApiResponse ApiHandler::Live(const ApiRequest& req, const SimSite& site, bool xm
   auto body = std::make_shared<PiecewiseBody>();
   bool no_actions = req.Get("doNotFetchActions", "0") == "1" || Lower(req.Get("doNotFetchActions", "")) == "true";
   ColumnFilter filter = ColumnFilter::Parse(req.Get("showColumns", ""), req.Get("hideColumns", ""));
-  if (!filter.empty()) body->owned.reserve(page.visits.size());
+  const bool may_corrupt = faults_.options().invalid_utf8.active();
+  // Reserved up front: `pieces` point into `owned`'s strings, which must not move.
+  if (!filter.empty() || may_corrupt) body->owned.reserve(page.visits.size());
   body->Add("[");
   bool first_visit = true;
+  int64_t invalid_bytes = 0;
   for (const SimVisit* v : page.visits) {
     if (!first_visit) body->Add(",");
     first_visit = false;
     std::string_view json = no_actions ? v->json_without_actions : v->json;
-    if (filter.empty()) {
+    bool corrupt = may_corrupt && faults_.CorruptsVisit(v->id_visit);
+    if (filter.empty() && !corrupt) {
       body->Add(json);
-    } else {
-      body->owned.push_back(FilterVisitColumns(json, filter));
-      body->Add(body->owned.back());
+      continue;
     }
+    std::string text = filter.empty() ? std::string(json) : FilterVisitColumns(json, filter);
+    if (corrupt) {
+      int64_t inserted = 0;
+      text = InsertInvalidUtf8(text, inserted);
+      invalid_bytes += inserted;
+    }
+    body->owned.push_back(std::move(text));
+    body->Add(body->owned.back());
   }
   body->Add("]");
   size_t visits = page.visits.size();
   body->list = std::move(page);
   ApiResponse r;
   r.visits = visits;
+  if (invalid_bytes > 0) r.fault = FaultKind::kInvalidUtf8;
   if (xml) {
     r.body = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<result />";  // XML rendering of visits is not simulated
     r.content_type = "text/xml; charset=utf-8";

@@ -18,7 +18,7 @@ double Unit(uint64_t seed, uint64_t salt, uint64_t seq) {
   return static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
 }
 
-enum Salt : uint64_t { kSalt5xx = 1, kSalt5xxCode, kSaltFatal, kSaltRandom, kSaltRandomMsg, kSaltCut };
+enum Salt : uint64_t { kSalt5xx = 1, kSalt5xxCode, kSaltFatal, kSaltRandom, kSaltRandomMsg, kSaltCut, kSaltUtf8 };
 
 std::string HtmlPage(int status, const char* reason) {
   std::string title = std::to_string(status) + " " + reason;
@@ -95,6 +95,8 @@ const char* FaultKindName(FaultKind kind) {
       return "query_timeout";
     case FaultKind::kCutBody:
       return "cut_body";
+    case FaultKind::kInvalidUtf8:
+      return "invalid_utf8";
   }
   return "none";
 }
@@ -170,6 +172,25 @@ bool FaultInjector::QueryTimesOut(int64_t filter_limit) const {
 
 bool FaultInjector::CutsBody(uint64_t call) const {
   return options_.cut_body.Fires(seed_, kSaltCut, call);
+}
+
+bool FaultInjector::CorruptsVisit(int64_t id_visit) const {
+  return options_.invalid_utf8.Fires(seed_, kSaltUtf8, static_cast<uint64_t>(id_visit));
+}
+
+std::string InsertInvalidUtf8(std::string_view visit_json, int64_t& inserted) {
+  static constexpr std::string_view kKey = "\"pageTitle\":\"";
+  inserted = 0;
+  std::string out;
+  out.reserve(visit_json.size() + 16);
+  size_t pos = 0;
+  for (size_t at; (at = visit_json.find(kKey, pos)) != std::string_view::npos; pos = at + kKey.size()) {
+    out.append(visit_json.substr(pos, at + kKey.size() - pos));
+    out += '\xE9';
+    ++inserted;
+  }
+  out.append(visit_json.substr(pos));
+  return out;
 }
 
 }  // namespace metl::sim

@@ -1,5 +1,5 @@
 // Fault injection (--rate-limit, --max-concurrent, --fail-5xx, --php-fatal, --cut-body,
-// --random-errors, --latency-ms, --latency-per-visit-ms, --query-timeout-above, --late-data).
+// --random-errors, --latency-ms, --latency-per-visit-ms, --query-timeout-above, --late-data, --invalid-utf8).
 // Random faults are a pure function of (--seed, fault kind, API call number), so a sequential
 // client sees the same faults on every run.
 #pragma once
@@ -38,9 +38,20 @@ struct FaultOptions {
   double latency_per_visit_ms = 0;
   int64_t query_timeout_above = 0;  // 0 = off; filter_limit above it (or -1) times out
   bool late_data = false;
+  FaultSpec invalid_utf8;  // per visit (by idVisit), not per call: a visit is served the same bytes every time
 };
 
-enum class FaultKind { kNone, kRateLimit, kConcurrency, kFail5xx, kPhpFatal, kRandomError, kQueryTimeout, kCutBody };
+enum class FaultKind {
+  kNone,
+  kRateLimit,
+  kConcurrency,
+  kFail5xx,
+  kPhpFatal,
+  kRandomError,
+  kQueryTimeout,
+  kCutBody,
+  kInvalidUtf8
+};
 const char* FaultKindName(FaultKind kind);  // as written to the request log ("rate_limit", ...)
 
 // A response a fault replaces the real answer with.
@@ -51,6 +62,11 @@ struct FaultResponse {
   std::string body;
   int retry_after = 0;  // seconds; > 0 adds a Retry-After header
 };
+
+// A visit's JSON with a Latin-1 "é" (the lone byte 0xE9, invalid UTF-8) at the start of every non-null
+// pageTitle, as a site that stored Latin-1 titles would send it; the JSON stays well-formed.
+// `inserted` gets the number of invalid bytes.
+std::string InsertInvalidUtf8(std::string_view visit_json, int64_t& inserted);
 
 class FaultInjector {
  public:
@@ -81,6 +97,8 @@ class FaultInjector {
   // The "Could not run the query in time" error for a Live page size (-1 = all).
   bool QueryTimesOut(int64_t filter_limit) const;
   bool CutsBody(uint64_t call) const;
+  // Whether visit `id_visit` is served with invalid UTF-8 in its page titles (--invalid-utf8).
+  bool CorruptsVisit(int64_t id_visit) const;
   // Latency to add before answering a page of `visits` visits.
   double LatencyMs(size_t visits) const { return options_.latency_ms + options_.latency_per_visit_ms * visits; }
 

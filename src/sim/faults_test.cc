@@ -78,5 +78,24 @@ TEST(FaultInjector, ConcurrencyAndErrorPages) {
   EXPECT_DOUBLE_EQ(FaultInjector(o, 1).LatencyMs(100), 55.0);
 }
 
+TEST(FaultInjector, InvalidUtf8IsPerVisitAndKeepsTheJsonWellFormed) {
+  FaultOptions o;
+  o.invalid_utf8 = *FaultSpec::Parse("every:3");
+  FaultInjector f(o, 1);
+  EXPECT_TRUE(f.CorruptsVisit(6));
+  EXPECT_FALSE(f.CorruptsVisit(7));
+  EXPECT_FALSE(FaultInjector(FaultOptions{}, 1).CorruptsVisit(6));
+
+  int64_t inserted = 0;
+  std::string visit = R"({"idVisit":6,"actionDetails":[{"pageTitle":"Home","url":"\"pageTitle\":\"x"},)"
+                      R"({"pageTitle":null},{"pageTitle":""}]})";
+  EXPECT_EQ(InsertInvalidUtf8(visit, inserted),
+            "{\"idVisit\":6,\"actionDetails\":[{\"pageTitle\":\"\xE9Home\",\"url\":\"\\\"pageTitle\\\":\\\"x\"},"
+            "{\"pageTitle\":null},{\"pageTitle\":\"\xE9\"}]}");
+  EXPECT_EQ(inserted, 2);
+  EXPECT_EQ(InsertInvalidUtf8("{}", inserted), "{}");
+  EXPECT_EQ(inserted, 0);
+}
+
 }  // namespace
 }  // namespace metl::sim

@@ -34,7 +34,7 @@ struct CliOptions {
   int gzip_level = 1;
   bool late_data = false;
   int64_t rate_limit = 0, max_concurrent = 0, query_timeout_above = 0;
-  std::string fail_5xx, php_fatal, cut_body, random_errors;
+  std::string fail_5xx, php_fatal, cut_body, random_errors, invalid_utf8;
   double latency_ms = 0, latency_per_visit_ms = 0;
 };
 
@@ -106,6 +106,8 @@ int Main(int argc, char** argv) {
   app.add_option("--php-fatal", o.php_fatal, "rate of PHP fatal error HTML pages with status 200");
   app.add_option("--cut-body", o.cut_body, "rate of bodies cut off halfway (connection closed)");
   app.add_option("--random-errors", o.random_errors, "rate of {\"result\":\"error\"} objects with status 200");
+  app.add_option("--invalid-utf8", o.invalid_utf8,
+                 "rate of visits (by idVisit) whose page titles carry a Latin-1 byte (invalid UTF-8)");
   app.add_option("--latency-ms", o.latency_ms, "added latency per API call (ms)");
   app.add_option("--latency-per-visit-ms", o.latency_per_visit_ms, "added latency per visit in a Live page (ms)");
   app.add_option("--query-timeout-above", o.query_timeout_above,
@@ -153,7 +155,8 @@ int Main(int argc, char** argv) {
   } specs[] = {{&o.fail_5xx, &f.fail_5xx, "--fail-5xx"},
                {&o.php_fatal, &f.php_fatal, "--php-fatal"},
                {&o.cut_body, &f.cut_body, "--cut-body"},
-               {&o.random_errors, &f.random_errors, "--random-errors"}};
+               {&o.random_errors, &f.random_errors, "--random-errors"},
+               {&o.invalid_utf8, &f.invalid_utf8, "--invalid-utf8"}};
   for (auto& s : specs) {
     auto parsed = FaultSpec::Parse(*s.text);
     if (!parsed.ok()) {
