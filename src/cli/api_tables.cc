@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "matomo/client.h"
+#include "normalize/coerce.h"
 #include "normalize/table_batch.h"
 
 namespace metl::cli {
@@ -42,7 +43,14 @@ void Put(TableBatch& b, std::vector<bool>& done, std::string_view name, const el
     case LogicalType::kText:
     case LogicalType::kJson: col.AppendText(text); return;
     case LogicalType::kBool: col.AppendInt(text == "1" || text == "true" ? 1 : 0); return;
-    case LogicalType::kDecimal: col.AppendInt(std::llround(std::strtod(text.c_str(), nullptr) * 1e6)); return;
+    case LogicalType::kDecimal:
+    case LogicalType::kWideDecimal: {
+      // Exact from the text, like the normalizer (a double wrapped 1e13 and rounded many decimals);
+      // beyond DECIMAL(18,6) it is null.
+      auto micros = ParseDecimalMicros(text);
+      if (micros) col.AppendInt(*micros); else col.AppendNull();
+      return;
+    }
     case LogicalType::kDouble: col.AppendDouble(std::strtod(text.c_str(), nullptr)); return;
     case LogicalType::kTimestampTz: {
       auto t = ParseTimestamp(text);

@@ -51,7 +51,8 @@ std::string RenderValue(const ColumnVector& column, size_t row) {
   switch (column.type()) {
     case LogicalType::kBigInt:
     case LogicalType::kInt: return std::to_string(column.Int(row));
-    case LogicalType::kDecimal: return FormatMicros(column.Int(row));
+    case LogicalType::kDecimal:
+    case LogicalType::kWideDecimal: return FormatMicros(column.Int(row));
     case LogicalType::kBool: return column.Int(row) ? "true" : "false";
     case LogicalType::kDouble: {
       char buf[32];  // shortest text that reads back to the same double

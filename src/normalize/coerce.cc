@@ -10,9 +10,8 @@ namespace {
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-constexpr int64_t kMicros = 1'000'000;
 // DECIMAL(18,6): at most 12 integer digits.
-constexpr int64_t kMaxMicros = 999'999'999'999'999'999;
+constexpr int64_t kMaxMicros = kMaxDecimalMicros;
 
 // Splits a JSON-style number literal into sign, digits (integer part then fraction, leading zeros
 // kept) and a decimal exponent, so that value = sign * digits * 10^(exp10 - fraction_digits).
@@ -100,6 +99,8 @@ std::optional<int64_t> ParseDecimalMicros(std::string_view text) {
   if (!parts) return std::nullopt;
   return ScaledInteger(*parts, 6, kMaxMicros);
 }
+
+bool IsDecimalLiteral(std::string_view text) { return SplitDecimal(TrimAscii(text)).has_value(); }
 
 std::optional<int64_t> ParseIntegerText(std::string_view text) {
   text = TrimAscii(text);
@@ -195,8 +196,11 @@ std::optional<int64_t> Coercer::DecimalMicros(Value& v) {
   if (type == simdjson::ondemand::json_type::number) {
     std::string_view literal = NumberLiteral(v);
     auto r = ParseDecimalMicros(literal);
-    // A valid JSON number out of DECIMAL(18,6) range is data, not a parse error: null it.
-    if (!r && !SplitDecimal(literal)) Fail(simdjson::NUMBER_ERROR);
+    // A valid JSON number out of DECIMAL(18,6) range is data, not a parse error: null it, counted.
+    if (!r) {
+      if (SplitDecimal(literal)) ++out_of_range_;
+      else Fail(simdjson::NUMBER_ERROR);
+    }
     return r;
   }
   if (type == simdjson::ondemand::json_type::string) {
@@ -205,7 +209,9 @@ std::optional<int64_t> Coercer::DecimalMicros(Value& v) {
       Fail(e);
       return std::nullopt;
     }
-    return ParseDecimalMicros(s);
+    auto r = ParseDecimalMicros(s);
+    if (!r && IsDecimalLiteral(s)) ++out_of_range_;  // "5000000000000": a number, too large
+    return r;
   }
   return std::nullopt;
 }

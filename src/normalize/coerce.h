@@ -14,10 +14,14 @@ namespace metl {
 // Text-level parsers, usable without a JSON value (and unit-tested on their own).
 // Surrounding ASCII whitespace is ignored; anything else that is not a number gives nullopt.
 
+// The largest DECIMAL(18,6) value in micro-units: 999,999,999,999.999999.
+inline constexpr int64_t kMaxDecimalMicros = 999'999'999'999'999'999;
+
 // A decimal literal ("76.33", "-5", "1e-2", "4.95E+1") as micro-units (value * 10^6), exact for up to
 // 6 fractional digits and rounded half away from zero beyond; never goes through a double.
-// nullopt when not a number or out of the DECIMAL(18,6) range.
+// nullopt when not a number or out of the DECIMAL(18,6) range (IsDecimalLiteral tells which).
 std::optional<int64_t> ParseDecimalMicros(std::string_view text);
+bool IsDecimalLiteral(std::string_view text);
 // An integer; a literal with a fraction or exponent is accepted when it is integral ("2.0"), else
 // rounded half away from zero ("2.5" -> 3).
 std::optional<int64_t> ParseIntegerText(std::string_view text);
@@ -33,6 +37,7 @@ class Coercer {
 
   std::optional<int64_t> Int(Value& v);
   std::optional<double> Double(Value& v);
+  // A number, or a numeric string, beyond DECIMAL(18,6) is nullopt and counted in out_of_range().
   std::optional<int64_t> DecimalMicros(Value& v);
   // Strings unescaped (views valid until the parser's next document); numbers as their literal;
   // true as "true"; false, null, "" and containers as nullopt.
@@ -41,7 +46,12 @@ class Coercer {
   std::optional<bool> Bool(Value& v);
 
   simdjson::error_code error() const { return error_; }
-  void Reset() { error_ = simdjson::SUCCESS; }
+  // Money values beyond DECIMAL(18,6) since the last Reset (made null, never wrapped or rounded).
+  int64_t out_of_range() const { return out_of_range_; }
+  void Reset() {
+    error_ = simdjson::SUCCESS;
+    out_of_range_ = 0;
+  }
 
  private:
   // The literal of a number token (trailing whitespace removed), or an empty view on error.
@@ -50,6 +60,7 @@ class Coercer {
     if (error_ == simdjson::SUCCESS) error_ = e;
   }
   simdjson::error_code error_ = simdjson::SUCCESS;
+  int64_t out_of_range_ = 0;
 };
 
 }  // namespace metl

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace metl {
 namespace {
 
@@ -130,6 +132,31 @@ TEST(CoercerTest, Booleans) {  // visitConverted
   EXPECT_EQ(Bool("true"), true);
   EXPECT_EQ(Bool("\"false\""), false);
   EXPECT_EQ(Bool("\"\""), std::nullopt);
+}
+
+// Money beyond DECIMAL(18,6) (5e12 fits int64 micro-units, 1e13 does not) is null and counted,
+// never wrapped or rounded; "abc" and [] are not numbers and are not counted.
+TEST(CoercerTest, MoneyBeyondDecimal18IsNullAndCounted) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(std::string(
+      R"({"a":5000000000000,"b":"1e13","c":"abc","d":[],"e":"999999999999.999999","f":-1000000000000})"));
+  simdjson::ondemand::document doc = parser.iterate(padded).value();
+  simdjson::ondemand::object obj = doc.get_object().value();
+  Coercer c;
+  std::vector<std::optional<int64_t>> got;
+  for (auto field : obj) {
+    simdjson::ondemand::value v = field.value().value();
+    got.push_back(c.DecimalMicros(v));
+  }
+  std::vector<std::optional<int64_t>> want = {std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                                              999'999'999'999'999'999, std::nullopt};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(c.out_of_range(), 3);
+  EXPECT_EQ(c.error(), simdjson::SUCCESS);
+  c.Reset();
+  EXPECT_EQ(c.out_of_range(), 0);
+  EXPECT_TRUE(IsDecimalLiteral(" 1e13 "));
+  EXPECT_FALSE(IsDecimalLiteral("1e13x"));
 }
 
 TEST(CoercerTest, MalformedNumbersSetTheStickyError) {

@@ -173,10 +173,11 @@ TableDef Visits() {
                                       "The visit converted a goal or placed an order (nb_visits_converted)."}},
                 {c::kGoalConversions, {"goal_conversions", T::kInt, kNotNull, "visit.goalConversions",
                                        "Goal conversions (goals only, not orders)."}},
-                {c::kRevenue, {"revenue", T::kDecimal, kNotNull,
+                {c::kRevenue, {"revenue", T::kDecimal, kNull,
                                "sum of actionDetails[type=goal|ecommerceOrder].revenue",
                                "Goal and order revenue of the visit, not abandoned carts (Goals.get revenue); "
-                               "misses conversions cut from truncated visits."}},
+                               "misses conversions cut from truncated visits. Null when one of them or the "
+                               "total is beyond DECIMAL(18,6) (a warning names the visit)."}},
                 {c::kEcommerceStatus, {"ecommerce_status", T::kText, kNull, "visit.visitEcommerceStatus",
                                        "none, ordered, abandonedCart or orderedThenAbandonedCart."}},
                 {c::kEcommerceOrders, {"ecommerce_orders", T::kInt, kNull, "visit.totalEcommerceConversions",
@@ -422,8 +423,9 @@ TableDef DailyKpis() {
                  kpi("nb_pageviews", T::kBigInt, "count of matomo_actions[pageview]", "Pageviews (Actions.get)."),
                  kpi("nb_conversions", T::kBigInt, "count of matomo_conversions[goal_id >= 0]",
                      "Goal conversions and orders, not abandoned carts (Goals.get)."),
-                 kpi("revenue", T::kDecimal, "sum of matomo_conversions[goal_id >= 0].revenue",
-                     "Goal and order revenue, not abandoned carts (Goals.get).")}),
+                 kpi("revenue", T::kWideDecimal, "sum of matomo_conversions[goal_id >= 0].revenue",
+                     "Goal and order revenue, not abandoned carts (Goals.get). DECIMAL(38,6): a day's sum "
+                     "never overflows, whatever the currency.")}),
           {"site_id", "date"},
           "date",
           false};
@@ -504,6 +506,7 @@ const char* LogicalTypeName(LogicalType type) {
     case LogicalType::kInt: return "INTEGER";
     case LogicalType::kDouble: return "DOUBLE";
     case LogicalType::kDecimal: return "DECIMAL(18,6)";
+    case LogicalType::kWideDecimal: return "DECIMAL(38,6)";
     case LogicalType::kBool: return "BOOLEAN";
     case LogicalType::kText: return "TEXT";
     case LogicalType::kDate: return "DATE";

@@ -14,6 +14,7 @@ enum class LogicalType {
   kInt,          // int32 range, stored as int64 in batches
   kDouble,
   kDecimal,      // DECIMAL(18,6): stored as int64 micro-units (value * 10^6), parsed from JSON text
+  kWideDecimal,  // DECIMAL(38,6): sums of money (model tables), filled by SQL; int64 micro-units in batches
   kBool,
   kText,
   kDate,         // days since 1970-01-01

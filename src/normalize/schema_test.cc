@@ -59,6 +59,11 @@ TEST(SchemaTest, TypesFollowTheIssue) {
   EXPECT_EQ(visits.columns[visits.ColumnIndex("visit_date")].type, LogicalType::kDate);
   EXPECT_EQ(FindTable("matomo_raw_visits")->columns[raw_col::kVisit].type, LogicalType::kJson);
   EXPECT_EQ(FindTable("matomo_ecommerce_items")->columns[item_col::kPrice].type, LogicalType::kDecimal);
+  // One money value is DECIMAL(18,6); a day's sum is DECIMAL(38,6) and never overflows (issue 7).
+  const TableDef& kpis = *FindTable("matomo_daily_kpis");
+  EXPECT_EQ(kpis.columns[kpis.ColumnIndex("revenue")].type, LogicalType::kWideDecimal);
+  EXPECT_STREQ(LogicalTypeName(LogicalType::kWideDecimal), "DECIMAL(38,6)");
+  EXPECT_TRUE(visits.columns[visits.ColumnIndex("revenue")].nullable) << "null when beyond DECIMAL(18,6)";
 }
 
 TEST(SchemaTest, NamesUniqueKeysAndPartitionsDeclared) {

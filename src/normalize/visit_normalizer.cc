@@ -20,7 +20,8 @@ constexpr int F(Conv conv, int target) { return (conv << 8) | target; }
 
 enum VisitSpecial : int { kIdSite, kFirstTs, kLastTs, kTruncated, kActionDetails };
 enum ActionSpecial : int {
-  kType, kTimestamp, kSubtotal, kTax, kShipping, kDiscount, kItemDetails, kProductCategories, kGenerationTime
+  kType, kTimestamp, kSubtotal, kTax, kShipping, kDiscount, kItemDetails, kProductCategories, kGenerationTime,
+  kRevenueValue
 };
 
 const FieldTable& VisitFields() {
@@ -112,7 +113,7 @@ const FieldTable& ActionFields() {
       {"contentInteraction", F(kText, c::kContentInteraction)},
       {"goalId", F(kInt, c::kGoalId)},
       {"goalName", F(kText, c::kGoalName)},
-      {"revenue", F(kDecimal, c::kRevenue)},
+      {"revenue", F(kSpecial, kRevenueValue)},
       {"orderId", F(kText, c::kOrderId)},
       {"items", F(kInt, c::kItems)},
       {"revenueSubTotal", F(kSpecial, kSubtotal)},
@@ -375,6 +376,16 @@ simdjson::error_code VisitNormalizer::ParseAction(object& action, int index) {
       case kTax: extra.tax = coerce_.DecimalMicros(v); break;
       case kShipping: extra.shipping = coerce_.DecimalMicros(v); break;
       case kDiscount: extra.discount = coerce_.DecimalMicros(v); break;
+      case kRevenueValue: {
+        const int64_t before = coerce_.out_of_range();
+        if (auto m = coerce_.DecimalMicros(v)) {
+          row[action_col::kRevenue].SetInt(*m);
+        } else {
+          row[action_col::kRevenue].SetNull();
+          extra.revenue_out_of_range = coerce_.out_of_range() > before;
+        }
+        break;
+      }
       case kGenerationTime: generation_ms = coerce_.Int(v); break;
       case kItemDetails:
         if (auto e = ParseItems(v, index)) return e;
@@ -506,7 +517,11 @@ Status VisitNormalizer::FinishVisit(size_t line_no) {
   }
 
   // Actions, and the visit's figures derived from them.
-  int64_t pageviews = 0, downloads = 0, outlinks = 0, contents = 0, revenue = 0;
+  int64_t pageviews = 0, downloads = 0, outlinks = 0, contents = 0;
+  // The visit's revenue adds DECIMAL(18,6) values: in 128 bits it cannot wrap, and a total beyond
+  // DECIMAL(18,6), or one missing a value that was beyond it, is null rather than a wrong number.
+  __extension__ __int128 revenue = 0;
+  bool revenue_unknown = false;
   const Slot* entry = nullptr;
   const Slot* exit = nullptr;
   for (size_t i = 0; i < n; ++i) {
@@ -531,7 +546,10 @@ Status VisitNormalizer::FinishVisit(size_t line_no) {
     if (extra.kind != ActionKind::kGoal && extra.kind != ActionKind::kOrder && extra.kind != ActionKind::kCart) {
       continue;
     }
-    if (extra.kind != ActionKind::kCart && !a[ac::kRevenue].null()) revenue += a[ac::kRevenue].i;
+    if (extra.kind != ActionKind::kCart) {
+      if (!a[ac::kRevenue].null()) revenue += a[ac::kRevenue].i;
+      revenue_unknown |= extra.revenue_out_of_range;
+    }
     Slot* c = convs_.Add();
     namespace cc = conv_col;
     c[cc::kSiteId].SetInt(site_id_);
@@ -591,7 +609,19 @@ Status VisitNormalizer::FinishVisit(size_t line_no) {
   visit[vc::kOutlinks].SetInt(outlinks);
   visit[vc::kContents].SetInt(contents);
   visit[vc::kIsBounce].SetInt(visit[vc::kActions].i <= 1 ? 1 : 0);
-  visit[vc::kRevenue].SetInt(revenue);
+  int64_t money_out_of_range = coerce_.out_of_range();
+  if (revenue > kMaxDecimalMicros || revenue < -kMaxDecimalMicros) {
+    ++money_out_of_range;  // every value fits, their total does not
+    revenue_unknown = true;
+  }
+  if (revenue_unknown) visit[vc::kRevenue].SetNull();
+  else visit[vc::kRevenue].SetInt(static_cast<int64_t>(revenue));
+  if (money_out_of_range > 0) {
+    stats_.money_out_of_range += money_out_of_range;
+    if (stats_.money_out_of_range_visits.size() < NormalizerStats::kMaxReportedVisits) {
+      stats_.money_out_of_range_visits.push_back(visit_id);
+    }
+  }
   int64_t truncated = truncated_.value_or(0);
   visit[vc::kTruncatedActions].SetInt(truncated);
   if (truncated > 0) ++stats_.truncated_visits;

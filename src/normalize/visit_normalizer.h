@@ -45,6 +45,11 @@ struct NormalizerStats {
   int64_t ecommerce_items = 0;
   int64_t truncated_visits = 0;  // visits carrying truncatedActionsCount > 0
   int64_t bytes = 0;             // JSON bytes of the visits (without newlines)
+  // Money values beyond DECIMAL(18,6) (a value Matomo sent, or a visit's revenue total), stored as
+  // null rather than wrapped or rounded; the loader warns with the first visits that had one.
+  int64_t money_out_of_range = 0;
+  std::vector<int64_t> money_out_of_range_visits;  // at most kMaxReportedVisits
+  static constexpr size_t kMaxReportedVisits = 10;
 };
 
 enum class FieldScope { kVisit, kAction, kItem };
@@ -77,6 +82,7 @@ class VisitNormalizer {
     bool has_time = false;
     int64_t local = 0;  // wall time (LocalSeconds)
     std::optional<int64_t> subtotal, tax, shipping, discount;
+    bool revenue_out_of_range = false;  // revenue was a number beyond DECIMAL(18,6) (stored as null)
     size_t items_begin = 0;  // staged item rows of this action: [items_begin, items_end)
     size_t items_end = 0;
   };

@@ -1,7 +1,7 @@
 #include "warehouse/ddl.h"
 
+#include <cstdlib>
 #include <map>
-#include <set>
 
 namespace metl::warehouse {
 
@@ -44,15 +44,37 @@ std::string AddColumnSql(const TableDef& table, const ColumnDef& column, const T
          std::string(types.Of(column.type));
 }
 
+std::string WidenColumnSql(const TableDef& table, const ColumnDef& column, const TypeNames& types) {
+  return "ALTER TABLE " + QuoteIdent(table.name) + " ALTER COLUMN " + QuoteIdent(column.name) + " TYPE " +
+         std::string(types.Of(column.type));
+}
+
+std::string DropNotNullSql(const TableDef& table, const ColumnDef& column) {
+  return "ALTER TABLE " + QuoteIdent(table.name) + " ALTER COLUMN " + QuoteIdent(column.name) + " DROP NOT NULL";
+}
+
+namespace {
+
+struct ExistingColumn {
+  int precision = 0;  // numeric_precision; 0 when not numeric
+  bool nullable = true;
+};
+
+}  // namespace
+
 Status MigrateSchema(Session& session, const std::vector<TableDef>& tables, const Capabilities& caps,
                      std::string_view schema_name, bool with_primary_key) {
   METL_ASSIGN_OR_RETURN(QueryResult existing,
-                        session.Query("SELECT table_name, column_name FROM information_schema.columns "
+                        session.Query("SELECT table_name, column_name, CAST(numeric_precision AS VARCHAR), "
+                                      "CAST(is_nullable AS VARCHAR) FROM information_schema.columns "
                                       "WHERE table_schema = " +
                                       QuoteLiteral(schema_name)));
-  std::map<std::string, std::set<std::string>, std::less<>> columns;
+  std::map<std::string, std::map<std::string, ExistingColumn, std::less<>>, std::less<>> columns;
   for (const auto& row : existing.rows) {
-    if (row[0] && row[1]) columns[*row[0]].insert(*row[1]);
+    if (!row[0] || !row[1]) continue;
+    ExistingColumn& c = columns[*row[0]][*row[1]];
+    c.precision = row[2] ? std::atoi(row[2]->c_str()) : 0;
+    c.nullable = !row[3] || *row[3] != "NO";
   }
   for (const TableDef& table : tables) {
     auto it = columns.find(table.name);
@@ -61,7 +83,17 @@ Status MigrateSchema(Session& session, const std::vector<TableDef>& tables, cons
       continue;
     }
     for (const ColumnDef& c : table.columns) {
-      if (it->second.count(std::string(c.name))) continue;
+      auto have = it->second.find(c.name);
+      if (have != it->second.end()) {
+        // Changes that keep every stored value: DECIMAL(18,6) sums widened to DECIMAL(38,6) (a day's
+        // revenue past 10^12 overflowed them), and a column that became nullable.
+        if (!caps.add_column) continue;
+        if (c.type == LogicalType::kWideDecimal && have->second.precision > 0 && have->second.precision < 38) {
+          METL_TRY(session.Execute(WidenColumnSql(table, c, caps.types)));
+        }
+        if (c.nullable && !have->second.nullable) METL_TRY(session.Execute(DropNotNullSql(table, c)));
+        continue;
+      }
       if (!caps.add_column) {
         return Error(ErrorKind::kConfig, "table " + std::string(table.name) + " lacks the new column " +
                                              std::string(c.name) + " and this warehouse cannot add columns")

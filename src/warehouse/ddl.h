@@ -19,10 +19,14 @@ std::string QuoteLiteral(std::string_view value);  // 'value' with '' doubled
 // PRIMARY KEY when `with_primary_key` (engines without enforced keys pass false).
 std::string CreateTableSql(const TableDef& table, const TypeNames& types, bool with_primary_key);
 std::string AddColumnSql(const TableDef& table, const ColumnDef& column, const TypeNames& types);
+// ALTER COLUMN ... TYPE (DuckDB and PostgreSQL) to the declared type; used to widen only.
+std::string WidenColumnSql(const TableDef& table, const ColumnDef& column, const TypeNames& types);
+std::string DropNotNullSql(const TableDef& table, const ColumnDef& column);
 
 // Creates missing tables and adds missing columns (as nullable: old rows have no value). Existing
-// columns are never dropped or retyped; a retyped column is reported as a config error that says
-// how to rebuild. `schema_name` is the information_schema table_schema ("main" for DuckDB).
+// columns are never dropped; they are altered only where every stored value survives: a money sum
+// of a narrower precision is widened to kWideDecimal, and a NOT NULL column the schema now declares
+// nullable loses NOT NULL (both under caps.add_column). `schema_name` is the information_schema table_schema ("main" for DuckDB).
 Status MigrateSchema(Session& session, const std::vector<TableDef>& tables, const Capabilities& caps,
                      std::string_view schema_name, bool with_primary_key);
 

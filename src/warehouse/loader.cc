@@ -87,7 +87,18 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
   METL_TRY(load->Commit(entry));
   outcome.visits = normalizer.stats().visits;
   outcome.rows = sink.rows();
+  outcome.money_out_of_range = normalizer.stats().money_out_of_range;
+  outcome.money_out_of_range_visits = normalizer.stats().money_out_of_range_visits;
   return OkStatus();
+}
+
+// Money beyond DECIMAL(18,6) is loaded as null: say so, with where to look (docs/schema.md).
+void WarnMoneyOutOfRange(const PartitionOutcome& o) {
+  std::string visits;
+  for (int64_t id : o.money_out_of_range_visits) visits += (visits.empty() ? "" : ",") + std::to_string(id);
+  LogWarn("money beyond DECIMAL(18,6) loaded as NULL (the raw visit keeps the exact value)",
+          {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
+           {"values", std::to_string(o.money_out_of_range)}, {"visits", visits}});
 }
 
 }  // namespace
@@ -164,6 +175,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
         std::lock_guard<std::mutex> lock(log_mu);
         LogInfo("loaded", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
                            {"visits", std::to_string(o.visits)}, {"rows", std::to_string(o.rows)}});
+        if (o.money_out_of_range > 0) WarnMoneyOutOfRange(o);
         continue;
       }
       Error err = std::move(st).error();

@@ -32,6 +32,8 @@ struct PartitionOutcome {
   PartitionResult result = PartitionResult::kSkipped;
   int64_t visits = 0;
   int64_t rows = 0;  // rows of all tables
+  int64_t money_out_of_range = 0;                  // money values beyond DECIMAL(18,6), loaded as null
+  std::vector<int64_t> money_out_of_range_visits;  // the first visits holding one
   double seconds = 0;
   std::optional<Error> error;
 };

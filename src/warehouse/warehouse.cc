@@ -8,6 +8,7 @@ std::string_view TypeNames::Of(LogicalType type) const {
     case LogicalType::kInt: return int32;
     case LogicalType::kDouble: return float64;
     case LogicalType::kDecimal: return decimal;
+    case LogicalType::kWideDecimal: return wide_decimal;
     case LogicalType::kBool: return boolean;
     case LogicalType::kText: return text;
     case LogicalType::kDate: return date;

@@ -38,6 +38,7 @@ struct TypeNames {
   std::string_view int32 = "INTEGER";
   std::string_view float64 = "DOUBLE";
   std::string_view decimal = "DECIMAL(18,6)";
+  std::string_view wide_decimal = "DECIMAL(38,6)";  // sums of money (matomo_daily_kpis)
   std::string_view boolean = "BOOLEAN";
   std::string_view text = "VARCHAR";
   std::string_view date = "DATE";

@@ -57,7 +57,7 @@ TEST_F(PostgresSchema, TablesUseTypesABiToolReadsWellAndAreIndexedBySiteAndDate)
   EXPECT_EQ(DataType(url, "matomo_visits", "is_bounce"), "boolean");
   EXPECT_EQ(DataType(url, "matomo_visits", "referrer_name"), "text");
   EXPECT_EQ(DataType(url, "matomo_raw_visits", "visit"), "jsonb");
-  EXPECT_EQ(DataType(url, "matomo_daily_kpis", "revenue"), "numeric(18,6)");
+  EXPECT_EQ(DataType(url, "matomo_daily_kpis", "revenue"), "numeric(38,6)") << "a day's sum never overflows";
   for (std::string t : {"matomo_visits", "matomo_actions", "matomo_conversions", "matomo_raw_visits",
                         "matomo_daily_kpis", "matomo_etl_partitions"}) {
     EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '" +

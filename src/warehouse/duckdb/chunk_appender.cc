@@ -11,6 +11,7 @@ duckdb_logical_type MakeLogicalType(LogicalType type) {
     case LogicalType::kInt: return duckdb_create_logical_type(DUCKDB_TYPE_INTEGER);
     case LogicalType::kDouble: return duckdb_create_logical_type(DUCKDB_TYPE_DOUBLE);
     case LogicalType::kDecimal: return duckdb_create_decimal_type(18, 6);
+    case LogicalType::kWideDecimal: return duckdb_create_decimal_type(38, 6);
     case LogicalType::kBool: return duckdb_create_logical_type(DUCKDB_TYPE_BOOLEAN);
     case LogicalType::kDate: return duckdb_create_logical_type(DUCKDB_TYPE_DATE);
     case LogicalType::kTimestampTz: return duckdb_create_logical_type(DUCKDB_TYPE_TIMESTAMP_TZ);
@@ -79,6 +80,11 @@ Status ChunkAppender::Append(const TableBatch& batch) {
           case LogicalType::kDate: static_cast<int32_t*>(data)[r] = static_cast<int32_t>(col.Int(row)); break;
           case LogicalType::kBool: static_cast<bool*>(data)[r] = col.Int(row) != 0; break;
           case LogicalType::kDouble: static_cast<double*>(data)[r] = col.Double(row); break;
+          case LogicalType::kWideDecimal: {  // DECIMAL(38,6) is an int128 of micro-units in DuckDB
+            const int64_t v = col.Int(row);
+            static_cast<duckdb_hugeint*>(data)[r] = duckdb_hugeint{static_cast<uint64_t>(v), v < 0 ? -1 : 0};
+            break;
+          }
           case LogicalType::kText:
           case LogicalType::kJson: {
             std::string_view s = col.Text(row);

@@ -142,6 +142,7 @@ void AppendCopyValue(const ColumnVector& column, size_t row, std::string& out) {
       out.push_back(column.Int(row) != 0 ? 't' : 'f');
       break;
     case LogicalType::kDecimal:
+    case LogicalType::kWideDecimal:
       AppendDecimalMicros(column.Int(row), out);
       break;
     case LogicalType::kDate:

@@ -16,6 +16,7 @@ TypeNames PgTypeNames() {
   t.int32 = "integer";
   t.float64 = "double precision";
   t.decimal = "numeric(18,6)";
+  t.wide_decimal = "numeric(38,6)";
   t.boolean = "boolean";
   t.text = "text";
   t.date = "date";

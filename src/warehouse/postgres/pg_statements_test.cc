@@ -32,6 +32,7 @@ TEST(PgStatements, TypesAreTheOnesBiToolsReadWell) {
   EXPECT_EQ(t.Of(LogicalType::kTimestampTz), "timestamptz");
   EXPECT_EQ(t.Of(LogicalType::kTimestamp), "timestamp");
   EXPECT_EQ(t.Of(LogicalType::kDecimal), "numeric(18,6)");
+  EXPECT_EQ(t.Of(LogicalType::kWideDecimal), "numeric(38,6)");
   EXPECT_EQ(t.Of(LogicalType::kJson), "jsonb");
   EXPECT_EQ(t.Of(LogicalType::kBigInt), "bigint");
   EXPECT_EQ(CreateSchemaSql("a\"b"), "CREATE SCHEMA IF NOT EXISTS \"a\"\"b\"");
