@@ -103,6 +103,10 @@ def main():
         targets.append(ratio_line("RSS flat as the day grows",
                                   ", ".join(f"{n // 1000}k: {v[0]:.0f} MB" for n, v in rss.items()),
                                   "<= 300 MB, flat", flat))
+    if "parallel_1" in runs and "parallel_2" in runs:
+        p1, p2 = med("parallel_1", 0), med("parallel_2", 0)
+        targets.append(ratio_line("4 partitions, --threads 2 vs 1 (wall)", f"{p1 / p2:.2f}x faster",
+                                  ">= 1.5x on 2 cores", p1 / p2 >= 1.5))
     targets = "\n".join(targets)
 
     cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or platform.processor()
@@ -146,6 +150,15 @@ def main():
         for n, (r, v, m, w) in rss.items():
             md.append(f"| {v:,} | {m:.0f} | {w:.1f} | {r:.0f} |")
         md.append("")
+    if "parallel_1" in runs and "parallel_2" in runs:
+        md.append("## Several partitions at once\n")
+        md.append(f"4 partitions (2 sites x 2 days of {args.visits // 4:,} visits) loaded into a fresh file:\n")
+        md.append("| threads | wall s (median) | CPU s (median) | peak RSS MB | wall s of each run |")
+        md.append("|---:|---:|---:|---:|---|")
+        for t in (1, 2):
+            name = f"parallel_{t}"
+            md.append(f"| {t} | {med(name, 0):.2f} | {med(name, 1):.2f} | {med(name, 2):.0f} | {all_of(name, 0)} |")
+        md.append("")
     md.append("## Extraction rate (bench/extract_rate.sh)\n")
     md.append("Matomo Cloud's limits on matomo-sim: 200 requests/min, 8 concurrent, pages of 1,000 visits, "
               "50 ms + 1 ms per visit of latency.\n")
@@ -160,6 +173,8 @@ def main():
     print(table)
     print()
     print(f"normalizer alone: {norm_med:.0f} MB/s per core")
+    if "parallel_1" in runs and "parallel_2" in runs:
+        print(f"4 partitions: --threads 1 {med('parallel_1', 0):.2f} s, --threads 2 {med('parallel_2', 0):.2f} s")
     if rss:
         print("peak RSS of load: " + ", ".join(f"{n // 1000}k visits {v[0]:.0f} MB" for n, v in rss.items()))
     m = re.findall(r"^(requests:.*|steady-state.*|peak requests.*)$", extract, re.M)

@@ -8,6 +8,8 @@
 #   BENCH_WORK=DIR       where the landed days and databases go (default: BUILD_DIR/bench-work; the
 #                        landed days are kept and reused by the next run)
 #   BENCH_EXTRACT=0      skip the extraction rate (item 6)
+#   BENCH_PARALLEL=0     skip the parallel-partition scaling (4 partitions of BENCH_VISITS/4 visits,
+#                        loaded with --threads 1 and with --threads 2)
 #   BENCH_SKIP_BUILD=1   use the binaries already in BUILD_DIR
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +61,24 @@ measure() {
   read -r wall user sys rss <"$WORK/time.out"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$wall" "$user" "$sys" "$rss" >>"$RESULTS"
   log "$name run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MB peak RSS"
+}
+
+# land_parallel N: 2 sites x 2 days of N/4 visits each (4 partitions). Prints the landing root.
+land_parallel() {
+  local n=$1 dir=$WORK/landing-parallel-$1
+  if [ ! -f "$dir/done" ]; then
+    log "landing 4 partitions of $((n / 4)) visits (2 sites x 2 days)"
+    rm -rf "$dir" "$WORK/sim.out"
+    "$SIM" --port 0 --token bench-token --sites 2 --visits-per-day $((n / 4)) --from 2026-11-24 --to $DAY \
+      --now "$NOW" --gzip-level 0 >"$WORK/sim.out" 2>"$WORK/sim.err" &
+    local sim_pid=$!
+    for _ in $(seq 1 100); do [ -s "$WORK/sim.out" ] && break; sleep 0.1; done
+    MATOMO_TOKEN_AUTH=bench-token "$ETL" extract --url "$(head -1 "$WORK/sim.out")" --landing "$dir" --now "$NOW" \
+      --from 2026-11-24 --to $DAY --rate-limit 100000 --concurrency 2 --progress never --log-level warn >&2
+    kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
+    touch "$dir/done"
+  fi
+  echo "$dir"
 }
 
 manifest() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1/_manifest.json" "$2"; }
@@ -126,6 +146,19 @@ log "normalizer alone (metl_bench BM_NormalizeLandedDay, $RUNS repetitions)"
 METL_BENCH_LANDING=$LANDING "$BUILD/metl_bench" --benchmark_filter='^BM_NormalizeLandedDay' \
   --benchmark_repetitions="$RUNS" --benchmark_format=json --benchmark_out="$WORK/normalize.json" \
   --benchmark_out_format=json >/dev/null 2>"$WORK/normalize.err" || { cat "$WORK/normalize.err" >&2; exit 1; }
+
+# Several partitions at once: the same 4 partitions with one loading thread and with two.
+if [ "${BENCH_PARALLEL:-1}" = 1 ]; then
+  PARALLEL=$(land_parallel "$VISITS")
+  for run in $(seq 1 "$RUNS"); do
+    for t in 1 2; do
+      rm -f "$WORK/parallel.duckdb" "$WORK/parallel.duckdb.wal"
+      measure "parallel_$t" "$run" "$ETL" load --landing "$PARALLEL" --warehouse "duckdb:$WORK/parallel.duckdb" \
+        --now "$NOW" --threads "$t" --progress never --log-level warn
+    done
+  done
+  rm -f "$WORK/parallel.duckdb" "$WORK/parallel.duckdb.wal"
+fi
 
 # RSS as the day grows.
 if [ "$FULL" = 1 ]; then

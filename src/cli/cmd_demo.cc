@@ -183,6 +183,7 @@ int RunDemo(CommandContext& ctx) {
       {"url", {*url}}, {"from", {from.ToString()}}, {"to", {to.ToString()}},
       {"landing", {(dir / "landing").string()}}, {"warehouse", {"duckdb:" + db}}, {"now", {std::to_string(now)}}};
   if (ctx.config.Int("threads") > 0) flags["threads"] = {std::to_string(ctx.config.Int("threads"))};
+  flags["duckdb_memory_mb"] = {std::to_string(ctx.config.Int("duckdb_memory_mb"))};
   auto sync_config = CommandConfig(kCmdSync, flags, env);
   if (!sync_config.ok()) {
     ReportError(sync_config.error());
@@ -207,7 +208,9 @@ int RunDemo(CommandContext& ctx) {
   int verify_rc = RunVerify(verify_ctx);
   sim.Stop();
 
-  auto wh = warehouse::OpenWarehouse("duckdb:" + db);
+  warehouse::WarehouseOptions wh_options;
+  wh_options.duckdb_memory_mb = ctx.config.Int("duckdb_memory_mb");
+  auto wh = warehouse::OpenWarehouse("duckdb:" + db, wh_options);
   if (wh.ok()) {
     auto session = (*wh)->Connect();
     if (session.ok()) PrintSummary(**session, db);

@@ -8,7 +8,9 @@
 namespace metl::cli {
 
 Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Config& config) {
-  return warehouse::OpenWarehouse(config.String("warehouse"));
+  warehouse::WarehouseOptions options;
+  options.duckdb_memory_mb = config.Int("duckdb_memory_mb");
+  return warehouse::OpenWarehouse(config.String("warehouse"), options);
 }
 
 Result<std::unique_ptr<warehouse::Session>> ConnectMigrated(warehouse::Warehouse& warehouse) {

@@ -152,6 +152,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (!caps.concurrent_writers) threads = 1;
   threads = std::max(1, std::min<int>(threads, static_cast<int>(due.size())));
+  if (!due.empty()) METL_TRY(warehouse.PrepareLoad(threads));
   std::atomic<size_t> next{0};
   std::mutex log_mu;
   std::optional<Error> fatal;

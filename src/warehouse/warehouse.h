@@ -139,9 +139,22 @@ class Warehouse {
   // Creates missing tables and adds columns the declared schema gained (self-migration).
   virtual Status Migrate(const std::vector<TableDef>& tables) = 0;
   virtual Result<std::unique_ptr<Session>> Connect() = 0;
+  // Called before `workers` sessions load partitions at the same time: an engine inside this
+  // process sizes its memory for them (a server engine has nothing to do).
+  virtual Status PrepareLoad(int workers) {
+    (void)workers;
+    return OkStatus();
+  }
+};
+
+// Settings of the engines that run inside this process (a server engine ignores them).
+struct WarehouseOptions {
+  // DuckDB's memory_limit in MB per partition loaded at the same time; 0 leaves DuckDB's default
+  // (80% of RAM).
+  int64_t duckdb_memory_mb = 128;
 };
 
 // `duckdb:PATH` (also a bare path ending in .duckdb) or `postgres://...` / `postgresql://...`.
-Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url);
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options = {});
 
 }  // namespace metl::warehouse

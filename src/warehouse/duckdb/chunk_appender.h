@@ -1,5 +1,6 @@
-// Appends TableBatches to one DuckDB table through the appender and reusable data chunks (typed
-// vectors copied column by column: no per-value calls, no text conversion).
+// Appends TableBatches to one DuckDB table through the appender and a reusable data chunk (typed
+// vectors copied column by column: no per-value calls, no text conversion). Rows are handed to
+// DuckDB a whole chunk at a time, so memory stays bounded (see AppendFilledChunk).
 #pragma once
 
 #include <duckdb.h>
@@ -23,15 +24,18 @@ class ChunkAppender {
   // that the physical column order (changed by migrations) does not matter.
   Status Open(duckdb_connection conn, const TableDef& table);
   Status Append(const TableBatch& batch);
-  // Flushes buffered rows into the transaction; the appender is unusable afterwards.
+  // Hands the last, partial chunk to the transaction; the appender is unusable afterwards.
   Status Close();
   const TableDef* table() const { return table_; }
 
  private:
   Status AppenderError(const char* what);
+  void CopyRows(const TableBatch& batch, size_t start, size_t n);
+  Status AppendFilledChunk();
   const TableDef* table_ = nullptr;
   duckdb_appender appender_ = nullptr;
   duckdb_data_chunk chunk_ = nullptr;
+  size_t filled_ = 0;  // rows of chunk_ not yet handed to DuckDB
 };
 
 // The DuckDB logical type of a schema type (caller destroys it).

@@ -2,12 +2,14 @@
 
 #include <duckdb.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
 #include "core/log.h"
 #include "warehouse/ddl.h"
 #include "warehouse/duckdb/chunk_appender.h"
+#include "warehouse/duckdb/duckdb_error.h"
 #include "warehouse/duckdb/result_text.h"
 #include "warehouse/ledger.h"
 
@@ -15,6 +17,7 @@ namespace metl::warehouse {
 namespace {
 
 using duckdb_engine::ChunkAppender;
+using duckdb_engine::DuckDbError;
 
 Capabilities DuckDbCapabilities() {
   Capabilities caps;
@@ -55,8 +58,7 @@ Status Exec(duckdb_connection conn, std::string_view sql) {
   duckdb_result result;
   std::string q(sql);
   if (duckdb_query(conn, q.c_str(), &result) == DuckDBError) {
-    const char* msg = duckdb_result_error(&result);
-    Error err(ErrorKind::kInternal, std::string("DuckDB: ") + (msg ? msg : "query failed"));
+    Error err = DuckDbError("DuckDB: ", duckdb_result_error(&result));
     duckdb_destroy_result(&result);
     return err;
   }
@@ -175,8 +177,7 @@ class DuckDbSession final : public Session {
     duckdb_result result;
     std::string q(sql);
     if (duckdb_query(conn_, q.c_str(), &result) == DuckDBError) {
-      const char* msg = duckdb_result_error(&result);
-      Error err(ErrorKind::kInternal, std::string("DuckDB: ") + (msg ? msg : "query failed"));
+      Error err = DuckDbError("DuckDB: ", duckdb_result_error(&result));
       duckdb_destroy_result(&result);
       return err;
     }
@@ -191,7 +192,8 @@ class DuckDbSession final : public Session {
 
 class DuckDbWarehouse final : public Warehouse {
  public:
-  DuckDbWarehouse(std::string path, duckdb_database db) : path_(std::move(path)), db_(db), caps_(DuckDbCapabilities()) {}
+  DuckDbWarehouse(std::string path, duckdb_database db, int64_t memory_mb)
+      : path_(std::move(path)), db_(db), memory_mb_(memory_mb), caps_(DuckDbCapabilities()) {}
   ~DuckDbWarehouse() override { duckdb_close(&db_); }
 
   const Capabilities& capabilities() const override { return caps_; }
@@ -200,6 +202,14 @@ class DuckDbWarehouse final : public Warehouse {
   Status Migrate(const std::vector<TableDef>& tables) override {
     METL_ASSIGN_OR_RETURN(auto session, Connect());
     return MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false);
+  }
+
+  // Each loading session pins a few segments of every table it appends to: the limit grows with
+  // the number of partitions loaded at once, so parallel loads neither fail nor thrash.
+  Status PrepareLoad(int workers) override {
+    if (memory_mb_ <= 0) return OkStatus();
+    METL_ASSIGN_OR_RETURN(auto session, Connect());
+    return session->Execute("SET memory_limit = '" + std::to_string(memory_mb_ * std::max(1, workers)) + "MB'");
   }
 
   Result<std::unique_ptr<Session>> Connect() override {
@@ -213,12 +223,13 @@ class DuckDbWarehouse final : public Warehouse {
  private:
   std::string path_;
   duckdb_database db_;
+  int64_t memory_mb_;
   Capabilities caps_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path) {
+Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, const WarehouseOptions& options) {
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -227,6 +238,11 @@ Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path) 
   // Nothing is ever downloaded or loaded from outside the binary (a warehouse must not reach the network).
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   duckdb_set_config(config, "autoload_known_extensions", "false");
+  // Bounded memory: data past the limit spills to PATH.tmp instead of growing with the day.
+  if (options.duckdb_memory_mb > 0) {
+    const std::string limit = std::to_string(options.duckdb_memory_mb) + "MB";
+    duckdb_set_config(config, "memory_limit", limit.c_str());
+  }
   duckdb_database db;
   char* err = nullptr;
   if (duckdb_open_ext(path.c_str(), &db, config, &err) == DuckDBError) {
@@ -237,7 +253,7 @@ Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path) 
         .WithHint("check the path and that no other process holds the file open for writing");
   }
   duckdb_destroy_config(&config);
-  return std::unique_ptr<Warehouse>(std::make_unique<DuckDbWarehouse>(path, db));
+  return std::unique_ptr<Warehouse>(std::make_unique<DuckDbWarehouse>(path, db, options.duckdb_memory_mb));
 }
 
 }  // namespace metl::warehouse

@@ -10,6 +10,6 @@
 namespace metl::warehouse {
 
 // Opens (creating when missing) the DuckDB file. Extensions are never installed or downloaded.
-Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path);
+Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, const WarehouseOptions& options = {});
 
 }  // namespace metl::warehouse
