@@ -20,14 +20,16 @@ namespace {
 
 int64_t ToMetric(const std::string& metric, const std::optional<std::string>& v) {
   if (!v) return 0;
-  if (models::IsMoneyMetric(metric)) return static_cast<int64_t>(std::llround(std::strtod(v->c_str(), nullptr) * 1e6));
+  if (models::IsMoneyMetric(metric)) return models::MoneyTextToCents(*v).value_or(0);
   return std::strtoll(v->c_str(), nullptr, 10);
 }
 
 std::string Show(const std::string& metric, int64_t v) {
   if (!models::IsMoneyMetric(metric)) return std::to_string(v);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v) / 1e6);
+  char buf[64];  // cents, exactly
+  const uint64_t abs = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", v < 0 ? "-" : "", static_cast<unsigned long long>(abs / 100),
+                static_cast<unsigned long long>(abs % 100));
   return buf;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -12,7 +14,8 @@
 
 namespace metl::models {
 
-// Metric values as integers; revenue in micro-units (DECIMAL(18,6)).
+// Metric values as integers; money (revenue) in cents: Matomo reports it to the cent, and cents in
+// an int64 hold any day's sum (micro-units would overflow past 9.2e12, a normal day in IDR or VND).
 using Metrics = std::map<std::string, int64_t>;
 
 struct DayFigures {
@@ -37,12 +40,15 @@ struct Difference {
 // Metrics compared, in report order, and the Matomo method each comes from.
 const std::vector<std::pair<std::string, std::string>>& ComparedMetrics();
 bool IsMoneyMetric(const std::string& metric);
+// A decimal number as text ("2000123456789.123455", "-12.5", "1e3") in cents, half away from zero;
+// nullopt when it is not a number. Plain decimals are parsed exactly, without a double.
+std::optional<int64_t> MoneyTextToCents(std::string_view text);
 
 std::vector<Difference> Reconcile(const std::vector<DayFigures>& days);
 
 // Parses one Matomo aggregate response for period=day&date=A,B: an object keyed by date, each
 // value an object of metrics or [] (a day without data). Returns date -> metrics (money metrics
-// in micro-units). `prefix` filters nothing; every numeric field is kept.
+// in cents). Every numeric field is kept.
 Result<std::map<std::string, Metrics>> ParseDailyAggregates(const std::string& body);
 
 }  // namespace metl::models
