@@ -31,9 +31,10 @@ class InvalidUtf8 : public ::testing::TestWithParam<WarehouseTarget> {
     url_ = GetParam().FreshUrl(tmp_);
   }
   int64_t SimNbVisits(int site, const std::string& day) {
-    HttpResponse r = HttpPost(sim_.url() + "index.php?module=API&format=JSON&method=VisitsSummary.get&period=day&idSite=" +
-                                  std::to_string(site) + "&date=" + day,
-                              "token_auth=" + UrlEncode(SimServer::kToken));
+    HttpResponse r =
+        HttpPost(sim_.url() + "index.php?module=API&format=JSON&method=VisitsSummary.get&period=day&idSite=" +
+                     std::to_string(site) + "&date=" + day,
+                 "token_auth=" + UrlEncode(SimServer::kToken));
     EXPECT_EQ(r.status, 200) << r.body;
     size_t at = r.body.find("\"nb_visits\":");
     return at == std::string::npos ? 0 : std::stoll(r.body.substr(at + 12));
@@ -45,9 +46,9 @@ class InvalidUtf8 : public ::testing::TestWithParam<WarehouseTarget> {
 
 TEST_P(InvalidUtf8, ReplacedVisiblyCountedAndNoVisitDropped) {
   Env env{{"MATOMO_TOKEN_AUTH", SimServer::kToken}};
-  const std::vector<std::string> sync = {"sync",   "--url",        sim_.url(),  "--landing", landing_,
-                                         "--warehouse", url_,       "--from",    kDays.front(), "--to",
-                                         kDays.back(),  "--now",     kNow,        "--rate-limit", "100000",
+  const std::vector<std::string> sync = {"sync",        "--url", sim_.url(), "--landing",    landing_,
+                                         "--warehouse", url_,    "--from",   kDays.front(),  "--to",
+                                         kDays.back(),  "--now", kNow,       "--rate-limit", "100000",
                                          "--progress",  "never"};
   ProcessResult r = RunEtl(sync, env);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -66,8 +67,8 @@ TEST_P(InvalidUtf8, ReplacedVisiblyCountedAndNoVisitDropped) {
   int64_t in_manifests = 0;
   for (int site : {1, 2}) {
     for (const auto& day : kDays) {
-      auto m = landing::ParseManifest(
-          ReadFile(std::filesystem::path(landing_) / ("site=" + std::to_string(site)) / ("date=" + day) / "_manifest.json"));
+      auto m = landing::ParseManifest(ReadFile(std::filesystem::path(landing_) / ("site=" + std::to_string(site)) /
+                                               ("date=" + day) / "_manifest.json"));
       ASSERT_TRUE(m.ok()) << m.error().ToString();
       EXPECT_EQ(m->status, landing::PartitionStatus::kComplete);
       in_manifests += m->invalid_utf8_replaced;

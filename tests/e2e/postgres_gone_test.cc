@@ -26,9 +26,9 @@ namespace {
 
 const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 constexpr const char* kPassword = "gone-pw-31415";  // the server trusts everyone: only here to be never shown
-const std::vector<std::string> kTables = {"matomo_visits",          "matomo_actions",     "matomo_custom_dimensions",
-                                          "matomo_conversions",     "matomo_raw_visits",  "matomo_ecommerce_items",
-                                          "matomo_daily_kpis",      "matomo_etl_partitions"};
+const std::vector<std::string> kTables = {"matomo_visits",      "matomo_actions",       "matomo_custom_dimensions",
+                                          "matomo_conversions", "matomo_raw_visits",    "matomo_ecommerce_items",
+                                          "matomo_daily_kpis",  "matomo_etl_partitions"};
 const std::vector<std::string> kVaryingColumns = {"loaded_at", "updated_at"};
 
 // A loopback port with no listener (bound, read, released).
@@ -57,7 +57,8 @@ std::string WithPasswordAndSchema(const std::string& url, const std::string& sch
 }
 
 void LandReference(const std::string& landing) {
-  LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
+  LandJsonArray(landing, 1, "2026-11-25", "UTC",
+                ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
   LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
                 ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
 }
@@ -152,9 +153,9 @@ TEST(PostgresGone, ServerDownAtTheStartFailsFastWithAClearError) {
   LandReference(landing);
 
   const double started = Now();
-  ProcessResult r = RunEtl(
-      {"load", "--landing", landing, "--warehouse", WithPasswordAndSchema("postgres://metl@" + host_port + "/metl_test", "down")},
-      {}, "", 60);
+  ProcessResult r = RunEtl({"load", "--landing", landing, "--warehouse",
+                            WithPasswordAndSchema("postgres://metl@" + host_port + "/metl_test", "down")},
+                           {}, "", 60);
   const double seconds = Now() - started;
   std::printf("load against a stopped server ended after %.2f s (exit %d)\n", seconds, r.exit_code);
   ASSERT_NE(r.exit_code, 128 + SIGKILL) << "the load hangs against a stopped server";

@@ -61,7 +61,8 @@ std::string TestPostgresServer() {
 }
 
 PrivatePostgresServer::PrivatePostgresServer(const std::string& name)
-    : dir_((std::filesystem::temp_directory_path() / ("metl-e2e-" + name + "-" + std::to_string(::getpid()))).string()) {
+    : dir_(
+          (std::filesystem::temp_directory_path() / ("metl-e2e-" + name + "-" + std::to_string(::getpid()))).string()) {
   ProcessResult r = RunProcess({SourceDir() + "/tests/postgres-fixture.sh", "start", dir_}, {}, "", 120);
   if (r.exit_code != 0) {
     std::cerr << "postgres_server: cannot start a private PostgreSQL: " << r.err << "\n";

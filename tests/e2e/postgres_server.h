@@ -37,7 +37,7 @@ class PrivatePostgresServer {
   PrivatePostgresServer& operator=(const PrivatePostgresServer&) = delete;
 
   const std::string& url() const { return url_; }  // postgres://metl@127.0.0.1:PORT/metl_test; "" if not started
-  const std::string& dir() const { return dir_; }   // DIR/data is the data folder
+  const std::string& dir() const { return dir_; }  // DIR/data is the data folder
   // `pg_ctl stop -m immediate` (every backend dies at once, as in a crash); the data folder stays.
   bool Kill();
   // Starts it again on the same data folder and port (crash recovery first); true when it accepts connections.

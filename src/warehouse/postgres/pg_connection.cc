@@ -48,8 +48,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgTarget& targ
   // and notice a server that vanished without closing the connection (a host crash, a network cut) within
   // about two minutes (TCP keepalives after 60 s of silence, 6 probes 10 s apart) instead of the kernel's
   // two hours, while waiting for a statement's result.
-  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-                        "dbname", "fallback_application_name", nullptr};
+  const char* keys[] = {"connect_timeout",  "keepalives", "keepalives_idle",           "keepalives_interval",
+                        "keepalives_count", "dbname",     "fallback_application_name", nullptr};
   const char* values[] = {"15", "1", "60", "10", "6", target.conninfo.c_str(), "matomo-etl", nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Error(ErrorKind::kInternal, "libpq could not allocate a connection");
@@ -64,7 +64,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgTarget& targ
               "check the user, database and sslmode in --warehouse; the password comes from the URI, "
               "PGPASSWORD or ~/.pgpass");
     }
-    return std::move(err).WithHint("is the PostgreSQL server running and reachable? Once it is, rerun the same command");
+    return std::move(err).WithHint(
+        "is the PostgreSQL server running and reachable? Once it is, rerun the same command");
   }
   c->connected_ = true;
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
