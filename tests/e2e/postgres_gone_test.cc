@@ -13,12 +13,11 @@
 
 #include <chrono>
 #include <csignal>
-#include <thread>
 
 #include "harness.h"
 #include "landing_fixture.h"
+#include "ledger_lock.h"
 #include "postgres_server.h"
-#include "warehouse/warehouse.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
@@ -92,26 +91,13 @@ TEST(PostgresGone, ServerStoppedMidPartitionFailsFastAndARerunAfterRestartEquals
   ProcessResult migrate = RunEtl({"load", "--landing", empty, "--warehouse", url});
   ASSERT_EQ(migrate.exit_code, 0) << migrate.out << migrate.err;
   {
-    auto wh = warehouse::OpenWarehouse(url);
-    ASSERT_TRUE(wh.ok()) << wh.error().ToString();
-    auto blocker = (*wh)->Connect();
-    ASSERT_TRUE(blocker.ok()) << blocker.error().ToString();
-    ASSERT_TRUE((*blocker)->Execute("BEGIN").ok());
-    ASSERT_TRUE((*blocker)->Execute("LOCK TABLE matomo_etl_partitions IN EXCLUSIVE MODE").ok());
-    auto watcher = (*wh)->Connect();
-    ASSERT_TRUE(watcher.ok()) << watcher.error().ToString();
+    auto lock = LedgerLock::Take(url);
+    ASSERT_TRUE(lock.ok()) << lock.error().ToString();
 
     BackgroundProcess load({EtlBin(), "load", "--landing", landing, "--warehouse", url, "--threads", "2"});
-    int waiting = 0;
-    for (int i = 0; i < 300 && waiting < 2; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      auto r = (*watcher)->Query(
-          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND backend_xid IS NOT NULL "
-          "AND query LIKE 'DELETE FROM \"matomo_etl_partitions\"%'");
-      ASSERT_TRUE(r.ok()) << r.error().ToString();
-      waiting = std::stoi(r->rows[0][0].value_or("0"));
-    }
-    ASSERT_EQ(waiting, 2) << "the load never reached its ledger rows: " << load.Stderr();
+    auto waiting = (*lock)->WaitForBlockedPartitions(2);
+    ASSERT_TRUE(waiting.ok()) << waiting.error().ToString();
+    ASSERT_EQ(*waiting, 2) << "the load never reached its ledger rows: " << load.Stderr() << (*lock)->Activity();
 
     const double stopped = Now();
     ASSERT_TRUE(server.Kill());

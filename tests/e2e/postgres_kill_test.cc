@@ -4,14 +4,12 @@
 // its ledger row, mid-transaction. That is where the load is killed.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <csignal>
-#include <thread>
 
 #include "harness.h"
 #include "landing_fixture.h"
+#include "ledger_lock.h"
 #include "postgres_server.h"
-#include "warehouse/warehouse.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
@@ -42,49 +40,25 @@ TEST(PostgresKill, KillNineMidPartitionLeavesNoPartialPartitionAndARerunComplete
   std::vector<std::string> site1 = LandJsonArray(
       landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
 
-  auto wh = warehouse::OpenWarehouse(url);
-  ASSERT_TRUE(wh.ok()) << wh.error().ToString();
-  auto blocker = (*wh)->Connect();
-  ASSERT_TRUE(blocker.ok()) << blocker.error().ToString();
-  ASSERT_TRUE((*blocker)->Execute("BEGIN").ok());
-  ASSERT_TRUE((*blocker)->Execute("LOCK TABLE matomo_etl_partitions IN EXCLUSIVE MODE").ok());
-  // Watched from another session: pg_stat_activity is a snapshot per transaction.
-  auto watcher = (*wh)->Connect();
-  ASSERT_TRUE(watcher.ok()) << watcher.error().ToString();
+  auto lock = LedgerLock::Take(url);
+  ASSERT_TRUE(lock.ok()) << lock.error().ToString();
 
-  // Both partitions (site 2 forced by the range) are replaced, and both stop at their ledger row.
+  // Both partitions (site 2 forced by the range) are replaced, and both stop at their ledger row,
+  // their data sent inside their transactions...
   BackgroundProcess load(
       {EtlBin(), "load", "--landing", landing, "--warehouse", url, "--from", "2026-11-25", "--to", "2026-11-25"});
-  int waiting = 0;
-  for (int i = 0; i < 300 && waiting < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto r = (*watcher)->Query(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND query LIKE 'DELETE FROM \"matomo_etl_partitions\"%'");
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
-    waiting = std::stoi(r->rows[0][0].value_or("0"));
-  }
-  if (waiting != 2) {
-    auto activity = (*watcher)->Query("SELECT state, wait_event_type, wait_event, query FROM pg_stat_activity");
-    std::string text;
-    for (const auto& row : activity.ok() ? activity->rows : decltype(activity->rows){}) {
-      for (const auto& v : row) text += v.value_or("NULL").substr(0, 100) + " | ";
-      text += "\n";
-    }
+  auto waiting = (*lock)->WaitForBlockedPartitions(2);
+  ASSERT_TRUE(waiting.ok()) << waiting.error().ToString();
+  if (*waiting != 2) {
+    std::string activity = (*lock)->Activity();
     load.Signal(SIGKILL);
     int code = load.Wait(10);
     FAIL() << "the load never reached its ledger rows:\n"
-           << text << "exit " << code << ": " << load.ReadFirstLine(1) << load.Stderr();
+           << activity << "exit " << code << ": " << load.ReadFirstLine(1) << load.Stderr();
   }
-  // The data of both partitions has been sent, inside their transactions...
-  auto in_flight = (*watcher)->Query(
-      "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND backend_xid IS NOT NULL "
-      "AND query LIKE 'DELETE FROM \"matomo_etl_partitions\"%'");
-  ASSERT_TRUE(in_flight.ok());
-  EXPECT_EQ(in_flight->rows[0][0].value_or(""), "2");
   load.Signal(SIGKILL);
   EXPECT_EQ(load.Wait(30), 128 + SIGKILL);
-  ASSERT_TRUE((*blocker)->Execute("ROLLBACK").ok());
+  ASSERT_TRUE((*lock)->Release().ok());
 
   // ...and none of it is visible: site 1 has no row anywhere, site 2 is exactly as before.
   for (const auto& t : kDataTables) EXPECT_EQ(Count(url, t, 1), 0) << t;
