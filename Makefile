@@ -23,10 +23,11 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 $(ASAN_BUILD)/build.ninja: CMakeLists.txt
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMETL_SANITIZE=ON -DMETL_E2E=OFF -DMETL_BENCH=OFF
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMETL_SANITIZE=ON -DMETL_E2E=ON -DMETL_BENCH=OFF
 
+# The unit tests, and the end-to-end tests driving sanitized matomo-etl and matomo-sim.
 build-asan: deps $(ASAN_BUILD)/build.ninja
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target metl_unit_tests
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target metl_unit_tests metl_e2e_tests matomo-etl matomo-sim
 
 run: build
 	./$(BUILD)/matomo-etl demo
@@ -42,6 +43,8 @@ test-e2e: build
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(ASAN_BUILD)/metl_unit_tests
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest -R '^(e2e|fixture)[.]' --output-on-failure --timeout 900
 
 FUZZ_SECONDS ?= 600
 fuzz: deps

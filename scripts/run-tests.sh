@@ -2,7 +2,8 @@
 # The whole test suite, as `make test` and CI run it:
 #  1. unit and end-to-end tests of the normal build (ctest; e2e tests start matomo-sim and any
 #     database server they need themselves, on 127.0.0.1),
-#  2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#  2. the unit tests and the end-to-end tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#     (the e2e tests then drive sanitized matomo-etl and matomo-sim binaries, which inherit the options),
 #  3. a short libFuzzer run of every fuzz target (clang, ASan+UBSan; scripts/fuzz.sh, docs/fuzzing.md).
 set -uo pipefail
 build=${1:-build}
@@ -14,9 +15,11 @@ status=0
 echo "== ctest (unit + end-to-end) in $build"
 (cd "$build" && ctest --output-on-failure -j "$(nproc)" --timeout 900) || status=1
 
-echo "== unit tests under AddressSanitizer + UBSan ($asan)"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  "./$asan/metl_unit_tests" --gtest_brief=1 || status=1
+echo "== unit and end-to-end tests under AddressSanitizer + UBSan ($asan)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+"./$asan/metl_unit_tests" --gtest_brief=1 || status=1
+(cd "$asan" && ctest -R '^(e2e|fixture)[.]' --output-on-failure -j "$(nproc)" --timeout 900) || status=1
+unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "== fuzz targets, ${METL_FUZZ_SECONDS:-20} s each (${METL_FUZZ_BUILD:-build-fuzz})"
 ./scripts/fuzz.sh "${METL_FUZZ_SECONDS:-20}" "${METL_FUZZ_BUILD:-build-fuzz}" || status=1
