@@ -10,6 +10,7 @@
 #include "core/time_zone.h"
 #include "models/models.h"
 #include "normalize/visit_normalizer.h"
+#include "warehouse/batch_pipe.h"
 #include "warehouse/ledger.h"
 
 namespace metl::warehouse {
@@ -55,6 +56,19 @@ LedgerEntry EntryFromManifest(const landing::Manifest& m, const LoadOptions& opt
   return e;
 }
 
+// Every visit of the partition through the normalizer, then its last batches.
+Status NormalizeAll(landing::PartitionReader& reader, VisitNormalizer& normalizer) {
+  size_t line_no = 0;
+  std::string_view line;
+  while (true) {
+    METL_ASSIGN_OR_RETURN(bool more, reader.Next(line));
+    if (!more) break;
+    ++line_no;
+    METL_TRY(normalizer.AddVisit(line, line_no));
+  }
+  return normalizer.Finish();
+}
+
 // Loads one partition in `session`. The manifest has been read already.
 Status LoadOne(Session& session, const Capabilities& caps, const landing::PartitionRef& ref,
                const landing::Manifest& manifest, const LoadOptions& options, const Clock& clock,
@@ -68,16 +82,17 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
   LedgerEntry entry = EntryFromManifest(manifest, options, clock);
   NormalizerOptions nopts;
   nopts.emit_raw_visits = raw_as_table;
-  VisitNormalizer normalizer(zone, ref.site_id, ref.date, entry.extracted_at.value_or(0), &sink, nopts);
-  size_t line_no = 0;
-  std::string_view line;
-  while (true) {
-    METL_ASSIGN_OR_RETURN(bool more, reader->Next(line));
-    if (!more) break;
-    ++line_no;
-    METL_TRY(normalizer.AddVisit(line, line_no));
+  // Reading and normalizing run on a thread of their own while this one appends: one partition keeps
+  // two cores busy (the engine's appends are most of the work, see bench/results/profile.md).
+  BatchPipe pipe(/*capacity=*/1);
+  VisitNormalizer normalizer(zone, ref.site_id, ref.date, entry.extracted_at.value_or(0), &pipe, nopts);
+  std::thread producer([&] { pipe.Close(NormalizeAll(*reader, normalizer)); });
+  while (auto batch = pipe.Pop()) {
+    sink.Consume(*batch);
+    pipe.Recycle(std::move(batch));
   }
-  METL_TRY(normalizer.Finish());
+  producer.join();
+  METL_TRY(pipe.producer_status());
   if (normalizer.stats().visits != manifest.visits) {
     return Error(ErrorKind::kData, "the manifest says " + std::to_string(manifest.visits) + " visits but the parts hold " +
                                        std::to_string(normalizer.stats().visits))
