@@ -167,7 +167,9 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (!caps.concurrent_writers) threads = 1;
   threads = std::max(1, std::min<int>(threads, static_cast<int>(due.size())));
-  if (!due.empty()) METL_TRY(warehouse.PrepareLoad(threads));
+  // Bounded memory while partitions load (data past the limit spills to PATH.tmp instead of growing
+  // with the day); the models after them get the engine's usual memory.
+  if (!due.empty()) METL_TRY(warehouse.PrepareFor(threads));
   std::atomic<size_t> next{0};
   std::mutex log_mu;
   std::optional<Error> fatal;
@@ -195,7 +197,8 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
         continue;
       }
       Error err = std::move(st).error();
-      if (!err.context().site_id) err = std::move(err).WithSite(o.key.site_id).WithDate(o.key.date.ToString());
+      // (a new Error: assigning `std::move(err).With...()` to err itself would move its message away)
+      if (!err.context().site_id) err = Error(std::move(err).WithSite(o.key.site_id).WithDate(o.key.date.ToString()));
       o.result = PartitionResult::kFailed;
       LedgerEntry failed = EntryFromManifest(manifests[i], options, clock);
       failed.status = std::string(kLedgerFailed);
@@ -227,6 +230,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   }
   if (fatal) return *fatal;
   if (!main_session) main_session = std::move(sessions.front());
+  METL_TRY(warehouse.PrepareFor(0));
   METL_TRY(models::RunModels(*main_session, caps));
 
   for (const auto& o : summary.partitions) {

@@ -139,19 +139,20 @@ class Warehouse {
   // Creates missing tables and adds columns the declared schema gained (self-migration).
   virtual Status Migrate(const std::vector<TableDef>& tables) = 0;
   virtual Result<std::unique_ptr<Session>> Connect() = 0;
-  // Called before `workers` sessions load partitions at the same time: an engine inside this
-  // process sizes its memory for them (a server engine has nothing to do).
-  virtual Status PrepareLoad(int workers) {
-    (void)workers;
+  // Sizes an engine inside this process for the work ahead: `loading_partitions` sessions loading at
+  // the same time (> 0), or the models and queries that follow the loads (0). A server engine has
+  // nothing to do.
+  virtual Status PrepareFor(int loading_partitions) {
+    (void)loading_partitions;
     return OkStatus();
   }
 };
 
 // Settings of the engines that run inside this process (a server engine ignores them).
 struct WarehouseOptions {
-  // DuckDB's memory_limit in MB per partition loaded at the same time; 0 leaves DuckDB's default
-  // (80% of RAM).
-  int64_t duckdb_memory_mb = 128;
+  // DuckDB's memory_limit in MB per partition loaded at the same time, while partitions load; 0, and
+  // every query and model, leave DuckDB's default (80% of RAM).
+  int64_t duckdb_memory_mb = 96;
 };
 
 // `duckdb:PATH` (also a bare path ending in .duckdb) or `postgres://...` / `postgresql://...`.

@@ -2,7 +2,6 @@
 
 #include <duckdb.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -204,12 +203,20 @@ class DuckDbWarehouse final : public Warehouse {
     return MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false);
   }
 
-  // Each loading session pins a few segments of every table it appends to: the limit grows with
-  // the number of partitions loaded at once, so parallel loads neither fail nor thrash.
-  Status PrepareLoad(int workers) override {
+  // The limit bounds what the loads hold (a day's rows until its commit); each loading session pins a
+  // few segments of every table it appends to, so it grows with the partitions loaded at once. Queries
+  // and models get DuckDB's default back: their scans pin a block per column and thread, which a
+  // small limit cannot hold on a machine with many cores (a 300,000-visit day's model failed at 112 MB).
+  Status PrepareFor(int loading_partitions) override {
     if (memory_mb_ <= 0) return OkStatus();
     METL_ASSIGN_OR_RETURN(auto session, Connect());
-    return session->Execute("SET memory_limit = '" + std::to_string(memory_mb_ * std::max(1, workers)) + "MB'");
+    if (default_limit_.empty()) {  // RESET memory_limit leaves the buffer manager at the lower limit
+      METL_ASSIGN_OR_RETURN(auto r, session->Query("SELECT current_setting('memory_limit')"));
+      if (r.rows.size() == 1 && r.rows[0].size() == 1) default_limit_ = r.rows[0][0].value_or("");
+      if (default_limit_.empty()) return Error(ErrorKind::kInternal, "DuckDB did not say its memory_limit");
+    }
+    if (loading_partitions <= 0) return session->Execute("SET memory_limit = '" + default_limit_ + "'");
+    return session->Execute("SET memory_limit = '" + std::to_string(memory_mb_ * loading_partitions) + "MB'");
   }
 
   Result<std::unique_ptr<Session>> Connect() override {
@@ -224,6 +231,7 @@ class DuckDbWarehouse final : public Warehouse {
   std::string path_;
   duckdb_database db_;
   int64_t memory_mb_;
+  std::string default_limit_;  // DuckDB's own memory_limit, e.g. "18.8 GiB"
   Capabilities caps_;
 };
 
@@ -238,11 +246,6 @@ Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, 
   // Nothing is ever downloaded or loaded from outside the binary (a warehouse must not reach the network).
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   duckdb_set_config(config, "autoload_known_extensions", "false");
-  // Bounded memory: data past the limit spills to PATH.tmp instead of growing with the day.
-  if (options.duckdb_memory_mb > 0) {
-    const std::string limit = std::to_string(options.duckdb_memory_mb) + "MB";
-    duckdb_set_config(config, "memory_limit", limit.c_str());
-  }
   duckdb_database db;
   char* err = nullptr;
   if (duckdb_open_ext(path.c_str(), &db, config, &err) == DuckDBError) {
