@@ -82,8 +82,8 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
   LedgerEntry entry = EntryFromManifest(manifest, options, clock);
   NormalizerOptions nopts;
   nopts.emit_raw_visits = raw_as_table;
-  // Reading and normalizing run on a thread of their own while this one appends: one partition keeps
-  // two cores busy (the engine's appends are most of the work, see bench/results/profile.md).
+  // Reading and normalizing run on a thread of their own while this one appends, so the two overlap
+  // (the engine's appends are most of the work: bench/results/profile.md).
   BatchPipe pipe(/*capacity=*/1);
   VisitNormalizer normalizer(zone, ref.site_id, ref.date, entry.extracted_at.value_or(0), &pipe, nopts);
   std::thread producer([&] { pipe.Close(NormalizeAll(*reader, normalizer)); });
