@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "normalize/coerce.h"
+
 namespace metl::models {
 
 const std::vector<std::pair<std::string, std::string>>& ComparedMetrics() {
@@ -22,49 +24,10 @@ const std::vector<std::pair<std::string, std::string>>& ComparedMetrics() {
 
 bool IsMoneyMetric(const std::string& metric) { return metric == "revenue"; }
 
-namespace {
-__extension__ typedef __int128 Int128;  // room for any digits before saturating to int64
-
-int64_t Saturate(Int128 v) {
-  constexpr Int128 kMax = INT64_MAX;
-  return static_cast<int64_t>(v > kMax ? kMax : v < -kMax ? -kMax : v);
-}
-}  // namespace
-
 std::optional<int64_t> MoneyTextToCents(std::string_view text) {
-  if (text.find_first_of("eE") != std::string_view::npos) {  // an exponent: rare, long double is enough
-    std::string copy(text);
-    char* end = nullptr;
-    long double v = std::strtold(copy.c_str(), &end);
-    if (end == copy.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
-    return Saturate(static_cast<Int128>(std::llroundl(std::fmin(std::fmax(v * 100, -9.2e18L), 9.2e18L))));
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  Int128 cents = 0;
-  int decimals = -1;  // digits seen after the point; -1 before it
-  bool any_digit = false, round_up = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.' && decimals < 0) {
-      decimals = 0;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    any_digit = true;
-    if (decimals >= 2) {  // the first digit past the cents decides the rounding
-      if (decimals == 2) round_up = c >= '5';
-      ++decimals;
-      continue;
-    }
-    if (cents < (Int128{1} << 100)) cents = cents * 10 + (c - '0');
-    if (decimals >= 0) ++decimals;
-  }
-  if (!any_digit) return std::nullopt;
-  for (int d = decimals < 0 ? 0 : decimals; d < 2; ++d) cents *= 10;
-  if (round_up) ++cents;
-  return Saturate(negative ? -cents : cents);
+  if (auto cents = ParseDecimalScaled(text, 2, INT64_MAX)) return cents;
+  if (!IsDecimalLiteral(text)) return std::nullopt;
+  return TrimAscii(text).front() == '-' ? -INT64_MAX : INT64_MAX;  // a number past int64 cents: saturate
 }
 
 std::vector<Difference> Reconcile(const std::vector<DayFigures>& days) {
@@ -107,7 +70,7 @@ Result<std::map<std::string, Metrics>> ParseDailyAggregates(const std::string& b
       if (IsMoneyMetric(k)) {
         std::optional<int64_t> cents;
         if (v.is_string()) cents = MoneyTextToCents(v.get_string().value());
-        if (v.is_int64()) cents = Saturate(static_cast<Int128>(v.get_int64().value()) * 100);
+        if (v.is_int64()) cents = MoneyTextToCents(std::to_string(v.get_int64().value()));
         if (v.is_double()) cents = MoneyTextToCents(std::to_string(v.get_double().value()));
         if (cents) m[k] = *cents;
         continue;

@@ -40,8 +40,8 @@ struct Difference {
 // Metrics compared, in report order, and the Matomo method each comes from.
 const std::vector<std::pair<std::string, std::string>>& ComparedMetrics();
 bool IsMoneyMetric(const std::string& metric);
-// A decimal number as text ("2000123456789.123455", "-12.5", "1e3") in cents, half away from zero;
-// nullopt when it is not a number. Plain decimals are parsed exactly, without a double.
+// A decimal number as text ("2000123456789.123455", "-12.5", "1e3") in cents, half away from zero,
+// exactly (never through a double), saturated past int64; nullopt when it is not a number.
 std::optional<int64_t> MoneyTextToCents(std::string_view text);
 
 std::vector<Difference> Reconcile(const std::vector<DayFigures>& days);

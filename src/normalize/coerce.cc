@@ -94,11 +94,13 @@ std::string_view TrimAscii(std::string_view text) {
   return text;
 }
 
-std::optional<int64_t> ParseDecimalMicros(std::string_view text) {
+std::optional<int64_t> ParseDecimalScaled(std::string_view text, int scale, int64_t limit) {
   auto parts = SplitDecimal(TrimAscii(text));
   if (!parts) return std::nullopt;
-  return ScaledInteger(*parts, 6, kMaxMicros);
+  return ScaledInteger(*parts, scale, limit);
 }
+
+std::optional<int64_t> ParseDecimalMicros(std::string_view text) { return ParseDecimalScaled(text, 6, kMaxMicros); }
 
 bool IsDecimalLiteral(std::string_view text) { return SplitDecimal(TrimAscii(text)).has_value(); }
 

@@ -22,6 +22,8 @@ inline constexpr int64_t kMaxDecimalMicros = 999'999'999'999'999'999;
 // nullopt when not a number or out of the DECIMAL(18,6) range (IsDecimalLiteral tells which).
 std::optional<int64_t> ParseDecimalMicros(std::string_view text);
 bool IsDecimalLiteral(std::string_view text);
+// The same, as an integer of 10^-scale units (scale 6: micro-units, 2: cents); nullopt past +-limit.
+std::optional<int64_t> ParseDecimalScaled(std::string_view text, int scale, int64_t limit);
 // An integer; a literal with a fraction or exponent is accepted when it is integral ("2.0"), else
 // rounded half away from zero ("2.5" -> 3).
 std::optional<int64_t> ParseIntegerText(std::string_view text);
