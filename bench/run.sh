@@ -33,23 +33,27 @@ ETL=$BUILD/matomo-etl SIM=$BUILD/matomo-sim SQL=$BUILD/metl_duckdb_sql
 
 log() { echo "bench: $*" >&2; }
 
-# land N: one day of N visits of one UTC site made by matomo-sim, landed by `matomo-etl extract`
-# with the default compression. Prints the partition folder. Reused when already there.
+# land_sim DIR SITES VISITS_PER_DAY FROM: days FROM..$DAY of SITES sites made by matomo-sim, landed in
+# DIR by `matomo-etl extract` with the default compression. Kept and reused once complete.
+land_sim() {
+  local dir=$1 sites=$2 per_day=$3 from=$4
+  [ -f "$dir/done" ] && return
+  log "landing $sites site(s) x $from..$DAY of $per_day visits a day (matomo-sim -> matomo-etl extract)"
+  rm -rf "$dir" "$WORK/sim.out"
+  "$SIM" --port 0 --token bench-token --sites "$sites" --visits-per-day "$per_day" --from "$from" --to $DAY \
+    --now "$NOW" --gzip-level 0 >"$WORK/sim.out" 2>"$WORK/sim.err" &
+  local sim_pid=$!
+  for _ in $(seq 1 100); do [ -s "$WORK/sim.out" ] && break; sleep 0.1; done
+  MATOMO_TOKEN_AUTH=bench-token "$ETL" extract --url "$(head -1 "$WORK/sim.out")" --landing "$dir" --now "$NOW" \
+    --from "$from" --to $DAY --rate-limit 100000 --concurrency 2 --progress never --log-level warn >&2
+  kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
+  touch "$dir/done"
+}
+
+# land N: one day of N visits of one UTC site. Prints the partition folder.
 land() {
-  local n=$1 dir=$WORK/landing-$1
-  local part=$dir/site=1/date=$DAY
-  if [ ! -f "$part/_manifest.json" ]; then
-    log "landing one day of $n visits (matomo-sim -> matomo-etl extract)"
-    rm -rf "$dir" "$WORK/sim.out"
-    "$SIM" --port 0 --token bench-token --sites 1 --visits-per-day "$n" --from $DAY --to $DAY --now "$NOW" \
-      --gzip-level 0 >"$WORK/sim.out" 2>"$WORK/sim.err" &
-    local sim_pid=$!
-    for _ in $(seq 1 100); do [ -s "$WORK/sim.out" ] && break; sleep 0.1; done
-    MATOMO_TOKEN_AUTH=bench-token "$ETL" extract --url "$(head -1 "$WORK/sim.out")" --landing "$dir" --now "$NOW" \
-      --from $DAY --to $DAY --rate-limit 100000 --concurrency 2 --progress never --log-level warn >&2
-    kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
-  fi
-  echo "$part"
+  land_sim "$WORK/landing-$1" 1 "$1" $DAY
+  echo "$WORK/landing-$1/site=1/date=$DAY"
 }
 
 # measure NAME RUN CMD...: wall, user, sys seconds and peak RSS (KB) of CMD and its children.
@@ -65,20 +69,8 @@ measure() {
 
 # land_parallel N: 2 sites x 2 days of N/4 visits each (4 partitions). Prints the landing root.
 land_parallel() {
-  local n=$1 dir=$WORK/landing-parallel-$1
-  if [ ! -f "$dir/done" ]; then
-    log "landing 4 partitions of $((n / 4)) visits (2 sites x 2 days)"
-    rm -rf "$dir" "$WORK/sim.out"
-    "$SIM" --port 0 --token bench-token --sites 2 --visits-per-day $((n / 4)) --from 2026-11-24 --to $DAY \
-      --now "$NOW" --gzip-level 0 >"$WORK/sim.out" 2>"$WORK/sim.err" &
-    local sim_pid=$!
-    for _ in $(seq 1 100); do [ -s "$WORK/sim.out" ] && break; sleep 0.1; done
-    MATOMO_TOKEN_AUTH=bench-token "$ETL" extract --url "$(head -1 "$WORK/sim.out")" --landing "$dir" --now "$NOW" \
-      --from 2026-11-24 --to $DAY --rate-limit 100000 --concurrency 2 --progress never --log-level warn >&2
-    kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
-    touch "$dir/done"
-  fi
-  echo "$dir"
+  land_sim "$WORK/landing-parallel-$1" 2 $(($1 / 4)) 2026-11-24
+  echo "$WORK/landing-parallel-$1"
 }
 
 manifest() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1/_manifest.json" "$2"; }
