@@ -60,7 +60,9 @@ const std::vector<OptionSpec> kOptions = {
      "0..1048576"},
     {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
     {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
-     "Partitions loaded in parallel (0 = number of cores).", "0..256"},
+     "Partitions loaded in parallel into PostgreSQL, one connection each (0 = number of cores). DuckDB loads "
+     "with one writer, several small days to a transaction, whatever this says.",
+     "0..256"},
     {"json", OptionType::kBool, "false", kCmdStatus | kCmdVerify | kCmdCheck, "Print machine-readable JSON."},
     {"log_format", OptionType::kEnum, "text", kCmdAll, "Log line format on stderr.", "text|json"},
     {"log_level", OptionType::kEnum, "info", kCmdAll, "Least severe log level shown.", "debug|info|warn|error"},

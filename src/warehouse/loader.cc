@@ -12,9 +12,13 @@
 #include "normalize/visit_normalizer.h"
 #include "warehouse/batch_pipe.h"
 #include "warehouse/ledger.h"
+#include "warehouse/load_groups.h"
 
 namespace metl::warehouse {
 namespace {
+
+// Bounds what a failed or killed group of partitions redoes (the planner: load_groups.h).
+constexpr size_t kMaxPartitionsPerGroup = 100;
 
 // Counts rows on their way to the engine's sink.
 class CountingSink final : public RowSink {
@@ -164,9 +168,13 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     due.push_back(i);
   }
 
+  std::vector<int64_t> visits(manifests.size());
+  for (size_t i = 0; i < manifests.size(); ++i) visits[i] = manifests[i].visits;
+  const std::vector<std::vector<size_t>> groups =
+      PlanLoadGroups(due, visits, caps.group_visits, kMaxPartitionsPerGroup);
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (!caps.concurrent_writers) threads = 1;
-  threads = std::max(1, std::min<int>(threads, static_cast<int>(due.size())));
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(groups.size())));
   // Bounded memory while partitions load (data past the limit spills to PATH.tmp instead of growing
   // with the day); the models after them get the engine's usual memory.
   if (!due.empty()) METL_TRY(warehouse.PrepareFor(threads));
@@ -174,41 +182,76 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   std::mutex log_mu;
   std::optional<Error> fatal;
 
+  auto report_loaded = [&](const PartitionOutcome& o) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    LogInfo("loaded", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
+                       {"visits", std::to_string(o.visits)}, {"rows", std::to_string(o.rows)}});
+    if (o.money_out_of_range > 0) WarnMoneyOutOfRange(o);
+  };
+
+  // One partition in a transaction of its own: it loads, or fails alone with a `failed` ledger row.
+  auto load_alone = [&](Session* session, size_t i) {
+    PartitionOutcome& o = summary.partitions[i];
+    const double t0 = MonotonicSeconds();
+    Status st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
+    // DuckDB's optimistic concurrency may refuse a commit that touches the same rows (two
+    // workers never share a partition, but catalog-level conflicts can happen): retry once.
+    if (!st.ok() && st.error().message().find("onflict") != std::string::npos) {
+      st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
+    }
+    o.seconds = MonotonicSeconds() - t0;
+    if (st.ok()) {
+      o.result = PartitionResult::kLoaded;
+      report_loaded(o);
+      return;
+    }
+    Error err = std::move(st).error();
+    // (a new Error: assigning `std::move(err).With...()` to err itself would move its message away)
+    if (!err.context().site_id) err = Error(std::move(err).WithSite(o.key.site_id).WithDate(o.key.date.ToString()));
+    o.result = PartitionResult::kFailed;
+    LedgerEntry failed = EntryFromManifest(manifests[i], options, clock);
+    failed.status = std::string(kLedgerFailed);
+    failed.last_error = err.ToString();
+    Status ls = session->WriteLedger(failed);
+    std::lock_guard<std::mutex> lock(log_mu);
+    if (!ls.ok() && !fatal) fatal = std::move(ls).error();
+    LogError("partition failed", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
+                                  {"error", err.ToString()}});
+    o.error = std::move(err);
+  };
+
+  // Several partitions in one transaction (Capabilities::group_visits). False, with nothing of the
+  // group committed, when any of them or the commit fails: the caller then loads them one by one,
+  // so that a failing partition still fails alone and the others load.
+  auto load_group = [&](Session* session, const std::vector<size_t>& group) {
+    const double t0 = MonotonicSeconds();
+    Status st = session->BeginGroup();
+    for (size_t k = 0; k < group.size() && st.ok(); ++k) {
+      st = LoadOne(*session, caps, refs[group[k]], manifests[group[k]], options, clock, summary.partitions[group[k]]);
+    }
+    if (st.ok()) st = session->CommitGroup();
+    if (!st.ok()) {
+      session->AbortGroup();
+      LogDebug("a group of partitions failed; loading them one by one",
+               {{"partitions", std::to_string(group.size())}, {"error", st.error().ToString()}});
+      return false;
+    }
+    const double each = (MonotonicSeconds() - t0) / static_cast<double>(group.size());
+    for (size_t i : group) {
+      summary.partitions[i].result = PartitionResult::kLoaded;
+      summary.partitions[i].seconds = each;
+      report_loaded(summary.partitions[i]);
+    }
+    return true;
+  };
+
   auto worker = [&](Session* session) {
     while (true) {
       size_t n = next.fetch_add(1);
-      if (n >= due.size()) return;
-      size_t i = due[n];
-      PartitionOutcome& o = summary.partitions[i];
-      const double t0 = MonotonicSeconds();
-      Status st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
-      // DuckDB's optimistic concurrency may refuse a commit that touches the same rows (two
-      // workers never share a partition, but catalog-level conflicts can happen): retry once.
-      if (!st.ok() && st.error().message().find("onflict") != std::string::npos) {
-        st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
-      }
-      o.seconds = MonotonicSeconds() - t0;
-      if (st.ok()) {
-        o.result = PartitionResult::kLoaded;
-        std::lock_guard<std::mutex> lock(log_mu);
-        LogInfo("loaded", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
-                           {"visits", std::to_string(o.visits)}, {"rows", std::to_string(o.rows)}});
-        if (o.money_out_of_range > 0) WarnMoneyOutOfRange(o);
-        continue;
-      }
-      Error err = std::move(st).error();
-      // (a new Error: assigning `std::move(err).With...()` to err itself would move its message away)
-      if (!err.context().site_id) err = Error(std::move(err).WithSite(o.key.site_id).WithDate(o.key.date.ToString()));
-      o.result = PartitionResult::kFailed;
-      LedgerEntry failed = EntryFromManifest(manifests[i], options, clock);
-      failed.status = std::string(kLedgerFailed);
-      failed.last_error = err.ToString();
-      Status ls = session->WriteLedger(failed);
-      std::lock_guard<std::mutex> lock(log_mu);
-      if (!ls.ok() && !fatal) fatal = std::move(ls).error();
-      LogError("partition failed", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
-                                    {"error", err.ToString()}});
-      o.error = std::move(err);
+      if (n >= groups.size()) return;
+      const std::vector<size_t>& group = groups[n];
+      if (group.size() > 1 && load_group(session, group)) continue;
+      for (size_t i : group) load_alone(session, i);
     }
   };
 

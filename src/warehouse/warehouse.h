@@ -2,7 +2,8 @@
 // src/warehouse/<engine>/ sees only this header and the Capabilities struct.
 //
 // Designed for four engines from the start:
-//   duckdb      transactions; a partition is DELETE + append + ledger upsert in ONE transaction.
+//   duckdb      transactions; a partition is DELETE + append + ledger upsert in ONE transaction
+//               (several small partitions share one: Capabilities::group_visits).
 //   postgres    the same, with COPY ... FROM STDIN.
 //   bigquery    no multi-statement transaction for loads: stage the partition's rows, overwrite the
 //               date partition with a load job (table$YYYYMMDD, WRITE_TRUNCATE), THEN write the ledger.
@@ -63,6 +64,9 @@ struct Capabilities {
   bool add_column = true;
   // Several Sessions may load different partitions at the same time.
   bool concurrent_writers = true;
+  // Partitions are loaded several to a transaction (Session::BeginGroup) until a group holds this
+  // many visits; 0: one transaction per partition.
+  int64_t group_visits = 0;
   // The engine could read the landing zone in place (matomo_raw_visits as a view). When false,
   // raw visits are loaded into a table like the other curated tables.
   bool raw_visits_view = false;
@@ -122,6 +126,12 @@ class Session {
                                                                 const std::vector<const TableDef*>& tables) = 0;
   // Replaces the whole content of a small table (matomo_sites, matomo_goals) atomically where possible.
   virtual Status ReplaceTable(const TableBatch& rows) = 0;
+  // Several partitions in one transaction, where Capabilities::group_visits > 0: BeginGroup, then
+  // each partition's BeginPartition ... Commit, which only stages it, then CommitGroup. After any
+  // failure, AbortGroup rolls back every partition of the group.
+  virtual Status BeginGroup() { return Error(ErrorKind::kInternal, "this warehouse loads one partition at a time"); }
+  virtual Status CommitGroup() { return Error(ErrorKind::kInternal, "this warehouse loads one partition at a time"); }
+  virtual void AbortGroup() {}
   // Writes a ledger row alone (a failed partition: its data stays as it was).
   virtual Status WriteLedger(const LedgerEntry& entry) = 0;
   // Deletes every row of the normalizer's tables, the daily models and the ledger (--full-refresh).

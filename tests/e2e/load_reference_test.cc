@@ -103,6 +103,37 @@ TEST_P(LoadReference, ABadVisitFailsItsPartitionAloneNamingSiteDateAndLine) {
             1);
 }
 
+// Where the engine loads several days in one transaction (DuckDB), a bad day after good ones rolls
+// the whole transaction back; the good days are then loaded again on their own: once, not twice.
+TEST_P(LoadReference, ABadPartitionAfterGoodOnesFailsAloneAndTheOthersLoadOnce) {
+  TempDir other;
+  std::string landing = (other.path() / "landing").string();
+  std::string url = GetParam().FreshUrl(other);
+  LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
+  LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
+                ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
+  LandJsonArray(landing, 3, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"),
+                {"{\"idSite\": 3, \"idVisit\": "});
+  ProcessResult r = RunEtl({"load", "--landing", landing, "--warehouse", url});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("site 3, 2026-11-25"), std::string::npos) << r.out;
+  for (const char* table : {"matomo_visits", "matomo_raw_visits"}) {
+    EXPECT_EQ(QueryInt(url, std::string("SELECT count(*) FROM ") + table + " WHERE site_id IN (1, 2)"), 200) << table;
+    EXPECT_EQ(QueryInt(url, std::string("SELECT count(*) FROM ") + table + " WHERE site_id = 3"), 0) << table;
+  }
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_etl_partitions WHERE site_id IN (1, 2) AND status = 'loaded'"), 2);
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_etl_partitions WHERE site_id = 3 AND status = 'failed'"), 1);
+  size_t loaded_lines = 0;
+  for (size_t at = r.err.find("info loaded site="); at != std::string::npos; at = r.err.find("info loaded site=", at + 1)) {
+    ++loaded_lines;
+  }
+  EXPECT_EQ(loaded_lines, 2u) << r.err;
+  // The rerun loads only the failed day, which fails again, and leaves the good days as they are.
+  r = RunEtl({"load", "--landing", landing, "--warehouse", url});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_visits WHERE site_id IN (1, 2)"), 200);
+}
+
 METL_INSTANTIATE_WAREHOUSE_SUITE(LoadReference);
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <duckdb.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -26,7 +28,14 @@ Capabilities DuckDbCapabilities() {
   caps.partition_overwrite = false;
   caps.partition_replace = false;
   caps.add_column = true;
-  caps.concurrent_writers = true;  // one connection per worker; DuckDB's MVCC appends in parallel
+  // One writer, several days to a transaction. DuckDB writes a table's new rows straight into the
+  // file only from a whole row group (122,880 rows) on; fewer are held until the commit, which copies
+  // them a second time when the table is not empty and then checkpoints. One transaction per small
+  // day paid that every day; two writers made it worse: each skips the checkpoint while the other's
+  // transaction is open and the last commit does it all. 4 days of 25,000 visits on 2 cores took
+  // 10.9 s one day per transaction, 9.5 s with two writers (486-1,013 MB), 6.2 s in one group.
+  caps.concurrent_writers = false;
+  caps.group_visits = 122880;
   // DuckDB could read the landing zone in place, but a table keeps the warehouse self-contained:
   // the landing zone may be pruned once loaded.
   caps.raw_visits_view = false;
@@ -37,7 +46,9 @@ class DuckDbSession;
 
 class DuckDbPartitionLoad final : public PartitionLoad {
  public:
-  DuckDbPartitionLoad(duckdb_connection conn, PartitionKey key) : conn_(conn), key_(key) {}
+  // `owns_transaction`: false inside a group (Session::BeginGroup), whose commit is the session's.
+  DuckDbPartitionLoad(duckdb_connection conn, PartitionKey key, bool owns_transaction)
+      : conn_(conn), key_(key), owns_transaction_(owns_transaction) {}
   ~DuckDbPartitionLoad() override { Abort(); }
 
   Status Start(const std::vector<const TableDef*>& tables);
@@ -48,6 +59,7 @@ class DuckDbPartitionLoad final : public PartitionLoad {
  private:
   duckdb_connection conn_;
   PartitionKey key_;
+  bool owns_transaction_;
   std::vector<std::unique_ptr<ChunkAppender>> appenders_;
   std::optional<Error> error_;
   bool open_ = false;
@@ -66,7 +78,7 @@ Status Exec(duckdb_connection conn, std::string_view sql) {
 }
 
 Status DuckDbPartitionLoad::Start(const std::vector<const TableDef*>& tables) {
-  METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
+  if (owns_transaction_) METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
   open_ = true;
   for (const TableDef* t : tables) {
     METL_TRY(Exec(conn_, "DELETE FROM " + QuoteIdent(t->name) + " WHERE " + PartitionPredicate(*t, key_)));
@@ -109,7 +121,7 @@ Status DuckDbPartitionLoad::Commit(const LedgerEntry& entry) {
       if (result.ok()) result = app.Close();
     }
   }
-  if (result.ok()) result = Exec(conn_, "COMMIT");
+  if (result.ok() && owns_transaction_) result = Exec(conn_, "COMMIT");
   appenders_.clear();
   if (!result.ok()) {
     Abort();
@@ -121,7 +133,7 @@ Status DuckDbPartitionLoad::Commit(const LedgerEntry& entry) {
 
 void DuckDbPartitionLoad::Abort() {
   appenders_.clear();  // destroying an appender discards what it buffered
-  if (open_) {
+  if (open_ && owns_transaction_) {
     (void)Exec(conn_, "ROLLBACK");
     open_ = false;
   }
@@ -134,10 +146,27 @@ class DuckDbSession final : public Session {
 
   Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
                                                         const std::vector<const TableDef*>& tables) override {
-    auto load = std::make_unique<DuckDbPartitionLoad>(conn_, key);
+    auto load = std::make_unique<DuckDbPartitionLoad>(conn_, key, /*owns_transaction=*/!in_group_);
     Status st = load->Start(tables);
     if (!st.ok()) return std::move(st).error().WithSite(key.site_id).WithDate(key.date.ToString());
     return std::unique_ptr<PartitionLoad>(std::move(load));
+  }
+
+  Status BeginGroup() override {
+    METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
+    in_group_ = true;
+    return OkStatus();
+  }
+  Status CommitGroup() override {
+    in_group_ = false;
+    Status st = Exec(conn_, "COMMIT");
+    if (!st.ok()) (void)Exec(conn_, "ROLLBACK");
+    return st;
+  }
+  void AbortGroup() override {
+    if (!in_group_) return;
+    in_group_ = false;
+    (void)Exec(conn_, "ROLLBACK");
   }
 
   Status ReplaceTable(const TableBatch& rows) override {
@@ -187,6 +216,7 @@ class DuckDbSession final : public Session {
 
  private:
   duckdb_connection conn_;
+  bool in_group_ = false;
 };
 
 class DuckDbWarehouse final : public Warehouse {
@@ -203,19 +233,36 @@ class DuckDbWarehouse final : public Warehouse {
     return MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false);
   }
 
-  // The limit bounds what the loads hold (a day's rows until its commit); each loading session pins a
-  // few segments of every table it appends to, so it grows with the partitions loaded at once. Queries
-  // and models get DuckDB's default back: their scans pin a block per column and thread, which a
-  // small limit cannot hold on a machine with many cores (a 300,000-visit day's model failed at 112 MB).
+  // While partitions load:
+  //  - memory: the limit bounds what the loads hold (a day's rows until its commit); each loading
+  //    session pins a few segments of every table it appends to, so it grows with the partitions
+  //    loaded at once;
+  //  - threads: each loading partition already keeps two cores busy (its reader and normalizer, its
+  //    appends and commit), so DuckDB's own workers only get the cores left over. With its default
+  //    (one per core) they competed for the same cores: on 2 cores, 4 partitions one at a time took
+  //    2.5 s more CPU and 25-60 MB more memory for no gain in wall time (bench/results/profile.md).
+  // Queries and models afterwards get DuckDB's defaults back: their scans pin a block per column and
+  // thread, which a small limit cannot hold on a machine with many cores (a 300,000-visit day's model
+  // failed at 112 MB), and they are what parallel workers are for.
   Status PrepareFor(int loading_partitions) override {
-    if (memory_mb_ <= 0) return OkStatus();
     METL_ASSIGN_OR_RETURN(auto session, Connect());
-    if (default_limit_.empty()) {  // RESET memory_limit leaves the buffer manager at the lower limit
-      METL_ASSIGN_OR_RETURN(auto r, session->Query("SELECT current_setting('memory_limit')"));
-      if (r.rows.size() == 1 && r.rows[0].size() == 1) default_limit_ = r.rows[0][0].value_or("");
-      if (default_limit_.empty()) return Error(ErrorKind::kInternal, "DuckDB did not say its memory_limit");
+    if (default_limit_.empty()) {  // RESET leaves the buffer manager at the lower limit: restore by value
+      METL_ASSIGN_OR_RETURN(auto r, session->Query("SELECT current_setting('memory_limit'), current_setting('threads')"));
+      if (r.rows.size() == 1 && r.rows[0].size() == 2) {
+        default_limit_ = r.rows[0][0].value_or("");
+        default_threads_ = std::atoi(r.rows[0][1].value_or("0").c_str());
+      }
+      if (default_limit_.empty() || default_threads_ < 1) {
+        return Error(ErrorKind::kInternal, "DuckDB did not say its memory_limit and threads");
+      }
     }
-    if (loading_partitions <= 0) return session->Execute("SET memory_limit = '" + default_limit_ + "'");
+    if (loading_partitions <= 0) {
+      METL_TRY(session->Execute("SET threads = " + std::to_string(default_threads_)));
+      return memory_mb_ > 0 ? session->Execute("SET memory_limit = '" + default_limit_ + "'") : OkStatus();
+    }
+    const int workers = std::max(1, default_threads_ - 2 * loading_partitions + 1);
+    METL_TRY(session->Execute("SET threads = " + std::to_string(workers)));
+    if (memory_mb_ <= 0) return OkStatus();
     return session->Execute("SET memory_limit = '" + std::to_string(memory_mb_ * loading_partitions) + "MB'");
   }
 
@@ -232,6 +279,7 @@ class DuckDbWarehouse final : public Warehouse {
   duckdb_database db_;
   int64_t memory_mb_;
   std::string default_limit_;  // DuckDB's own memory_limit, e.g. "18.8 GiB"
+  int default_threads_ = 0;    // DuckDB's own threads (the cores it sees)
   Capabilities caps_;
 };
 
