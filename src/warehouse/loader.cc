@@ -173,7 +173,13 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   const std::vector<std::vector<size_t>> groups =
       PlanLoadGroups(due, visits, caps.group_visits, kMaxPartitionsPerGroup);
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  if (!caps.concurrent_writers) threads = 1;
+  if (!caps.concurrent_writers) {
+    if (options.threads > 1) {
+      LogInfo("this warehouse loads with one writer (faster here than several): --threads is for PostgreSQL",
+              {{"engine", std::string(caps.engine)}});
+    }
+    threads = 1;
+  }
   threads = std::max(1, std::min<int>(threads, static_cast<int>(groups.size())));
   // Bounded memory while partitions load (data past the limit spills to PATH.tmp instead of growing
   // with the day); the models after them get the engine's usual memory.
