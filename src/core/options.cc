@@ -55,7 +55,7 @@ const std::vector<OptionSpec> kOptions = {
     {"duckdb_memory_mb", OptionType::kInt, "96", kWarehouse | kCmdDemo,
      "Memory limit of an embedded DuckDB warehouse while partitions load, in MB per partition loaded at "
      "the same time (0 = none: DuckDB's default, 80% of RAM, which the models and queries always get). A "
-     "load's peak memory stays near this plus about 170 MB however large the day; what does not fit "
+     "load's peak memory stays near this plus about 150 MB however large the day; what does not fit "
      "spills to PATH.tmp. Raise it for speed when memory is plentiful.",
      "0..1048576"},
     {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
