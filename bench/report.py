@@ -120,8 +120,10 @@ def main():
     cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or platform.processor()
     load_avg = " ".join(open("/proc/loadavg").read().split()[:3])
     mem = sh("free -g | awk '/Mem:/ {print $2}'")
-    duckdb_ver = sh("grep -o 'DUCKDB_VERSION \"[^\"]*\"' " + os.path.join(os.path.dirname(__file__), "..",
-                    "third_party/duckdb/include/duckdb.h") + " | head -1")
+    version_file = os.path.join(work, "duckdb_version.txt")
+    duckdb_ver = open(version_file).read().strip() if os.path.exists(version_file) else ""
+    type_file = os.path.join(work, "build_type.txt")
+    build_type = (open(type_file).read().strip() if os.path.exists(type_file) else "") or "?"
     md = []
     md.append("# matomo-etl benchmarks (`make bench`)\n")
     md.append(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}")
@@ -129,8 +131,7 @@ def main():
               f"load average at the end: {load_avg} (other work shares this machine: wall times are noisy, "
               "CPU seconds are steadier)")
     md.append(f"- git: {sh('git -C ' + os.path.dirname(os.path.abspath(__file__)) + ' rev-parse --short HEAD')}; "
-              f"libduckdb {duckdb_ver or '(version unknown)'}; simdjson {ctx.get('library_build_type', '')} "
-              f"build of metl_bench")
+              f"libduckdb {duckdb_ver or '(version unknown)'}; matomo-etl and metl_bench built {build_type}; Google Benchmark library: {ctx.get('library_build_type', '?')} build (Debian's)")
     md.append(f"- input: one day of one UTC site made by matomo-sim (--visits-per-day {args.visits}), landed by "
               f"`matomo-etl extract` with the default compression (zstd): {visits:,} visits, {mb:.0f} MB of raw "
               f"JSON, {compressed:.0f} MB of zstd parts")

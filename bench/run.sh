@@ -29,6 +29,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     { tail -30 "$WORK/build.log"; exit 1; }
 fi
 ETL=$BUILD/matomo-etl SIM=$BUILD/matomo-sim SQL=$BUILD/metl_duckdb_sql
+echo "SELECT version();" | "$SQL" :memory: - >"$WORK/duckdb_version.txt" 2>/dev/null || true
+sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt" >"$WORK/build_type.txt" 2>/dev/null || true
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)"; exit 1; }
 
 log() { echo "bench: $*" >&2; }
