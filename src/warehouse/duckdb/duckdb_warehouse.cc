@@ -33,7 +33,7 @@ Capabilities DuckDbCapabilities() {
   // them a second time when the table is not empty and then checkpoints. One transaction per small
   // day paid that every day; two writers made it worse: each skips the checkpoint while the other's
   // transaction is open and the last commit does it all. 4 days of 25,000 visits on 2 cores took
-  // 10.9 s one day per transaction, 9.5 s with two writers (486-1,013 MB), 6.2 s in one group.
+  // 10.9 s one day per transaction, 9.5 s with two writers (486-1,013 MB), 6.2-7.9 s in one group.
   caps.concurrent_writers = false;
   caps.group_visits = 122880;
   // DuckDB could read the landing zone in place, but a table keeps the warehouse self-contained:
