@@ -200,11 +200,6 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     PartitionOutcome& o = summary.partitions[i];
     const double t0 = MonotonicSeconds();
     Status st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
-    // DuckDB's optimistic concurrency may refuse a commit that touches the same rows (two
-    // workers never share a partition, but catalog-level conflicts can happen): retry once.
-    if (!st.ok() && st.error().message().find("onflict") != std::string::npos) {
-      st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
-    }
     o.seconds = MonotonicSeconds() - t0;
     if (st.ok()) {
       o.result = PartitionResult::kLoaded;
