@@ -53,10 +53,10 @@ const std::vector<OptionSpec> kOptions = {
     {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo,
      "Warehouse: duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo."},
     {"duckdb_memory_mb", OptionType::kInt, "96", kWarehouse | kCmdDemo,
-     "Memory limit of an embedded DuckDB warehouse while partitions load, in MB per partition loaded at "
-     "the same time (0 = none: DuckDB's default, 80% of RAM, which the models and queries always get). A "
-     "load's peak memory stays near this plus about 150 MB however large the day; what does not fit "
-     "spills to PATH.tmp. Raise it for speed when memory is plentiful.",
+     "Memory limit of an embedded DuckDB warehouse while partitions load, in MB (0 = none: DuckDB's "
+     "default, 80% of RAM, which the models and queries always get). A load's peak memory stays near "
+     "this plus about 150 MB however large the day; what does not fit spills to PATH.tmp. Raise it for "
+     "speed when memory is plentiful.",
      "0..1048576"},
     {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
     {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
