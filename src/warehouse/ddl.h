@@ -26,7 +26,8 @@ std::string DropNotNullSql(const TableDef& table, const ColumnDef& column);
 // Creates missing tables and adds missing columns (as nullable: old rows have no value). Existing
 // columns are never dropped; they are altered only where every stored value survives: a money sum
 // of a narrower precision is widened to kWideDecimal, and a NOT NULL column the schema now declares
-// nullable loses NOT NULL (both under caps.add_column). `schema_name` is the information_schema table_schema ("main" for DuckDB).
+// nullable loses NOT NULL (both under caps.add_column). `schema_name` is the information_schema
+// table_schema ("main" for DuckDB).
 Status MigrateSchema(Session& session, const std::vector<TableDef>& tables, const Capabilities& caps,
                      std::string_view schema_name, bool with_primary_key);
 

@@ -160,8 +160,8 @@ class Warehouse {
 
 // Settings of the engines that run inside this process (a server engine ignores them).
 struct WarehouseOptions {
-  // DuckDB's memory_limit in MB per partition loaded at the same time, while partitions load; 0, and
-  // every query and model, leave DuckDB's default (80% of RAM).
+  // DuckDB's memory_limit in MB while partitions load (times the partitions loading at once, where an
+  // engine loads several); 0, and every query and model, leave DuckDB's default (80% of RAM).
   int64_t duckdb_memory_mb = 96;
 };
 

@@ -16,7 +16,7 @@ inline Error DuckDbError(std::string_view context, const char* message) {
   if (!out_of_memory) return err;
   return std::move(err).WithHint(
       "DuckDB ran out of its memory limit: raise --duckdb-memory-mb (MATOMO_ETL_DUCKDB_MEMORY_MB), "
-      "lower --threads, or free disk space for its spill folder next to the warehouse file");
+      "or free disk space for its spill folder next to the warehouse file");
 }
 
 }  // namespace metl::warehouse::duckdb_engine
