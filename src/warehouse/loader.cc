@@ -10,7 +10,6 @@
 #include "core/time_zone.h"
 #include "models/models.h"
 #include "normalize/visit_normalizer.h"
-#include "warehouse/batch_pipe.h"
 #include "warehouse/ledger.h"
 #include "warehouse/load_groups.h"
 
@@ -82,32 +81,32 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
   METL_ASSIGN_OR_RETURN(auto reader, landing::PartitionReader::Open(ref, manifest));
   const bool raw_as_table = !caps.raw_visits_view;
   METL_ASSIGN_OR_RETURN(auto load, session.BeginPartition(outcome.key, PartitionTables(raw_as_table)));
-  CountingSink sink(load.get());
   LedgerEntry entry = EntryFromManifest(manifest, options, clock);
   NormalizerOptions nopts;
   nopts.emit_raw_visits = raw_as_table;
   // Reading and normalizing run on a thread of their own while this one appends, so the two overlap
   // (the engine's appends are most of the work: bench/results/profile.md).
-  BatchPipe pipe(/*capacity=*/1);
-  VisitNormalizer normalizer(zone, ref.site_id, ref.date, entry.extracted_at.value_or(0), &pipe, nopts);
-  std::thread producer([&] { pipe.Close(NormalizeAll(*reader, normalizer)); });
-  while (auto batch = pipe.Pop()) {
-    sink.Consume(*batch);
-    pipe.Recycle(std::move(batch));
-  }
-  producer.join();
-  METL_TRY(pipe.producer_status());
-  if (normalizer.stats().visits != manifest.visits) {
+  NormalizerStats stats;
+  int64_t rows = 0;
+  METL_TRY(load->ConsumeFrom([&](RowSink& engine) {
+    CountingSink sink(&engine);
+    VisitNormalizer normalizer(zone, ref.site_id, ref.date, entry.extracted_at.value_or(0), &sink, nopts);
+    Status st = NormalizeAll(*reader, normalizer);
+    stats = normalizer.stats();
+    rows = sink.rows();
+    return st;
+  }));
+  if (stats.visits != manifest.visits) {
     return Error(ErrorKind::kData, "the manifest says " + std::to_string(manifest.visits) + " visits but the parts hold " +
-                                       std::to_string(normalizer.stats().visits))
+                                       std::to_string(stats.visits))
         .WithHint("re-extract the day: matomo-etl extract --site " + std::to_string(ref.site_id) + " --from " + date +
                   " --to " + date);
   }
   METL_TRY(load->Commit(entry));
-  outcome.visits = normalizer.stats().visits;
-  outcome.rows = sink.rows();
-  outcome.money_out_of_range = normalizer.stats().money_out_of_range;
-  outcome.money_out_of_range_visits = normalizer.stats().money_out_of_range_visits;
+  outcome.visits = stats.visits;
+  outcome.rows = rows;
+  outcome.money_out_of_range = stats.money_out_of_range;
+  outcome.money_out_of_range_visits = std::move(stats.money_out_of_range_visits);
   return OkStatus();
 }
 

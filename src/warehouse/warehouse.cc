@@ -1,5 +1,9 @@
 #include "warehouse/warehouse.h"
 
+#include <thread>
+
+#include "warehouse/batch_pipe.h"
+
 namespace metl::warehouse {
 
 std::string_view TypeNames::Of(LogicalType type) const {
@@ -20,6 +24,17 @@ std::string_view TypeNames::Of(LogicalType type) const {
 }
 
 std::string PartitionKey::ToString() const { return "site " + std::to_string(site_id) + ", " + date.ToString(); }
+
+Status PartitionLoad::ConsumeFrom(const std::function<Status(RowSink&)>& produce) {
+  BatchPipe pipe(/*capacity=*/1);
+  std::thread producer([&] { pipe.Close(produce(pipe)); });
+  while (auto batch = pipe.Pop()) {
+    Consume(*batch);
+    pipe.Recycle(std::move(batch));
+  }
+  producer.join();
+  return pipe.producer_status();
+}
 
 int QueryResult::ColumnIndex(std::string_view name) const {
   for (size_t i = 0; i < columns.size(); ++i) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -113,6 +114,14 @@ struct QueryResult {
 class PartitionLoad : public RowSink {
  public:
   // Consume may not fail loudly (RowSink); an engine error is kept and returned by Commit.
+  //
+  // Runs `produce` on a second thread, feeding this load the sink it is given, while the calling
+  // thread hands the rows to the engine: one partition keeps two cores busy, parsing and the
+  // engine's appends overlap. Returns how `produce` ended (engine errors wait for Commit). By
+  // default the batches are copied over to this thread and Consume'd here (BatchPipe); an engine
+  // can take them on the producing thread instead and do there the work that does not need its
+  // connection (DuckDB: copying rows into its data chunks).
+  virtual Status ConsumeFrom(const std::function<Status(RowSink&)>& produce);
   virtual Status Commit(const LedgerEntry& entry) = 0;
   virtual void Abort() = 0;
 };

@@ -24,55 +24,16 @@ duckdb_logical_type MakeLogicalType(LogicalType type) {
   return duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
 }
 
-ChunkAppender::~ChunkAppender() {
-  if (chunk_) duckdb_destroy_data_chunk(&chunk_);
-  if (appender_) duckdb_appender_destroy(&appender_);
-}
-
-Status ChunkAppender::AppenderError(const char* what) {
-  const char* msg = appender_ ? duckdb_appender_error(appender_) : nullptr;
-  return DuckDbError(std::string("DuckDB ") + what + " " + std::string(table_->name) + ": ", msg);
-}
-
-Status ChunkAppender::Open(duckdb_connection conn, const TableDef& table) {
-  table_ = &table;
-  std::string name(table.name);
-  if (duckdb_appender_create(conn, nullptr, name.c_str(), &appender_) == DuckDBError) {
-    return AppenderError("appender on");
-  }
-  std::vector<duckdb_logical_type> types;
-  for (const ColumnDef& c : table.columns) {
-    std::string col(c.name);
-    if (duckdb_appender_add_column(appender_, col.c_str()) == DuckDBError) return AppenderError("column of");
-    types.push_back(MakeLogicalType(c.type));
-  }
-  chunk_ = duckdb_create_data_chunk(types.data(), types.size());
-  for (auto& t : types) duckdb_destroy_logical_type(&t);
-  return OkStatus();
-}
-
-Status ChunkAppender::Append(const TableBatch& batch) {
-  const size_t total = batch.rows();
-  const size_t cap = duckdb_vector_size();
-  for (size_t start = 0; start < total;) {
-    const size_t n = std::min(cap - filled_, total - start);
-    CopyRows(batch, start, n);
-    start += n;
-    filled_ += n;
-    if (filled_ == cap) METL_TRY(AppendFilledChunk());
-  }
-  return OkStatus();
-}
-
-void ChunkAppender::CopyRows(const TableBatch& batch, size_t start, size_t n) {
+size_t CopyBatchRows(const TableBatch& batch, size_t start, size_t n, duckdb_data_chunk chunk, size_t at) {
+  size_t text_bytes = 0;
   for (size_t c = 0; c < batch.column_count(); ++c) {
     const ColumnVector& col = batch.column(c);
-    duckdb_vector vec = duckdb_data_chunk_get_vector(chunk_, c);
+    duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
     void* data = duckdb_vector_get_data(vec);
     uint64_t* validity = nullptr;
     for (size_t i = 0; i < n; ++i) {
       const size_t row = start + i;
-      const size_t r = filled_ + i;  // the row's place in the chunk
+      const size_t r = at + i;  // the row's place in the chunk
       if (col.IsNull(row)) {
         if (!validity) {
           duckdb_vector_ensure_validity_writable(vec);
@@ -99,28 +60,88 @@ void ChunkAppender::CopyRows(const TableBatch& batch, size_t start, size_t n) {
         case LogicalType::kJson: {
           std::string_view s = col.Text(row);
           duckdb_vector_assign_string_element_len(vec, r, s.data(), s.size());
+          text_bytes += s.size();
           break;
         }
       }
     }
   }
+  return text_bytes;
 }
 
-// Hands the filled rows to the transaction. Two facts of DuckDB 1.4 shape this:
-//  - its appender keeps up to ~200,000 rows in its own memory, outside the buffer manager and its
-//    memory_limit, before it writes them (for a 100,000-visit day: every raw visit, 600 MB of JSON,
-//    at once), so every chunk is flushed into the transaction's storage, which the buffer manager
-//    can spill;
-//  - rows reaching a table in pieces smaller than a whole vector cost 32 KB of version info per
-//    2,048 rows until the commit (64 MB for a 300,000-visit day), whole vectors a few bytes, so
-//    rows are gathered into whole chunks across batches and only the last one is partial.
+size_t ChunkBytes(size_t rows, size_t columns, size_t text_bytes) { return rows * columns * 8 + text_bytes; }
+
+duckdb_data_chunk CreateChunk(const TableDef& table) {
+  std::vector<duckdb_logical_type> types;
+  for (const ColumnDef& c : table.columns) types.push_back(MakeLogicalType(c.type));
+  duckdb_data_chunk chunk = duckdb_create_data_chunk(types.data(), types.size());
+  for (auto& t : types) duckdb_destroy_logical_type(&t);
+  return chunk;
+}
+
+ChunkAppender::~ChunkAppender() {
+  if (chunk_) duckdb_destroy_data_chunk(&chunk_);
+  if (appender_) duckdb_appender_destroy(&appender_);
+}
+
+Status ChunkAppender::AppenderError(const char* what) {
+  const char* msg = appender_ ? duckdb_appender_error(appender_) : nullptr;
+  return DuckDbError(std::string("DuckDB ") + what + " " + std::string(table_->name) + ": ", msg);
+}
+
+Status ChunkAppender::Open(duckdb_connection conn, const TableDef& table) {
+  table_ = &table;
+  std::string name(table.name);
+  if (duckdb_appender_create(conn, nullptr, name.c_str(), &appender_) == DuckDBError) {
+    return AppenderError("appender on");
+  }
+  for (const ColumnDef& c : table.columns) {
+    std::string col(c.name);
+    if (duckdb_appender_add_column(appender_, col.c_str()) == DuckDBError) return AppenderError("column of");
+  }
+  chunk_ = CreateChunk(table);
+  return OkStatus();
+}
+
+Status ChunkAppender::Append(const TableBatch& batch) {
+  const size_t total = batch.rows();
+  const size_t cap = duckdb_vector_size();
+  for (size_t start = 0; start < total;) {
+    const size_t n = std::min(cap - filled_, total - start);
+    filled_bytes_ += CopyBatchRows(batch, start, n, chunk_, filled_);
+    start += n;
+    filled_ += n;
+    if (filled_ == cap) METL_TRY(AppendFilledChunk());
+  }
+  return OkStatus();
+}
+
+// Hands the filled rows to the appender. Rows reaching a table in pieces smaller than a whole
+// vector cost 32 KB of version info per 2,048 rows until the commit (64 MB for a 300,000-visit day),
+// whole vectors a few bytes, so rows are gathered into whole chunks across batches and only the
+// last one is partial.
 Status ChunkAppender::AppendFilledChunk() {
   if (filled_ == 0) return OkStatus();
   duckdb_data_chunk_set_size(chunk_, filled_);
-  if (duckdb_append_data_chunk(appender_, chunk_) == DuckDBError) return AppenderError("append to");
-  if (duckdb_appender_flush(appender_) == DuckDBError) return AppenderError("flush to");
+  METL_TRY(AppendChunk(chunk_, ChunkBytes(filled_, table_->columns.size(), filled_bytes_)));
   duckdb_data_chunk_reset(chunk_);
   filled_ = 0;
+  filled_bytes_ = 0;
+  return OkStatus();
+}
+
+// DuckDB 1.4's appender keeps up to ~200,000 rows in its own memory, outside the buffer manager
+// and its memory_limit, before it writes them (for a 100,000-visit day: every raw visit, 600 MB of
+// JSON, at once), so the rows are flushed into the transaction's storage, which the buffer manager
+// can spill, as soon as they hold kFlushBytes. Not after every chunk: each flush is a query (bind,
+// plan, a pipeline: ~1 ms), and flushing the 2,048-row chunks of the small tables one by one was
+// ~10% of the appending thread.
+Status ChunkAppender::AppendChunk(duckdb_data_chunk chunk, size_t bytes) {
+  if (duckdb_append_data_chunk(appender_, chunk) == DuckDBError) return AppenderError("append to");
+  unflushed_bytes_ += bytes;
+  if (unflushed_bytes_ < kFlushBytes) return OkStatus();
+  unflushed_bytes_ = 0;
+  if (duckdb_appender_flush(appender_) == DuckDBError) return AppenderError("flush to");
   return OkStatus();
 }
 

@@ -6,10 +6,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "core/log.h"
 #include "warehouse/ddl.h"
 #include "warehouse/duckdb/chunk_appender.h"
+#include "warehouse/duckdb/chunk_stager.h"
 #include "warehouse/duckdb/duckdb_error.h"
 #include "warehouse/duckdb/result_text.h"
 #include "warehouse/ledger.h"
@@ -18,6 +20,7 @@ namespace metl::warehouse {
 namespace {
 
 using duckdb_engine::ChunkAppender;
+using duckdb_engine::ChunkStager;
 using duckdb_engine::DuckDbError;
 
 Capabilities DuckDbCapabilities() {
@@ -53,6 +56,7 @@ class DuckDbPartitionLoad final : public PartitionLoad {
 
   Status Start(const std::vector<const TableDef*>& tables);
   void Consume(const TableBatch& batch) override;
+  Status ConsumeFrom(const std::function<Status(RowSink&)>& produce) override;
   Status Commit(const LedgerEntry& entry) override;
   void Abort() override;
 
@@ -60,7 +64,8 @@ class DuckDbPartitionLoad final : public PartitionLoad {
   duckdb_connection conn_;
   PartitionKey key_;
   bool owns_transaction_;
-  std::vector<std::unique_ptr<ChunkAppender>> appenders_;
+  std::vector<const TableDef*> tables_;
+  std::vector<std::unique_ptr<ChunkAppender>> appenders_;  // one per table of tables_, same order
   std::optional<Error> error_;
   bool open_ = false;
 };
@@ -80,6 +85,7 @@ Status Exec(duckdb_connection conn, std::string_view sql) {
 Status DuckDbPartitionLoad::Start(const std::vector<const TableDef*>& tables) {
   if (owns_transaction_) METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
   open_ = true;
+  tables_ = tables;
   for (const TableDef* t : tables) {
     METL_TRY(Exec(conn_, "DELETE FROM " + QuoteIdent(t->name) + " WHERE " + PartitionPredicate(*t, key_)));
     auto app = std::make_unique<ChunkAppender>();
@@ -99,6 +105,30 @@ void DuckDbPartitionLoad::Consume(const TableBatch& batch) {
   }
   error_ = Error(ErrorKind::kInternal, "rows for " + std::string(batch.table().name) +
                                            " which this partition load does not replace");
+}
+
+// The rows are copied into data chunks on the producing thread (ChunkStager), and only the appends
+// of whole chunks are left to this one, which holds the connection.
+Status DuckDbPartitionLoad::ConsumeFrom(const std::function<Status(RowSink&)>& produce) {
+  ChunkStager stager(tables_);
+  Status produced = OkStatus();
+  std::thread producer([&] {
+    produced = produce(stager);
+    stager.Close();
+  });
+  while (auto filled = stager.Pop()) {
+    if (!error_) {
+      Status st = appenders_[filled->table]->AppendChunk(filled->chunk, filled->bytes);
+      if (!st.ok()) error_ = std::move(st).error();
+    }
+    stager.Recycle(*filled);  // after an error too: the producer may be waiting for the chunk
+  }
+  producer.join();
+  if (!error_ && stager.unknown_table()) {
+    error_ = Error(ErrorKind::kInternal, "rows for " + std::string(stager.unknown_table()->name) +
+                                             " which this partition load does not replace");
+  }
+  return produced;
 }
 
 Status DuckDbPartitionLoad::Commit(const LedgerEntry& entry) {
