@@ -102,11 +102,16 @@ def main():
     targets.append(ratio_line("baseline B / load (CPU)", f"{b_c / load_cpu:.1f}x", ">= 2x", b_c / load_cpu >= 2))
     targets.append(ratio_line("load peak RSS", f"{load_rss:.0f} MB", "<= 300 MB", load_rss <= 300))
     if rss:
+        # Flat: bounded at every size, and not growing with the day once DuckDB's memory_limit is full.
+        # A 10,000-visit day holds less than the limit until its commit, so it peaks lower: comparing
+        # with it would count the limit filling up as growth (and reward a small day using more).
         vals = [v[0] for v in rss.values()]
-        flat = max(vals) <= 300 and max(vals) <= 1.25 * min(vals)
+        flat = max(vals) <= 300
+        if 100000 in rss and 300000 in rss:
+            flat = flat and rss[300000][0] <= 1.15 * rss[100000][0]
         targets.append(ratio_line("RSS flat as the day grows",
                                   ", ".join(f"{n // 1000}k: {v[0]:.0f} MB" for n, v in rss.items()),
-                                  "<= 300 MB, flat", flat))
+                                  "<= 300 MB; 300k within 1.15x of 100k", flat))
     if "partitions4_pg_1" in runs and "partitions4_pg_2" in runs:
         p1, p2 = med("partitions4_pg_1", 0), med("partitions4_pg_2", 0)
         targets.append(ratio_line("4 partitions into PostgreSQL, --threads 2 vs 1 (wall)", f"{p1 / p2:.2f}x faster",

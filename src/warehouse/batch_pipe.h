@@ -1,7 +1,8 @@
 // Hands normalized batches from the thread that parses a partition to the thread that appends them to
 // the warehouse, so that one partition keeps two cores busy: parsing (simdjson, zstd) and the engine's
 // appends overlap instead of taking turns. Bounded: at most `capacity` batches wait, so memory stays flat
-// (a batch of 2,048 raw visits is ~12 MB).
+// (a batch of 2,048 raw visits is ~12 MB). PartitionLoad::ConsumeFrom's default (PostgreSQL); DuckDB
+// hands over filled data chunks instead (duckdb/chunk_stager.h).
 #pragma once
 
 #include <condition_variable>

@@ -134,8 +134,9 @@ Status ChunkAppender::AppendFilledChunk() {
 // and its memory_limit, before it writes them (for a 100,000-visit day: every raw visit, 600 MB of
 // JSON, at once), so the rows are flushed into the transaction's storage, which the buffer manager
 // can spill, as soon as they hold kFlushBytes. Not after every chunk: each flush is a query (bind,
-// plan, a pipeline: ~1 ms), and flushing the 2,048-row chunks of the small tables one by one was
-// ~10% of the appending thread.
+// plan, a pipeline: ~1 ms), and a flush per 2,048-row chunk was ~10% of the appending thread. The
+// raw-visits, visits and actions chunks still flush one by one, the small tables' every few chunks
+// (larger thresholds cost more memory than they saved: bench/results/profile.md).
 Status ChunkAppender::AppendChunk(duckdb_data_chunk chunk, size_t bytes) {
   if (duckdb_append_data_chunk(appender_, chunk) == DuckDBError) return AppenderError("append to");
   unflushed_bytes_ += bytes;

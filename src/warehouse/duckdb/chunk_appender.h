@@ -1,6 +1,7 @@
 // Appends TableBatches to one DuckDB table through the appender and a reusable data chunk (typed
-// vectors copied column by column: no per-value calls, no text conversion). Rows are handed to
-// DuckDB a whole chunk at a time, so memory stays bounded (see AppendFilledChunk).
+// vectors copied column by column: no per-value calls, no text conversion), or chunks filled
+// elsewhere (ChunkStager). Rows reach DuckDB a whole chunk at a time and are flushed every
+// kFlushBytes, so memory stays bounded (see AppendFilledChunk and AppendChunk).
 #pragma once
 
 #include <duckdb.h>
