@@ -24,6 +24,10 @@ duckdb_logical_type MakeLogicalType(LogicalType type) {
   return duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
 }
 
+namespace {
+
+// Copies rows [start, start + n) of `batch` into `chunk` from its row `at` on; returns the bytes of
+// text copied.
 size_t CopyBatchRows(const TableBatch& batch, size_t start, size_t n, duckdb_data_chunk chunk, size_t at) {
   size_t text_bytes = 0;
   for (size_t c = 0; c < batch.column_count(); ++c) {
@@ -69,7 +73,25 @@ size_t CopyBatchRows(const TableBatch& batch, size_t start, size_t n, duckdb_dat
   return text_bytes;
 }
 
-size_t ChunkBytes(size_t rows, size_t columns, size_t text_bytes) { return rows * columns * 8 + text_bytes; }
+}  // namespace
+
+size_t FillingChunk::Fill(const TableBatch& batch, size_t start) {
+  const size_t n = std::min(duckdb_vector_size() - rows, batch.rows() - start);
+  text_bytes += CopyBatchRows(batch, start, n, chunk, rows);
+  rows += n;
+  return start + n;
+}
+
+size_t FillingChunk::bytes() const {
+  return rows * duckdb_data_chunk_get_column_count(chunk) * 8 + text_bytes;
+}
+
+duckdb_data_chunk FillingChunk::Take() {
+  duckdb_data_chunk_set_size(chunk, rows);
+  duckdb_data_chunk taken = chunk;
+  *this = FillingChunk{};
+  return taken;
+}
 
 duckdb_data_chunk CreateChunk(const TableDef& table) {
   std::vector<duckdb_logical_type> types;
@@ -104,14 +126,10 @@ Status ChunkAppender::Open(duckdb_connection conn, const TableDef& table) {
 }
 
 Status ChunkAppender::Append(const TableBatch& batch) {
-  const size_t total = batch.rows();
-  const size_t cap = duckdb_vector_size();
-  for (size_t start = 0; start < total;) {
-    const size_t n = std::min(cap - filled_, total - start);
-    filled_bytes_ += CopyBatchRows(batch, start, n, chunk_, filled_);
-    start += n;
-    filled_ += n;
-    if (filled_ == cap) METL_TRY(AppendFilledChunk());
+  for (size_t start = 0; start < batch.rows();) {
+    if (!filling_.chunk) filling_.chunk = chunk_;
+    start = filling_.Fill(batch, start);
+    if (filling_.full()) METL_TRY(AppendFilledChunk());
   }
   return OkStatus();
 }
@@ -121,12 +139,11 @@ Status ChunkAppender::Append(const TableBatch& batch) {
 // whole vectors a few bytes, so rows are gathered into whole chunks across batches and only the
 // last one is partial.
 Status ChunkAppender::AppendFilledChunk() {
-  if (filled_ == 0) return OkStatus();
-  duckdb_data_chunk_set_size(chunk_, filled_);
-  METL_TRY(AppendChunk(chunk_, ChunkBytes(filled_, table_->columns.size(), filled_bytes_)));
-  duckdb_data_chunk_reset(chunk_);
-  filled_ = 0;
-  filled_bytes_ = 0;
+  if (filling_.rows == 0) return OkStatus();
+  const size_t bytes = filling_.bytes();
+  duckdb_data_chunk chunk = filling_.Take();
+  METL_TRY(AppendChunk(chunk, bytes));
+  duckdb_data_chunk_reset(chunk);
   return OkStatus();
 }
 

@@ -14,6 +14,22 @@
 
 namespace metl::warehouse::duckdb_engine {
 
+// A data chunk being filled with rows of one table, gathered across batches into whole vectors.
+struct FillingChunk {
+  duckdb_data_chunk chunk = nullptr;
+  size_t rows = 0;
+  size_t text_bytes = 0;
+
+  // Copies rows of `batch` from row `start` on (typed values, NULLs in the validity mask, text into
+  // the chunk's own heap) until the batch ends or the chunk is full; returns the row to go on from.
+  size_t Fill(const TableBatch& batch, size_t start);
+  bool full() const { return rows == duckdb_vector_size(); }
+  // About what it holds in memory: 8 bytes a value, plus its text.
+  size_t bytes() const;
+  // Sets the chunk's size to the rows filled and hands it over, starting again from no chunk.
+  duckdb_data_chunk Take();
+};
+
 class ChunkAppender {
  public:
   // Rows held by the appender before they go to the transaction (AppendChunk).
@@ -29,7 +45,7 @@ class ChunkAppender {
   Status Open(duckdb_connection conn, const TableDef& table);
   Status Append(const TableBatch& batch);
   // Appends a chunk filled elsewhere (ChunkStager: on the thread that parses) with the table's
-  // columns in declared order, holding about `bytes` (ChunkBytes); the caller still owns it.
+  // columns in declared order, holding about `bytes` (FillingChunk::bytes); the caller still owns it.
   Status AppendChunk(duckdb_data_chunk chunk, size_t bytes);
   // Hands the last, partial chunk to the transaction; the appender is unusable afterwards.
   Status Close();
@@ -40,9 +56,8 @@ class ChunkAppender {
   Status AppendFilledChunk();
   const TableDef* table_ = nullptr;
   duckdb_appender appender_ = nullptr;
-  duckdb_data_chunk chunk_ = nullptr;
-  size_t filled_ = 0;        // rows of chunk_ not yet handed to DuckDB
-  size_t filled_bytes_ = 0;  // their text bytes
+  duckdb_data_chunk chunk_ = nullptr;  // reused: filling_ holds it between appends
+  FillingChunk filling_;               // rows not yet handed to DuckDB
   size_t unflushed_bytes_ = 0;
 };
 
@@ -50,11 +65,5 @@ class ChunkAppender {
 duckdb_logical_type MakeLogicalType(LogicalType type);
 // An empty data chunk with `table`'s columns in declared order (caller destroys it).
 duckdb_data_chunk CreateChunk(const TableDef& table);
-// Copies rows [start, start + n) of `batch` into `chunk` from its row `at` on (typed values, NULLs
-// in the validity mask, text copied into the chunk's own heap). The chunk must have room for them.
-// Returns the bytes of text copied.
-size_t CopyBatchRows(const TableBatch& batch, size_t start, size_t n, duckdb_data_chunk chunk, size_t at);
-// About what a chunk of `rows` rows holds in memory: 8 bytes a value, plus its text.
-size_t ChunkBytes(size_t rows, size_t columns, size_t text_bytes);
 
 }  // namespace metl::warehouse::duckdb_engine

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "warehouse/duckdb/chunk_appender.h"
-
 namespace metl::warehouse::duckdb_engine {
 
 ChunkStager::ChunkStager(const std::vector<const TableDef*>& tables) {
@@ -13,7 +11,7 @@ ChunkStager::ChunkStager(const std::vector<const TableDef*>& tables) {
 
 ChunkStager::~ChunkStager() {
   for (Table& t : tables_) {
-    if (t.filling) duckdb_destroy_data_chunk(&t.filling);
+    if (t.filling.chunk) duckdb_destroy_data_chunk(&t.filling.chunk);
     for (auto& c : t.free) duckdb_destroy_data_chunk(&c);
   }
   for (Filled& f : queue_) duckdb_destroy_data_chunk(&f.chunk);
@@ -29,20 +27,16 @@ void ChunkStager::Consume(const TableBatch& batch) {
     return;
   }
   Table& table = tables_[t];
-  const size_t cap = duckdb_vector_size();
   for (size_t start = 0; start < batch.rows();) {
-    if (!table.filling) table.filling = TakeChunk(t);
-    const size_t n = std::min(cap - table.filled, batch.rows() - start);
-    table.filled_text += CopyBatchRows(batch, start, n, table.filling, table.filled);
-    start += n;
-    table.filled += n;
-    if (table.filled == cap) Queue(t);
+    if (!table.filling.chunk) table.filling.chunk = TakeChunk(t);
+    start = table.filling.Fill(batch, start);
+    if (table.filling.full()) Queue(t);
   }
 }
 
 void ChunkStager::Close() {
   for (size_t t = 0; t < tables_.size(); ++t) {
-    if (tables_[t].filled > 0) Queue(t);
+    if (tables_[t].filling.rows > 0) Queue(t);
   }
   std::lock_guard<std::mutex> lock(mu_);
   closed_ = true;
@@ -91,16 +85,14 @@ duckdb_data_chunk ChunkStager::TakeChunk(size_t t) {
 
 void ChunkStager::Queue(size_t t) {
   Table& table = tables_[t];
-  duckdb_data_chunk_set_size(table.filling, table.filled);
-  const size_t bytes = ChunkBytes(table.filled, table.def->columns.size(), table.filled_text);
+  const bool whole = table.filling.full();
+  const size_t bytes = table.filling.bytes();
+  duckdb_data_chunk chunk = table.filling.Take();
   std::lock_guard<std::mutex> lock(mu_);
-  if (table.filled == duckdb_vector_size()) {
+  if (whole) {
     table.limit = std::clamp(kStagedBytesPerTable / std::max<size_t>(bytes, 1), kMinChunksPerTable, kMaxChunksPerTable);
   }
-  queue_.push_back(Filled{t, table.filling, bytes});
-  table.filling = nullptr;
-  table.filled = 0;
-  table.filled_text = 0;
+  queue_.push_back(Filled{t, chunk, bytes});
   changed_.notify_all();
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "normalize/table_batch.h"
+#include "warehouse/duckdb/chunk_appender.h"
 
 namespace metl::warehouse::duckdb_engine {
 
@@ -51,7 +52,7 @@ class ChunkStager final : public RowSink {
   struct Filled {
     size_t table = 0;  // index into the tables given to the constructor
     duckdb_data_chunk chunk = nullptr;
-    size_t bytes = 0;  // about what it holds (ChunkBytes)
+    size_t bytes = 0;  // about what it holds (FillingChunk::bytes)
   };
   // Consumer side: the next whole chunk (in the order they filled up), or nullopt once the
   // producer has closed and every chunk was taken. The chunk must come back through Recycle.
@@ -65,9 +66,7 @@ class ChunkStager final : public RowSink {
  private:
   struct Table {
     const TableDef* def = nullptr;
-    duckdb_data_chunk filling = nullptr;
-    size_t filled = 0;        // rows of `filling` so far
-    size_t filled_text = 0;   // their bytes of text
+    FillingChunk filling;               // producer side only
     size_t limit = kMinChunksPerTable;  // chunks it may have, once one was filled (see above)
     size_t created = 0;
     std::vector<duckdb_data_chunk> free;
