@@ -70,6 +70,11 @@ class DuckDbPartitionLoad final : public PartitionLoad {
   bool open_ = false;
 };
 
+// Rows of a table the load was not begun for (a programming error, reported by Commit).
+Error NotReplacedError(const TableDef& table) {
+  return Error(ErrorKind::kInternal, "rows for " + std::string(table.name) + " which this partition load does not replace");
+}
+
 Status Exec(duckdb_connection conn, std::string_view sql) {
   duckdb_result result;
   std::string q(sql);
@@ -103,8 +108,7 @@ void DuckDbPartitionLoad::Consume(const TableBatch& batch) {
     if (!st.ok()) error_ = std::move(st).error();
     return;
   }
-  error_ = Error(ErrorKind::kInternal, "rows for " + std::string(batch.table().name) +
-                                           " which this partition load does not replace");
+  error_ = NotReplacedError(batch.table());
 }
 
 // The rows are copied into data chunks on the producing thread (ChunkStager), and only the appends
@@ -124,10 +128,7 @@ Status DuckDbPartitionLoad::ConsumeFrom(const std::function<Status(RowSink&)>& p
     stager.Recycle(*filled);  // after an error too: the producer may be waiting for the chunk
   }
   producer.join();
-  if (!error_ && stager.unknown_table()) {
-    error_ = Error(ErrorKind::kInternal, "rows for " + std::string(stager.unknown_table()->name) +
-                                             " which this partition load does not replace");
-  }
+  if (!error_ && stager.unknown_table()) error_ = NotReplacedError(*stager.unknown_table());
   return produced;
 }
 
