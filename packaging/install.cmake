@@ -77,12 +77,13 @@ if(BUILD_TESTING)
            "${METL_INSTALL_STAGE}/usr/local")
   add_test(NAME install.deb COMMAND "${METL_INSTALL_TESTS}/deb_test.sh"
            "${CMAKE_BINARY_DIR}" "${CMAKE_SOURCE_DIR}" "${METL_DUCKDB_LIB_REAL}")
+  add_test(NAME install.deb_postinst COMMAND "${METL_INSTALL_TESTS}/deb_postinst_test.sh" "${CMAKE_SOURCE_DIR}")
   add_test(NAME install.container COMMAND "${METL_INSTALL_TESTS}/container_test.sh" "${CMAKE_SOURCE_DIR}")
   set_tests_properties(install.stage PROPERTIES FIXTURES_SETUP metl_install)
   set_tests_properties(install.moved_tree_runs_demo install.cron_line install.systemd_units
                        PROPERTIES FIXTURES_REQUIRED metl_install)
   set_tests_properties(install.stage install.moved_tree_runs_demo install.cron_line install.systemd_units install.deb
-                       PROPERTIES LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77)
+                       install.deb_postinst PROPERTIES LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77)
   # Where a Docker daemon answers, this one builds the image from scratch (downloads, many minutes).
   set_tests_properties(install.container PROPERTIES LABELS "e2e;container" TIMEOUT 3600 SKIP_RETURN_CODE 77)
 endif()
