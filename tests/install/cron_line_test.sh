@@ -51,15 +51,14 @@ ls "$tmp/var/lib/matomo-etl/landing" | grep -q '^site=1$' || fail "nothing lande
 [ ! -e "$tmp/home/landing" ] || fail "the job wrote into the home folder instead of /var/lib/matomo-etl"
 if grep -rF "$token" "$tmp/var" >/dev/null; then fail "the token appears in the log or the state"; fi
 
-# An overlapping run: something holds the landing zone's lock (as a run still busy does).
+# An overlapping run: something holds the landing zone's lock (as a run still busy does). This shell holds it on
+# fd 9 (a background `flock ... sleep` would leave a sleeper holding the test's output open); the job gets no fd 9.
 lock="$tmp/var/lib/matomo-etl/landing/.lock"
-flock "$lock" sleep 60 &
-holder=$!
-for _ in $(seq 100); do flock -n "$lock" true 2>/dev/null || break; sleep 0.05; done
+exec 9>"$lock"
+flock -n 9 || fail "cannot take the landing lock for the overlap check"
 rc=0
-run_job || rc=$?
-kill $holder 2>/dev/null
-wait $holder 2>/dev/null || true
+run_job 9>&- || rc=$?
+exec 9>&-
 [ "$rc" -eq 2 ] || { cat "$log" >&2; fail "an overlapping run exited $rc, expected 2"; }
 grep -q 'another matomo-etl run holds the landing zone' "$log" || fail "the log does not say why the run stopped"
 echo "PASS: the cron line synced under cron's environment and refused an overlapping run"
