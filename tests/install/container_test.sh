@@ -3,6 +3,7 @@
 # user. Only where a Docker daemon answers (the build downloads Debian packages and DuckDB: minutes, network);
 # elsewhere the test says it skipped.
 # Usage: container_test.sh SOURCE_DIR
+# shellcheck source=tests/install/lib.sh
 source "$(dirname "$0")/lib.sh"
 source_dir=$1
 command -v docker >/dev/null || skip "docker is not installed"

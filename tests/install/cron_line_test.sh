@@ -5,6 +5,7 @@
 # (the token read from the token file, never printed), land and load in /var/lib/matomo-etl, and log to the
 # file; a second run while the landing zone is locked must be refused, with the reason in the log.
 # Usage: cron_line_test.sh STAGED_PREFIX
+# shellcheck source=tests/install/lib.sh
 source "$(dirname "$0")/lib.sh"
 stage=$1
 
@@ -46,7 +47,7 @@ run_job || rc=$?
 log="$tmp/var/log/matomo-etl/sync.log"
 [ "$rc" -eq 0 ] || { cat "$log" >&2; fail "the cron job exited $rc"; }
 [ -s "$log" ] || fail "the cron job logged nothing to $log"
-ls "$tmp/var/lib/matomo-etl/landing" | grep -q '^site=1$' || fail "nothing landed in /var/lib/matomo-etl/landing"
+[ -d "$tmp/var/lib/matomo-etl/landing/site=1" ] || fail "nothing landed in /var/lib/matomo-etl/landing"
 [ -s "$tmp/var/lib/matomo-etl/matomo.duckdb" ] || fail "no warehouse in /var/lib/matomo-etl"
 [ ! -e "$tmp/home/landing" ] || fail "the job wrote into the home folder instead of /var/lib/matomo-etl"
 if grep -rF "$token" "$tmp/var" >/dev/null; then fail "the token appears in the log or the state"; fi

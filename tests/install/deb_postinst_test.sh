@@ -5,6 +5,7 @@
 # (root:matomo-etl 0750) and /var/log/matomo-etl (matomo-etl:adm 0750); a second run (an upgrade) succeeds and
 # keeps a mode the admin changed. Skipped where mount namespaces or useradd are not available, or not as root.
 # Usage: deb_postinst_test.sh SOURCE_DIR
+# shellcheck source=tests/install/lib.sh
 source "$(dirname "$0")/lib.sh"
 source_dir=$1
 [ "$(id -u)" -eq 0 ] || skip "needs root (useradd, chown) inside a private mount namespace"
@@ -43,8 +44,9 @@ unshare --mount sh "$tmp/inside.sh" "$tmp" "$marker" || rc=$?
 [ "$rc" -eq 0 ] || fail "postinst failed (exit $rc)"
 cat "$tmp/first"
 # The machine itself is untouched.
-[ ! -e "/etc/$marker" ] && [ "$(getent passwd matomo-etl || true)" = "$host_user_before" ] ||
+if [ -e "/etc/$marker" ] || [ "$(getent passwd matomo-etl || true)" != "$host_user_before" ]; then
   fail "the test changed this machine's /etc"
+fi
 
 read -r _ uid home shell < <(grep '^user ' "$tmp/first")
 uid_max=$(awk '$1 == "SYS_UID_MAX" { print $2 }' /etc/login.defs 2>/dev/null)

@@ -4,6 +4,7 @@
 # libduckdb.so) plus the files they read at run time (time zones, CA certificates); apt accepts it; its binaries
 # start from its tree with the build hidden.
 # Usage: deb_test.sh BUILD_DIR SOURCE_DIR DUCKDB_LIB_DIR
+# shellcheck source=tests/install/lib.sh
 source "$(dirname "$0")/lib.sh"
 build_dir=$1 source_dir=$2 duckdb_lib=$3
 command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null ||

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016
 # Shared by tests/install/*_test.sh (ctest label e2e, names install.*; packaging/install.cmake registers them).
 # A failed check prints FAIL and exits 1; a test that cannot run here prints SKIPPED and exits 77 (ctest's skip).
 set -euo pipefail

@@ -2,6 +2,7 @@
 # The install.stage fixture: `cmake --install --strip` (what `make install` runs) of BUILD_DIR into the DESTDIR
 # STAGE_DIR with PREFIX /usr/local, replacing what an earlier run left. The install.* tests copy the tree away.
 # Usage: stage.sh BUILD_DIR STAGE_DIR
+# shellcheck source=tests/install/lib.sh
 source "$(dirname "$0")/lib.sh"
 build_dir=$1 stage_dir=$2
 rm -rf "$stage_dir"

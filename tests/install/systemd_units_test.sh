@@ -5,6 +5,7 @@
 # keeps the hardening it ships with (`systemd-analyze security` exposure at most 2.0, "OK").
 # Skipped where systemd-analyze is missing.
 # Usage: systemd_units_test.sh STAGED_PREFIX     (installed with PREFIX /usr/local)
+# shellcheck source=tests/install/lib.sh
 source "$(dirname "$0")/lib.sh"
 stage=$1
 command -v systemd-analyze >/dev/null || skip "systemd-analyze is not installed"
