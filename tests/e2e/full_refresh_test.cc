@@ -4,10 +4,10 @@
 // any load, and what emptying would also have removed (days no longer landed) goes at the end.
 //
 // The refresh is killed at a known point, after some days were reloaded and before the others:
-//   DuckDB      200 small days load in two transactions of 100 (Capabilities::group_visits); the kill
-//               comes as soon as the first one is committed (its "loaded" log lines).
+//   DuckDB      120 small days load in two transactions, of 100 and 20 days (Capabilities::group_visits);
+//               the kill comes as soon as the first one is committed (its "loaded" log lines).
 //   PostgreSQL  one transaction per day, one writer; the test holds the advisory lock of the first
-//               day of site 2 (the 101st), so the load stops there after site 1's 100 days.
+//               day of site 2 (the 61st), so the load stops there after site 1's 60 days.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -26,8 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kNow = "2026-11-27 08:00:00";
-constexpr const char* kFirstDay = "2026-08-19";  // 100 days up to 2026-11-26
-constexpr int kPartitions = 200;                 // 2 sites x 100 days
+constexpr const char* kFirstDay = "2026-09-28";  // 60 days up to 2026-11-26
+constexpr int kPartitions = 120;                 // 2 sites x 60 days
 const std::vector<std::string> kTables = {"matomo_visits",          "matomo_actions",     "matomo_custom_dimensions",
                                           "matomo_conversions",     "matomo_raw_visits",  "matomo_ecommerce_items",
                                           "matomo_daily_kpis",      "matomo_etl_partitions"};
@@ -68,9 +68,9 @@ class FullRefresh : public ::testing::TestWithParam<WarehouseTarget> {
     url_ = GetParam().FreshUrl(tmp_);
     landing_ = (tmp_.path() / "landing").string();
   }
-  // Lands `days` days from kFirstDay for 2 sites, a few visits each, and loads them.
+  // Lands the days from kFirstDay to `to` for 2 sites, a few visits each, and loads them.
   void LandAndLoad(const std::string& to) {
-    SimServer sim({"--sites", "2", "--visits-per-day", "3", "--from", "2026-08-01", "--now", kNow});
+    SimServer sim({"--sites", "2", "--visits-per-day", "3", "--from", "2026-09-01", "--now", kNow});
     ProcessResult r = RunExtract(sim.url(), landing_, {"--from", kFirstDay, "--to", to, "--now", kNow, "--concurrency", "8"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     r = RunEtl({"load", "--landing", landing_, "--warehouse", url_});
@@ -103,7 +103,7 @@ TEST_P(FullRefresh, KilledMidwayLeavesEveryDayComplete) {
 
   if (GetParam().engine == "duckdb") {
     BackgroundProcess refresh(FullRefreshArgs());
-    bool committed = false;  // the first transaction of 100 days
+    bool committed = false;  // the first transaction, of 100 days
     for (int i = 0; i < 12000 && !committed; ++i) {
       committed = refresh.Stderr().find(" info loaded site=") != std::string::npos;
       if (!committed) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -140,12 +140,12 @@ TEST_P(FullRefresh, KilledMidwayLeavesEveryDayComplete) {
 // What emptying the tables also did: days no longer landed leave the warehouse, within the range and
 // sites asked for only.
 TEST_P(FullRefresh, RemovesTheDaysNoLongerLandedInItsRange) {
-  LandAndLoad("2026-08-21");  // 3 days
+  LandAndLoad("2026-09-30");  // 3 days
   ASSERT_FALSE(HasFatalFailure());
-  for (int site : {1, 2}) fs::remove_all(fs::path(landing_) / ("site=" + std::to_string(site)) / "date=2026-08-20");
+  for (int site : {1, 2}) fs::remove_all(fs::path(landing_) / ("site=" + std::to_string(site)) / "date=2026-09-29");
   auto rows_of = [&](int site, const std::string& table, const std::string& column) {
     return QueryInt(url_, "SELECT count(*) FROM " + table + " WHERE site_id = " + std::to_string(site) + " AND " +
-                              column + " = DATE '2026-08-20'");
+                              column + " = DATE '2026-09-29'");
   };
   ASSERT_GT(rows_of(2, "matomo_visits", "visit_date"), 0);
 
