@@ -181,7 +181,8 @@ Result<std::vector<int64_t>> SitesMissingFromApiTables(warehouse::Session& sessi
   return missing;
 }
 
-int FillMissingApiTables(const CommandContext& ctx, warehouse::Warehouse& warehouse, const std::vector<int64_t>& sites) {
+int FillMissingApiTables(const CommandContext& ctx, warehouse::Warehouse& warehouse,
+                         const std::vector<int64_t>& sites) {
   auto session = warehouse.Connect();
   Result<std::vector<int64_t>> missing =
       session.ok() ? SitesMissingFromApiTables(**session, sites) : Result<std::vector<int64_t>>(session.error());

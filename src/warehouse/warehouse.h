@@ -183,9 +183,9 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const War
 // its URL before spending Matomo requests but opens a DuckDB file only for its load, so that readers
 // (BI tools, `status`) can open it while extraction waits on Matomo.
 struct WarehouseLocation {
-  std::string_view engine;      // "duckdb", "postgres"
-  std::filesystem::path file;   // the database file of an engine that keeps one (DuckDB); empty otherwise
-  bool file_exists = false;     // whether `file` exists now
+  std::string_view engine;     // "duckdb", "postgres"
+  std::filesystem::path file;  // the database file of an engine that keeps one (DuckDB); empty otherwise
+  bool file_exists = false;    // whether `file` exists now
 };
 // A malformed URL, an unknown scheme, or a DuckDB path that cannot be written (its folder or file
 // read-only) is a kConfig error.

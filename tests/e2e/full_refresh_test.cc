@@ -28,9 +28,9 @@ namespace fs = std::filesystem;
 constexpr const char* kNow = "2026-11-27 08:00:00";
 constexpr const char* kFirstDay = "2026-09-28";  // 60 days up to 2026-11-26
 constexpr int kPartitions = 120;                 // 2 sites x 60 days
-const std::vector<std::string> kTables = {"matomo_visits",          "matomo_actions",     "matomo_custom_dimensions",
-                                          "matomo_conversions",     "matomo_raw_visits",  "matomo_ecommerce_items",
-                                          "matomo_daily_kpis",      "matomo_etl_partitions"};
+const std::vector<std::string> kTables = {"matomo_visits",      "matomo_actions",       "matomo_custom_dimensions",
+                                          "matomo_conversions", "matomo_raw_visits",    "matomo_ecommerce_items",
+                                          "matomo_daily_kpis",  "matomo_etl_partitions"};
 
 // Holds PostgreSQL's advisory lock of one partition (pg_advisory_xact_lock(site, day number), as every
 // partition load takes it) in an open transaction of its own.
@@ -71,7 +71,8 @@ class FullRefresh : public ::testing::TestWithParam<WarehouseTarget> {
   // Lands the days from kFirstDay to `to` for 2 sites, a few visits each, and loads them.
   void LandAndLoad(const std::string& to) {
     SimServer sim({"--sites", "2", "--visits-per-day", "3", "--from", "2026-09-01", "--now", kNow});
-    ProcessResult r = RunExtract(sim.url(), landing_, {"--from", kFirstDay, "--to", to, "--now", kNow, "--concurrency", "8"});
+    ProcessResult r =
+        RunExtract(sim.url(), landing_, {"--from", kFirstDay, "--to", to, "--now", kNow, "--concurrency", "8"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     r = RunEtl({"load", "--landing", landing_, "--warehouse", url_});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -81,8 +82,8 @@ class FullRefresh : public ::testing::TestWithParam<WarehouseTarget> {
   }
   // Ledger rows loaded after `since` (a loaded_at value as text).
   int64_t LoadedSince(const std::string& since) {
-    return QueryInt(url_, "SELECT count(*) FROM matomo_etl_partitions WHERE loaded_at > CAST('" + since +
-                              "' AS TIMESTAMPTZ)");
+    return QueryInt(
+        url_, "SELECT count(*) FROM matomo_etl_partitions WHERE loaded_at > CAST('" + since + "' AS TIMESTAMPTZ)");
   }
   std::string LastLoadedAt() {
     Rows r = QueryWarehouse(url_, "SELECT CAST(max(loaded_at) AS VARCHAR) FROM matomo_etl_partitions");

@@ -26,8 +26,9 @@ class SiteMetadata : public ::testing::TestWithParam<WarehouseTarget> {
     url_ = GetParam().FreshUrl(tmp_);
   }
   ProcessResult Sync(const std::vector<std::string>& extra, const std::string& now = kNow) {
-    std::vector<std::string> args{"sync", "--url", sim_.url(), "--landing", landing_, "--warehouse", url_,
-                                  "--from", "2026-11-24", "--to", "2026-11-25", "--now", now, "--progress", "never"};
+    std::vector<std::string> args{"sync",        "--url", sim_.url(), "--landing",  landing_,
+                                  "--warehouse", url_,    "--from",   "2026-11-24", "--to",
+                                  "2026-11-25",  "--now", now,        "--progress", "never"};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunEtl(args, {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
   }

@@ -19,8 +19,8 @@ constexpr const char* kNow = "2026-11-27 08:00:00";
 
 std::vector<std::string> SyncArgs(const SimServer& sim, const std::string& landing, const std::string& url,
                                   const std::string& from) {
-  return {EtlBin(), "sync", "--url", sim.url(), "--landing", landing, "--warehouse", url, "--from", from,
-          "--to", "2026-11-26", "--now", kNow, "--progress", "never", "--concurrency", "1"};
+  return {EtlBin(), "sync",       "--url", sim.url(), "--landing",  landing, "--warehouse",   url, "--from", from,
+          "--to",   "2026-11-26", "--now", kNow,      "--progress", "never", "--concurrency", "1"};
 }
 
 int LandedPartitions(const std::string& landing) {
@@ -69,9 +69,9 @@ TEST(SyncWarehouseLock, ABadWarehouseFailsBeforeAnyMatomoRequest) {
   WriteFile(tmp.path() / "a-file", "not a folder");
   for (const std::string& url : {std::string("bogus://somewhere"), std::string("duckdb:"),
                                  "duckdb:" + (tmp.path() / "a-file" / "warehouse.duckdb").string()}) {
-    ProcessResult r = RunEtl({"sync", "--url", sim.url(), "--landing", (tmp.path() / "landing").string(),
-                              "--warehouse", url, "--now", kNow},
-                             {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
+    ProcessResult r = RunEtl(
+        {"sync", "--url", sim.url(), "--landing", (tmp.path() / "landing").string(), "--warehouse", url, "--now", kNow},
+        {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
     EXPECT_EQ(r.exit_code, 2) << url << ": " << r.out << r.err;
     EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err;
   }

@@ -24,8 +24,8 @@ class VerifyDroppedModel : public ::testing::TestWithParam<WarehouseTarget> {
 };
 
 TEST_P(VerifyDroppedModel, RebuildsTheModelBeforeComparing) {
-  ProcessResult r = RunEtl({"sync", "--url", sim_.url(), "--landing", (tmp_.path() / "landing").string(),
-                            "--warehouse", url_, "--from", "2026-11-22", "--to", "2026-11-24", "--now", kNow},
+  ProcessResult r = RunEtl({"sync", "--url", sim_.url(), "--landing", (tmp_.path() / "landing").string(), "--warehouse",
+                            url_, "--from", "2026-11-22", "--to", "2026-11-24", "--now", kNow},
                            {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string kpis = DumpTables(url_, {"matomo_daily_kpis"});
