@@ -98,9 +98,9 @@ void HandleToken(FakeContext& ctx, const httplib::Request& req, httplib::Respons
     }
     scopes.insert(s);
   }
-  if (scopes.empty()) {
-    OAuthError(res, 400, "invalid_scope", "Invalid OAuth scope or ID token audience provided.");
-    return done("scope");
+  if (scopes.empty()) {  // gcloud's first exchange after activate-service-account sends none
+    OAuthError(res, 400, "invalid_scope", "Empty or missing scope not allowed.");
+    return done("no_scope");
   }
   double lifetime = ctx.options().token_lifetime_s;
   std::string token = ctx.tokens().Issue(scopes, lifetime);
