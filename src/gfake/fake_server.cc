@@ -11,8 +11,10 @@ namespace metl::gfake {
 FakeServer::FakeServer(FakeOptions options, std::vector<RouteModule> modules)
     : ctx_(std::make_unique<FakeContext>(std::move(options))), server_(std::make_unique<httplib::Server>()) {
   auto& svr = *server_;
-  svr.new_task_queue = [] { return new httplib::ThreadPool(8); };
-  svr.set_keep_alive_timeout(30);
+  // cpp-httplib holds a worker per open keep-alive connection: enough workers for every client
+  // connection a test opens (token endpoint + concurrent uploads), and idle ones released soon.
+  svr.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  svr.set_keep_alive_timeout(5);
   svr.set_read_timeout(30);
   svr.set_payload_max_length(512 * 1024 * 1024);
   FakeContext* ctx = ctx_.get();

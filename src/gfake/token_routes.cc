@@ -98,7 +98,9 @@ void HandleToken(FakeContext& ctx, const httplib::Request& req, httplib::Respons
     }
     scopes.insert(s);
   }
-  if (scopes.empty()) {  // gcloud's first exchange after activate-service-account sends none
+  // gcloud's first exchange after activate-service-account sends no scope; refused, it goes
+  // on and asks with scopes (observed). The wording of Google's message is from memory: UNVERIFIED.
+  if (scopes.empty()) {
     OAuthError(res, 400, "invalid_scope", "Empty or missing scope not allowed.");
     return done("no_scope");
   }
