@@ -28,11 +28,12 @@ std::string HostOf(const std::string& url) {
 }
 
 Result<std::string> ReadKeyFile(const std::string& path, const std::string& source) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return Error(ErrorKind::kConfig, "cannot read the Google credentials file " + path + " (from " + source + ")")
-        .WithHint("check the path; create a key under IAM > Service accounts > Keys, or run "
-                  "`gcloud auth application-default login`");
+        .WithHint(
+            "check the path; create a key under IAM > Service accounts > Keys, or run "
+            "`gcloud auth application-default login`");
   }
   if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
     LogWarn("the Google credentials file is readable by other users: anyone who can read it can act as its account",
@@ -80,8 +81,8 @@ Result<std::shared_ptr<AccessTokenSource>> FromKeyFile(const std::string& path, 
     key.token_uri = FlatField(*json, "token_uri");
     if (key.token_uri.empty()) key.token_uri = kGoogleTokenUri;
     if (key.client_id.empty() || key.client_secret.empty() || key.refresh_token.empty()) {
-      return Error(ErrorKind::kConfig, "the gcloud credentials file " + path +
-                                           " lacks client_id, client_secret or refresh_token")
+      return Error(ErrorKind::kConfig,
+                   "the gcloud credentials file " + path + " lacks client_id, client_secret or refresh_token")
           .WithHint("run `gcloud auth application-default login` again");
     }
     METL_TRY(CheckCredentialEndpoint(key.token_uri, "token_uri in " + path));
@@ -95,7 +96,7 @@ Result<std::shared_ptr<AccessTokenSource>> FromKeyFile(const std::string& path, 
 }
 
 bool FileExists(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -122,7 +123,8 @@ Result<std::shared_ptr<AccessTokenSource>> MakeGoogleAccessTokenSource(GoogleAut
   if (!ctx.http) {
     http::CurlOptions co;
     co.timeout_s = 60;
-    ctx.http = std::make_shared<http::CurlHttpClient>(co, "Google's token endpoint", "the credentials file's token_uri");
+    ctx.http =
+        std::make_shared<http::CurlHttpClient>(co, "Google's token endpoint", "the credentials file's token_uri");
   }
   ctx.retry = std::make_shared<http::RetryPolicy>(options.retry);
   ctx.scopes = options.scopes;
@@ -151,8 +153,9 @@ Result<std::shared_ptr<AccessTokenSource>> MakeGoogleAccessTokenSource(GoogleAut
         std::make_shared<CachedTokenSource>(describe, MetadataServerFetch(metadata_host, ctx)));
   }
   return Error(ErrorKind::kConfig, "no Google credentials found")
-      .WithHint("set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key (IAM > Service accounts > Keys), "
-                "or run `gcloud auth application-default login`");
+      .WithHint(
+          "set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key (IAM > Service accounts > Keys), "
+          "or run `gcloud auth application-default login`");
 }
 
 }  // namespace metl::cloud

@@ -27,8 +27,8 @@ inline constexpr const char* kScopeDevstorageReadWrite = "https://www.googleapis
 inline constexpr const char* kScopeBigQuery = "https://www.googleapis.com/auth/bigquery";
 
 struct GoogleAuthOptions {
-  std::string key_file;             // "" = Application Default Credentials
-  std::vector<std::string> scopes;  // minimal, chosen by the caller
+  std::string key_file;                    // "" = Application Default Credentials
+  std::vector<std::string> scopes;         // minimal, chosen by the caller
   std::shared_ptr<http::HttpClient> http;  // null = a CurlHttpClient
   http::RetryOptions retry;
   // Injected for tests: the environment and the DMI file that says whether this is a Google VM.

@@ -246,14 +246,13 @@ TEST(GoogleCredentials, MetadataServerOnlyWhenAskedFor) {
   LocalServer s;
   std::string flavor, scopes;
   bool answer_as_google = true;
-  s.server.Get("/computeMetadata/v1/instance/service-accounts/default/token",
-               [&](const httplib::Request& req, httplib::Response& res) {
-                 flavor = req.get_header_value("Metadata-Flavor");
-                 scopes = req.get_param_value("scopes");
-                 if (answer_as_google) res.set_header("Metadata-Flavor", "Google");
-                 res.set_content(R"({"access_token":"ya29.gce","expires_in":1967,"token_type":"Bearer"})",
-                                 "application/json");
-               });
+  s.server.Get("/computeMetadata/v1/instance/service-accounts/default/token", [&](const httplib::Request& req,
+                                                                                  httplib::Response& res) {
+    flavor = req.get_header_value("Metadata-Flavor");
+    scopes = req.get_param_value("scopes");
+    if (answer_as_google) res.set_header("Metadata-Flavor", "Google");
+    res.set_content(R"({"access_token":"ya29.gce","expires_in":1967,"token_type":"Bearer"})", "application/json");
+  });
   s.Start();
   auto gce = MakeGoogleAccessTokenSource(Options("", {{"GCE_METADATA_HOST", s.HostPort()}, {"HOME", "/nonexistent"}}));
   ASSERT_TRUE(gce.ok());

@@ -25,8 +25,9 @@ std::string HintFor(const std::string& error, bool service_account) {
   }
   if (error == "invalid_scope") return "a scope was refused: report this (the tool asks only for documented scopes)";
   if (error == "invalid_client" || error == "unauthorized_client") {
-    return service_account ? "the service account may be deleted or disabled: check it in IAM > Service accounts"
-                           : "the OAuth client in the ADC file is not valid: run `gcloud auth application-default login` again";
+    return service_account
+               ? "the service account may be deleted or disabled: check it in IAM > Service accounts"
+               : "the OAuth client in the ADC file is not valid: run `gcloud auth application-default login` again";
   }
   return "check the credentials file; for a service account, create a new JSON key in IAM > Service accounts > Keys";
 }
@@ -41,8 +42,8 @@ Result<TokenGrant> Exchange(const FlowContext& ctx, const http::HttpRequest& req
         long status = r.response.status;
         if (status == 429 || status == 408 || status >= 500) {
           retry_after = r.response.retry_after_s;
-          return Error(ErrorKind::kTransient, "Google's token endpoint answered HTTP " + std::to_string(status) +
-                                                  " for " + who)
+          return Error(ErrorKind::kTransient,
+                       "Google's token endpoint answered HTTP " + std::to_string(status) + " for " + who)
               .WithHttpStatus(static_cast<int>(status));
         }
         auto json = ParseFlatJsonObject(r.response.body, "the token endpoint's answer");
@@ -69,9 +70,10 @@ Result<TokenGrant> Exchange(const FlowContext& ctx, const http::HttpRequest& req
         return grant;
       },
       [&](const Error& e, int retry, double delay) {
-        LogWarn("retrying the Google token request",
-                {{"credentials", who}, {"error", e.message()}, {"retry", std::to_string(retry)},
-                 {"delay_s", std::to_string(delay)}});
+        LogWarn("retrying the Google token request", {{"credentials", who},
+                                                      {"error", e.message()},
+                                                      {"retry", std::to_string(retry)},
+                                                      {"delay_s", std::to_string(delay)}});
       });
 }
 
@@ -111,7 +113,8 @@ CachedTokenSource::Fetch AuthorizedUserFetch(AuthorizedUserKey key, FlowContext 
     req.url = key.token_uri;
     req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
     req.body = "grant_type=refresh_token&refresh_token=" + http::FormEncode(key.refresh_token) +
-               "&client_id=" + http::FormEncode(key.client_id) + "&client_secret=" + http::FormEncode(key.client_secret);
+               "&client_id=" + http::FormEncode(key.client_id) +
+               "&client_secret=" + http::FormEncode(key.client_secret);
     return Exchange(ctx, req, "the gcloud user credentials in " + key.file, false);
   };
 }
@@ -140,8 +143,9 @@ CachedTokenSource::Fetch MetadataServerFetch(std::string host, FlowContext ctx) 
           if (status != 200) {
             return Error(ErrorKind::kConfig, "the metadata server refused a token for " + who)
                 .WithHttpStatus(static_cast<int>(status))
-                .WithHint("attach a service account to the VM or Cloud Run service, or set "
-                          "GOOGLE_APPLICATION_CREDENTIALS to a service-account key");
+                .WithHint(
+                    "attach a service account to the VM or Cloud Run service, or set "
+                    "GOOGLE_APPLICATION_CREDENTIALS to a service-account key");
           }
           auto json = ParseFlatJsonObject(r.response.body, "the metadata server's answer");
           if (!json.ok() || FlatField(*json, "access_token").empty() || FlatField(*json, "expires_in").empty()) {
@@ -153,8 +157,8 @@ CachedTokenSource::Fetch MetadataServerFetch(std::string host, FlowContext ctx) 
           return grant;
         },
         [&](const Error& e, int retry, double delay) {
-          LogWarn("retrying the metadata server", {{"error", e.message()}, {"retry", std::to_string(retry)},
-                                                   {"delay_s", std::to_string(delay)}});
+          LogWarn("retrying the metadata server",
+                  {{"error", e.message()}, {"retry", std::to_string(retry)}, {"delay_s", std::to_string(delay)}});
         });
   };
 }

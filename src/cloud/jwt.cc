@@ -24,7 +24,9 @@ using Bio = std::unique_ptr<BIO, BioFree>;
 using Key = std::unique_ptr<EVP_PKEY, KeyFree>;
 using Ctx = std::unique_ptr<EVP_MD_CTX, CtxFree>;
 
-Bio MemBio(std::string_view pem) { return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))); }
+Bio MemBio(std::string_view pem) {
+  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
 
 Result<Key> ReadPrivateKey(std::string_view pem) {
   Bio bio = MemBio(pem);

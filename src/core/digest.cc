@@ -28,9 +28,15 @@ const std::array<std::array<uint32_t, 256>, 8>& Tables() {
 
 }  // namespace
 
-Md5::Md5() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr); }
-Md5::~Md5() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
-void Md5::Update(std::string_view bytes) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size()); }
+Md5::Md5() : ctx_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr);
+}
+Md5::~Md5() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
+void Md5::Update(std::string_view bytes) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size());
+}
 std::string Md5::Final() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
@@ -45,8 +51,8 @@ void Crc32c::Update(std::string_view bytes) {
   size_t n = bytes.size();
   while (n >= 8) {
     uint32_t lo = c ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
-    c = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^ t[3][p[4]] ^
-        t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+    c = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^ t[3][p[4]] ^ t[2][p[5]] ^
+        t[1][p[6]] ^ t[0][p[7]];
     p += 8;
     n -= 8;
   }
@@ -56,8 +62,8 @@ void Crc32c::Update(std::string_view bytes) {
 
 std::string Crc32c::BigEndianBytes() const {
   uint32_t v = value();
-  return std::string{static_cast<char>(v >> 24), static_cast<char>((v >> 16) & 0xFF), static_cast<char>((v >> 8) & 0xFF),
-                     static_cast<char>(v & 0xFF)};
+  return std::string{static_cast<char>(v >> 24), static_cast<char>((v >> 16) & 0xFF),
+                     static_cast<char>((v >> 8) & 0xFF), static_cast<char>(v & 0xFF)};
 }
 
 }  // namespace metl

@@ -35,7 +35,8 @@ TEST(Digest, Md5AsGcsReportsIt) {
 }
 
 TEST(Base64, RoundTripsBothAlphabets) {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)}) {
+  for (std::string s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)}) {
     EXPECT_EQ(Base64Decode(Base64Encode(s)), s);
     EXPECT_EQ(Base64Decode(Base64UrlEncode(s)), s);
   }

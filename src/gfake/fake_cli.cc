@@ -53,8 +53,9 @@ int Main(int argc, char** argv) {
   app.add_option("--trust-key", trust_key,
                  "a service-account JSON key file whose account the token endpoint accepts (its public key verifies "
                  "the assertions)");
-  app.add_option("--write-test-key", write_test_key,
-                 "generate a throwaway test key, write it to FILE (mode 0600) with token_uri = this fake, and trust it");
+  app.add_option(
+      "--write-test-key", write_test_key,
+      "generate a throwaway test key, write it to FILE (mode 0600) with token_uri = this fake, and trust it");
   app.add_option("--bucket", buckets, "a bucket that exists: NAME or NAME:LOCATION (default location US)");
   app.add_option("--token-lifetime", options.token_lifetime_s, "seconds an issued token lives (expires_in)")
       ->capture_default_str();

@@ -154,7 +154,8 @@ bool FakeContext::Admit(const httplib::Request& req, httplib::Response& res,
   }
   uint64_t call = ++calls_;
   const FakeFaults& f = options_.faults;
-  for (auto [spec, code, salt, name] : {std::tuple{&f.fail_429, 429, 429u, "429"}, std::tuple{&f.fail_503, 503, 503u, "503"}}) {
+  for (auto [spec, code, salt, name] :
+       {std::tuple{&f.fail_429, 429, 429u, "429"}, std::tuple{&f.fail_503, 503, 503u, "503"}}) {
     if (spec->active() && spec->Fires(f.seed, salt, call)) {
       if (f.retry_after_s > 0) res.set_header("Retry-After", std::to_string(f.retry_after_s));
       if (code == 429) {

@@ -27,10 +27,10 @@ class Server;
 namespace metl::gfake {
 
 struct FakeFaults {
-  sim::FaultSpec fail_429;     // per API call
+  sim::FaultSpec fail_429;  // per API call
   sim::FaultSpec fail_503;
-  int retry_after_s = 1;       // on those faults; 0 = no Retry-After header
-  sim::FaultSpec cut_upload;   // per resumable chunk: half persisted, then the connection drops
+  int retry_after_s = 1;           // on those faults; 0 = no Retry-After header
+  sim::FaultSpec cut_upload;       // per resumable chunk: half persisted, then the connection drops
   int64_t revoke_token_after = 0;  // a token stops working after N API calls (0 = never): expiry mid-run
   uint64_t seed = 1;
 };

@@ -33,7 +33,9 @@ FakeServer::FakeServer(FakeOptions options, std::vector<RouteModule> modules)
   });
 }
 
-FakeServer::~FakeServer() { Stop(); }
+FakeServer::~FakeServer() {
+  Stop();
+}
 
 Result<int> FakeServer::Bind(int port) {
   if (port == 0) {
@@ -49,7 +51,9 @@ Result<int> FakeServer::Bind(int port) {
   return port;
 }
 
-bool FakeServer::Run() { return server_->listen_after_bind(); }
+bool FakeServer::Run() {
+  return server_->listen_after_bind();
+}
 
 void FakeServer::Start() {
   thread_ = std::thread([this] { server_->listen_after_bind(); });

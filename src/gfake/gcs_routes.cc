@@ -18,11 +18,10 @@ namespace metl::gfake {
 namespace {
 
 constexpr int64_t kQuantum = 256 * 1024;
-const std::vector<std::string> kReadScopes = {"https://www.googleapis.com/auth/devstorage.read_only",
-                                              "https://www.googleapis.com/auth/devstorage.read_write",
-                                              "https://www.googleapis.com/auth/devstorage.full_control",
-                                              "https://www.googleapis.com/auth/cloud-platform",
-                                              "https://www.googleapis.com/auth/cloud-platform.read-only"};
+const std::vector<std::string> kReadScopes = {
+    "https://www.googleapis.com/auth/devstorage.read_only", "https://www.googleapis.com/auth/devstorage.read_write",
+    "https://www.googleapis.com/auth/devstorage.full_control", "https://www.googleapis.com/auth/cloud-platform",
+    "https://www.googleapis.com/auth/cloud-platform.read-only"};
 const std::vector<std::string> kWriteScopes = {"https://www.googleapis.com/auth/devstorage.read_write",
                                                "https://www.googleapis.com/auth/devstorage.full_control",
                                                "https://www.googleapis.com/auth/cloud-platform"};
@@ -64,9 +63,8 @@ std::string ObjectJson(const FakeContext& ctx, const FakeObject& o) {
          "\",\"name\":\"" + JsonEscape(o.name) + "\",\"bucket\":\"" + JsonEscape(o.bucket) + "\",\"generation\":\"" +
          gen + "\",\"metageneration\":\"" + std::to_string(o.metageneration) + "\",\"contentType\":\"" +
          JsonEscape(o.content_type) + "\",\"storageClass\":\"STANDARD\",\"size\":\"" + std::to_string(o.data.size()) +
-         "\",\"md5Hash\":\"" + o.md5_b64 + "\",\"crc32c\":\"" + o.crc32c_b64 + "\",\"etag\":\"" +
-         Base64Encode(gen) + "\",\"timeCreated\":\"" + t + "\",\"updated\":\"" + t +
-         "\",\"timeStorageClassUpdated\":\"" + t + "\"}";
+         "\",\"md5Hash\":\"" + o.md5_b64 + "\",\"crc32c\":\"" + o.crc32c_b64 + "\",\"etag\":\"" + Base64Encode(gen) +
+         "\",\"timeCreated\":\"" + t + "\",\"updated\":\"" + t + "\",\"timeStorageClassUpdated\":\"" + t + "\"}";
 }
 
 void SendJson(httplib::Response& res, int status, const std::string& json) {
@@ -135,8 +133,8 @@ bool HashesMatch(const std::string& header, const std::string& data) {
 // multipart/related: part 1 = JSON metadata, part 2 = the media. Lines end in CRLF (RFC 2046) or,
 // as Python's email generator writes them (gcloud, via apitools), in LF; the boundary parameter may
 // be quoted with " or, as apitools writes it, with '.
-bool ParseMultipart(const std::string& content_type, const std::string& body, std::string& metadata,
-                    std::string& media, std::string& media_type) {
+bool ParseMultipart(const std::string& content_type, const std::string& body, std::string& metadata, std::string& media,
+                    std::string& media_type) {
   size_t b = content_type.find("boundary=");
   if (content_type.find("multipart/related") != 0 || b == std::string::npos) return false;
   std::string boundary = content_type.substr(b + 9);
@@ -333,9 +331,11 @@ void HandleChunk(FakeContext& ctx, const httplib::Request& req, httplib::Respons
       bool final_chunk = s.total >= 0 && range->last + 1 == s.total;
       if (!final_chunk && len % kQuantum != 0) {
         next = Next::kBad;
-        bad = "Invalid request. The number of bytes uploaded is required to be equal or greater than 262144, "
-              "except for the final request (it's recommended to be the exact multiple of 262144). The received "
-              "request contained " + std::to_string(len) + " bytes, which does not meet this requirement.";
+        bad =
+            "Invalid request. The number of bytes uploaded is required to be equal or greater than 262144, "
+            "except for the final request (it's recommended to be the exact multiple of 262144). The received "
+            "request contained " +
+            std::to_string(len) + " bytes, which does not meet this requirement.";
         return;
       }
       std::string_view fresh(req.body);
@@ -414,8 +414,9 @@ void HandleBucketGet(FakeContext& ctx, const httplib::Request& req, httplib::Res
            "{\"kind\":\"storage#bucket\",\"id\":\"" + bucket + "\",\"selfLink\":\"" + ctx.base_url() +
                "/storage/v1/b/" + bucket + "\",\"projectNumber\":\"100000000001\",\"name\":\"" + bucket +
                "\",\"timeCreated\":\"2026-01-01T00:00:00.000Z\",\"updated\":\"2026-01-01T00:00:00.000Z\","
-               "\"metageneration\":\"1\",\"location\":\"" + *location + "\",\"locationType\":\"" +
-               (multi ? "multi-region" : "region") + "\",\"storageClass\":\"STANDARD\",\"etag\":\"CAE=\"}");
+               "\"metageneration\":\"1\",\"location\":\"" +
+               *location + "\",\"locationType\":\"" + (multi ? "multi-region" : "region") +
+               "\",\"storageClass\":\"STANDARD\",\"etag\":\"CAE=\"}");
 }
 
 void HandleList(FakeContext& ctx, const httplib::Request& req, httplib::Response& res) {

@@ -36,8 +36,9 @@ TEST(GoogleFake, AcceptsOnlyTokensItIssued) {
   auto r = f.Send({.method = "GET", .url = f.Url("/storage/v1/b/bkt")}, false);
   EXPECT_EQ(r.response.status, 401);
   EXPECT_NE(r.response.body.find("Login Required"), std::string::npos);
-  r = f.Send({.method = "GET", .url = f.Url("/storage/v1/b/bkt"), .headers = {{"Authorization", "Bearer ya29.made-up"}}},
-             false);
+  r = f.Send(
+      {.method = "GET", .url = f.Url("/storage/v1/b/bkt"), .headers = {{"Authorization", "Bearer ya29.made-up"}}},
+      false);
   EXPECT_EQ(r.response.status, 401);
   r = f.Send({.method = "GET", .url = f.Url("/storage/v1/b/bkt")});
   EXPECT_EQ(r.response.status, 200);
@@ -46,8 +47,9 @@ TEST(GoogleFake, AcceptsOnlyTokensItIssued) {
 
   // A BigQuery-only token may not touch Cloud Storage.
   auto bq = f.fake.Tokens({cloud::kScopeBigQuery});
-  r = f.Send({.method = "GET", .url = f.Url("/storage/v1/b/bkt"), .headers = {{"Authorization", "Bearer " + *bq->Token()}}},
-             false);
+  r = f.Send(
+      {.method = "GET", .url = f.Url("/storage/v1/b/bkt"), .headers = {{"Authorization", "Bearer " + *bq->Token()}}},
+      false);
   EXPECT_EQ(r.response.status, 403);
 }
 
@@ -130,18 +132,20 @@ TEST(GoogleFake, ResumableUploadIsStrictAboutChunksAndResumes) {
 
 TEST(GoogleFake, MediaMultipartPreconditionsDigestsListAndDelete) {
   Fixture f;
-  auto media = f.Send({.method = "POST",
-                       .url = f.Url("/upload/storage/v1/b/bkt/o?uploadType=media&name=a%2Fhello.txt&ifGenerationMatch=0"),
-                       .headers = {{"Content-Type", "text/plain"}},
-                       .body = "hello"});
+  auto media =
+      f.Send({.method = "POST",
+              .url = f.Url("/upload/storage/v1/b/bkt/o?uploadType=media&name=a%2Fhello.txt&ifGenerationMatch=0"),
+              .headers = {{"Content-Type", "text/plain"}},
+              .body = "hello"});
   ASSERT_EQ(media.response.status, 200);
   auto o = ParseFlatJsonObject(media.response.body, "object");
   EXPECT_EQ(FlatField(*o, "md5Hash"), "XUFAKrxLKna5cZ2REBfFkg==");  // MD5("hello"), as GCS reports it
   EXPECT_EQ(FlatField(*o, "crc32c"), "mnG7TA==");                   // CRC32C("hello"), big-endian
   // ifGenerationMatch=0 on an existing object: 412.
-  auto again = f.Send({.method = "POST",
-                       .url = f.Url("/upload/storage/v1/b/bkt/o?uploadType=media&name=a%2Fhello.txt&ifGenerationMatch=0"),
-                       .body = "other"});
+  auto again =
+      f.Send({.method = "POST",
+              .url = f.Url("/upload/storage/v1/b/bkt/o?uploadType=media&name=a%2Fhello.txt&ifGenerationMatch=0"),
+              .body = "other"});
   EXPECT_EQ(again.response.status, 412);
 
   std::string body = "--XX\r\nContent-Type: application/json\r\n\r\n{\"name\":\"a/b.json\",\"md5Hash\":\"" +
@@ -151,17 +155,19 @@ TEST(GoogleFake, MediaMultipartPreconditionsDigestsListAndDelete) {
                     .headers = {{"Content-Type", "multipart/related; boundary=XX"}},
                     .body = body});
   EXPECT_EQ(mp.response.status, 400);  // a wrong md5Hash is refused
-  std::string good = "--XX\r\nContent-Type: application/json\r\n\r\n{\"name\":\"a/b.json\"}\r\n--XX\r\nContent-Type: "
-                     "application/json\r\n\r\n{}\r\n--XX--\r\n";
+  std::string good =
+      "--XX\r\nContent-Type: application/json\r\n\r\n{\"name\":\"a/b.json\"}\r\n--XX\r\nContent-Type: "
+      "application/json\r\n\r\n{}\r\n--XX--\r\n";
   mp = f.Send({.method = "POST",
                .url = f.Url("/upload/storage/v1/b/bkt/o?uploadType=multipart"),
                .headers = {{"Content-Type", "multipart/related; boundary=XX"}},
                .body = good});
   ASSERT_EQ(mp.response.status, 200) << mp.response.body;
   // As gcloud (apitools, Python's email generator) writes it: LF line ends, a '-quoted boundary.
-  std::string lf = "--===============123==\nContent-Type: application/json\nMIME-Version: 1.0\n\n{\"name\":"
-                   "\"a/lf.txt\"}\n--===============123==\nContent-Type: text/plain\nMIME-Version: 1.0\n"
-                   "Content-Transfer-Encoding: binary\n\nline1\nline2\n\n--===============123==--";
+  std::string lf =
+      "--===============123==\nContent-Type: application/json\nMIME-Version: 1.0\n\n{\"name\":"
+      "\"a/lf.txt\"}\n--===============123==\nContent-Type: text/plain\nMIME-Version: 1.0\n"
+      "Content-Transfer-Encoding: binary\n\nline1\nline2\n\n--===============123==--";
   mp = f.Send({.method = "POST",
                .url = f.Url("/upload/storage/v1/b/bkt/o?uploadType=multipart"),
                .headers = {{"Content-Type", "multipart/related; boundary='===============123=='"}},

@@ -26,9 +26,9 @@ void GcsState::Describe(FakeObject& o) {
   Crc32c crc;
   crc.Update(o.data);
   o.crc32c_b64 = Base64Encode(crc.BigEndianBytes());
-  o.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  o.created_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
 }
 
 GcsState::PutOutcome GcsState::Put(const std::string& bucket, const std::string& name, std::string data,
@@ -70,7 +70,8 @@ std::optional<FakeObject> GcsState::Get(const std::string& bucket, const std::st
 }
 
 GcsState::DeleteOutcome GcsState::Delete(const std::string& bucket, const std::string& name,
-                                         std::optional<int64_t> generation, std::optional<int64_t> if_generation_match) {
+                                         std::optional<int64_t> generation,
+                                         std::optional<int64_t> if_generation_match) {
   std::lock_guard<std::mutex> lock(mu_);
   auto b = buckets_.find(bucket);
   if (b == buckets_.end()) return DeleteOutcome::kNotFound;

@@ -22,8 +22,8 @@ struct FakeObject {
 struct UploadSession {
   std::string bucket, name, content_type;
   std::optional<int64_t> if_generation_match;
-  std::string data;      // persisted bytes
-  int64_t total = -1;    // known once a chunk or the initiation says it
+  std::string data;    // persisted bytes
+  int64_t total = -1;  // known once a chunk or the initiation says it
   bool finalized = false;
   std::optional<FakeObject> result;
 };

@@ -2,4 +2,6 @@
 // (and BigQuery, as its module lands), for tests. See `google-fake --help`.
 #include "gfake/fake_cli.h"
 
-int main(int argc, char** argv) { return metl::gfake::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return metl::gfake::Main(argc, argv);
+}

@@ -12,8 +12,10 @@ namespace metl::gfake {
 std::string TestServiceAccount::KeyJson(const std::string& token_uri) const {
   return "{\n  \"type\": \"service_account\",\n  \"project_id\": \"metl-test-project\",\n  \"private_key_id\": \"" +
          private_key_id + "\",\n  \"private_key\": \"" + JsonEscape(private_key_pem) + "\",\n  \"client_email\": \"" +
-         client_email + "\",\n  \"client_id\": \"100000000000000000001\",\n  \"auth_uri\": "
-         "\"https://accounts.google.com/o/oauth2/auth\",\n  \"token_uri\": \"" + token_uri + "\"\n}\n";
+         client_email +
+         "\",\n  \"client_id\": \"100000000000000000001\",\n  \"auth_uri\": "
+         "\"https://accounts.google.com/o/oauth2/auth\",\n  \"token_uri\": \"" +
+         token_uri + "\"\n}\n";
 }
 
 Result<TestServiceAccount> MakeTestServiceAccount() {

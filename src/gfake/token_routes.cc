@@ -79,8 +79,8 @@ void HandleToken(FakeContext& ctx, const httplib::Request& req, httplib::Respons
     OAuthError(res, 400, "invalid_grant", "Invalid JWT: Failed audience check. The right audience is " + audience);
     return done("aud");
   }
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   int64_t iat = std::atoll(FlatField(*claims, "iat").c_str());
   int64_t exp = std::atoll(FlatField(*claims, "exp").c_str());
   if (iat <= 0 || exp <= 0 || exp <= now || exp - iat > 3600 || iat > now + 60) {
@@ -106,8 +106,8 @@ void HandleToken(FakeContext& ctx, const httplib::Request& req, httplib::Respons
   }
   double lifetime = ctx.options().token_lifetime_s;
   std::string token = ctx.tokens().Issue(scopes, lifetime);
-  res.set_content("{\"access_token\":\"" + token + "\",\"expires_in\":" + std::to_string(static_cast<int64_t>(lifetime)) +
-                      ",\"token_type\":\"Bearer\"}",
+  res.set_content("{\"access_token\":\"" + token + "\",\"expires_in\":" +
+                      std::to_string(static_cast<int64_t>(lifetime)) + ",\"token_type\":\"Bearer\"}",
                   "application/json; charset=utf-8");
   done();
 }

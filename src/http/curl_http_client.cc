@@ -14,7 +14,7 @@ struct Transfer {
   CURL* handle = nullptr;
   const HttpRequest* request = nullptr;
   HttpResult* result = nullptr;
-  size_t sent = 0;          // in-memory body bytes handed to libcurl so far
+  size_t sent = 0;            // in-memory body bytes handed to libcurl so far
   bool receiver_cut = false;  // on_body asked to stop
   bool source_failed = false;
 };
@@ -117,8 +117,8 @@ Result<HttpResult> CurlHttpClient::Send(const HttpRequest& request) {
   headers = curl_slist_append(headers, "Expect:");
 
   const std::string& method = request.method;
-  bool has_body = request.body_source || !request.body.empty() || method == "POST" || method == "PUT" ||
-                  method == "PATCH";
+  bool has_body =
+      request.body_source || !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   if (method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (has_body) {
@@ -129,8 +129,8 @@ Result<HttpResult> CurlHttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_READDATA, &t);
     curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
     curl_easy_setopt(h, CURLOPT_SEEKDATA, &t);
-    curl_off_t size = request.body_source ? static_cast<curl_off_t>(request.body_size)
-                                          : static_cast<curl_off_t>(request.body.size());
+    curl_off_t size =
+        request.body_source ? static_cast<curl_off_t>(request.body_size) : static_cast<curl_off_t>(request.body.size());
     if (size >= 0) {
       curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
     } else if (!HasHeader(request.headers, "transfer-encoding")) {

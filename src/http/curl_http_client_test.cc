@@ -81,7 +81,8 @@ TEST(CurlHttpClient, StreamsRequestBodiesWithLengthOrChunked) {
   LocalServer s;
   s.server.Put("/up", [](const httplib::Request& req, httplib::Response& res) {
     res.set_content(std::to_string(req.body.size()) + " " + req.get_header_value("Transfer-Encoding") + " " +
-                        req.get_header_value("Content-Length") + " " + std::to_string(req.body == std::string(300000, 'x')),
+                        req.get_header_value("Content-Length") + " " +
+                        std::to_string(req.body == std::string(300000, 'x')),
                     "text/plain");
   });
   s.Start();
@@ -173,7 +174,7 @@ TEST(CurlHttpClient, FailuresAreTransientAndNeverQuoteHeadersOrBodies) {
   int port = 0;
   {
     LocalServer probe;  // a port that was free a moment ago and now refuses connections
-    probe.Start();  // (stopping a server that listened closes its socket)
+    probe.Start();      // (stopping a server that listened closes its socket)
     port = std::stoi(probe.Url("").substr(std::string("http://127.0.0.1:").size()));
   }
   CurlHttpClient client(Fast(), "Google Cloud Storage");

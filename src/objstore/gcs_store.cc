@@ -144,8 +144,8 @@ struct GcsObjectStore::Impl {
     if (s == 403) {
       return Error(ErrorKind::kConfig, what + ": permission denied" + says)
           .WithHttpStatus(403)
-          .WithHint("grant " + tokens->Describe() + " the role Storage Object Admin (roles/storage.objectAdmin) on gs://" +
-                    bucket);
+          .WithHint("grant " + tokens->Describe() +
+                    " the role Storage Object Admin (roles/storage.objectAdmin) on gs://" + bucket);
     }
     if (s == 404 && google.find("bucket") != std::string::npos) {
       return Error(ErrorKind::kConfig, what + ": the bucket gs://" + bucket + " does not exist" + says)
@@ -175,8 +175,9 @@ struct GcsObjectStore::Impl {
   }
 
   static void LogRetry(const std::string& what, const Error& e, int n, double delay) {
-    LogWarn("retrying a Cloud Storage request", {{"request", what}, {"error", e.message()},
-                                                  {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
+    LogWarn(
+        "retrying a Cloud Storage request",
+        {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
   }
 
   // Whether the object now holds exactly these bytes (a retried write that had succeeded).
@@ -194,12 +195,10 @@ struct GcsObjectStore::Impl {
     if (FlatField(*json, "md5Hash") == d.md5_b64 && FlatField(*json, "crc32c") == d.crc32c_b64) return OkStatus();
     std::string generation = FlatField(*json, "generation");
     (void)Call(
-        [&] {
-          return HttpRequest{.method = "DELETE", .url = ObjectUrl(key) + "?ifGenerationMatch=" + generation};
-        },
+        [&] { return HttpRequest{.method = "DELETE", .url = ObjectUrl(key) + "?ifGenerationMatch=" + generation}; },
         "delete corrupt " + Where(key));
-    return Error(ErrorKind::kTransient, "the object stored at " + Where(key) +
-                                            " does not match the bytes sent (MD5/CRC32C); it was deleted");
+    return Error(ErrorKind::kTransient,
+                 "the object stored at " + Where(key) + " does not match the bytes sent (MD5/CRC32C); it was deleted");
   }
 
   Status PutMultipart(std::string_view key, const std::string& data, const PutOptions& options, const Digests& d) {
@@ -208,8 +207,8 @@ struct GcsObjectStore::Impl {
       boundary = RandomBoundary();
     } while (data.find(boundary) != std::string::npos);
     std::string metadata = "{\"name\":\"" + JsonEscape(prefix + std::string(key)) + "\",\"contentType\":\"" +
-                           JsonEscape(options.content_type) + "\",\"md5Hash\":\"" + d.md5_b64 +
-                           "\",\"crc32c\":\"" + d.crc32c_b64 + "\"}";
+                           JsonEscape(options.content_type) + "\",\"md5Hash\":\"" + d.md5_b64 + "\",\"crc32c\":\"" +
+                           d.crc32c_b64 + "\"}";
     std::string body = "--" + boundary + "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" + metadata +
                        "\r\n--" + boundary + "\r\nContent-Type: " + options.content_type + "\r\n\r\n";
     body += data;
@@ -233,8 +232,8 @@ struct GcsObjectStore::Impl {
   }
 
   Result<std::string> StartResumable(std::string_view key, const PutOptions& options) {
-    std::string url = endpoint + "/upload/storage/v1/b/" + bucket + "/o?uploadType=resumable&name=" +
-                      Encode(prefix + std::string(key));
+    std::string url = endpoint + "/upload/storage/v1/b/" + bucket +
+                      "/o?uploadType=resumable&name=" + Encode(prefix + std::string(key));
     if (options.if_absent) url += "&ifGenerationMatch=0";
     std::string metadata = "{\"name\":\"" + JsonEscape(prefix + std::string(key)) + "\",\"contentType\":\"" +
                            JsonEscape(options.content_type) + "\"}";
@@ -291,8 +290,8 @@ struct GcsObjectStore::Impl {
             } else {
               int64_t first = persisted;
               int64_t last = offset + static_cast<int64_t>(data.size()) - 1;
-              base.headers = {{"Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
-                                                    total_text}};
+              base.headers = {
+                  {"Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + total_text}};
               if (total >= 0 && !hash_header.empty()) base.headers.emplace_back("X-Goog-Hash", hash_header);
               std::string_view rest = std::string_view(data).substr(static_cast<size_t>(skip));
               auto pos = std::make_shared<size_t>(0);
@@ -343,11 +342,12 @@ struct GcsObjectStore::Impl {
             if (Retryable(s)) {
               need_query = true;
               retry_after = r->response.retry_after_s;
-              return Error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(s)).WithHttpStatus(static_cast<int>(s));
+              return Error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(s))
+                  .WithHttpStatus(static_cast<int>(s));
             }
             if (s == 404 || s == 410) {
-              return Error(ErrorKind::kTerminal, what + ": the upload session expired or was cancelled (HTTP " +
-                                                     std::to_string(s) + ")");
+              return Error(ErrorKind::kTerminal,
+                           what + ": the upload session expired or was cancelled (HTTP " + std::to_string(s) + ")");
             }
             return StatusError(*r, what);
           }
@@ -511,8 +511,8 @@ Status GcsObjectStore::Get(std::string_view key, const std::function<bool(std::s
   if (!got.ok()) return std::move(got).error();
   if (stopped) return OkStatus();
   if (delivered != size) {
-    return Error(ErrorKind::kTransient, what + ": got " + std::to_string(delivered) + " of " + std::to_string(size) +
-                                            " bytes");
+    return Error(ErrorKind::kTransient,
+                 what + ": got " + std::to_string(delivered) + " of " + std::to_string(size) + " bytes");
   }
   Digests d = DigestsOf(md5, crc);
   std::string want_md5 = FlatField(json, "md5Hash");

@@ -20,12 +20,12 @@ namespace metl::objstore {
 inline constexpr int64_t kGcsChunkQuantum = 256 * 1024;
 
 struct GcsOptions {
-  std::shared_ptr<http::HttpClient> http;             // null = a CurlHttpClient
-  std::shared_ptr<cloud::AccessTokenSource> tokens;   // null = Google ADC with devstorage.read_write
-  std::string key_file;                               // for the ADC default: an explicit key file
-  std::string endpoint;                               // "" = STORAGE_EMULATOR_HOST, else storage.googleapis.com
-  int64_t chunk_size = 32 * kGcsChunkQuantum;         // 8 MiB; rounded down to a multiple of 256 KiB
-  int list_page_size = 1000;                          // maxResults per listing page (GCS's maximum)
+  std::shared_ptr<http::HttpClient> http;            // null = a CurlHttpClient
+  std::shared_ptr<cloud::AccessTokenSource> tokens;  // null = Google ADC with devstorage.read_write
+  std::string key_file;                              // for the ADC default: an explicit key file
+  std::string endpoint;                              // "" = STORAGE_EMULATOR_HOST, else storage.googleapis.com
+  int64_t chunk_size = 32 * kGcsChunkQuantum;        // 8 MiB; rounded down to a multiple of 256 KiB
+  int list_page_size = 1000;                         // maxResults per listing page (GCS's maximum)
   http::RetryOptions retry;
 };
 

@@ -134,7 +134,7 @@ Status LocalObjectStore::Get(std::string_view key, const std::function<bool(std:
 
 Result<std::optional<ObjectInfo>> LocalObjectStore::Stat(std::string_view key) {
   METL_ASSIGN_OR_RETURN(std::string path, PathOf(key));
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return std::optional<ObjectInfo>();
     return IoError("cannot stat", path, errno);
@@ -156,7 +156,7 @@ Result<std::vector<ObjectInfo>> LocalObjectStore::List(std::string_view prefix) 
     std::string path = it->path().string();
     std::string key = path.substr(root_.size() + 1);
     if (!key.starts_with(prefix) || key.find(kLocalTempMarker) != std::string::npos) continue;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0) continue;  // deleted meanwhile
     out.push_back(ObjectInfo{key, st.st_size, Version(st), st.st_mtim.tv_sec});
   }

@@ -141,7 +141,7 @@ TEST_P(ObjectStoreContract, ListIsSortedByKeyUnderAPrefix) {
   ObjectStore& st = *s->store;
   std::vector<std::string> keys = {"site=2/date=2024-01-02/_manifest.json", "site=1/date=2024-01-01/part-1",
                                    "site=1/date=2024-01-01/_manifest.json", "site=1/date=2024-01-02/part-0",
-                                   "site=1/date=2024-01-01/part-0", "site=10/date=2024-01-01/part-0",
+                                   "site=1/date=2024-01-01/part-0",         "site=10/date=2024-01-01/part-0",
                                    "site=1/date=2024-01-03/part-0"};
   for (const auto& k : keys) ASSERT_TRUE(st.PutString(k, k).ok());
   auto all = st.List("");

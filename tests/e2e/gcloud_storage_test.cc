@@ -39,8 +39,8 @@ TEST(GcloudStorage, UploadsAndDownloadsThroughTheFake) {
   WriteFile(dir.path() / "big.bin", big);
   std::string script = SourceDir() + "/tests/e2e/gcloud_storage_roundtrip.sh";
   std::vector<std::string> argv = {"/usr/bin/unshare", "-rn", "bash", script, GFAKE_BIN_PATH, dir.str()};
-  bool isolated = ::access("/usr/bin/unshare", X_OK) == 0 &&
-                  RunProcess({"/usr/bin/unshare", "-rn", "true"}).exit_code == 0;
+  bool isolated =
+      ::access("/usr/bin/unshare", X_OK) == 0 && RunProcess({"/usr/bin/unshare", "-rn", "true"}).exit_code == 0;
   if (!isolated) {
     std::fprintf(stderr, "note: unshare -rn is not permitted here; running gcloud with loopback-only settings\n");
     argv = {"/bin/bash", script, GFAKE_BIN_PATH, dir.str()};
