@@ -67,7 +67,8 @@ int Main(int argc, char** argv) {
                  "Retry-After seconds on injected 429/503 (0 = no header)")
       ->capture_default_str();
   app.add_option("--cut-upload", cut_upload,
-                 "rate of resumable chunks of which half is stored before the connection drops");
+                 "rate of upload requests cut: half a resumable chunk, or a whole one-request upload, is stored, "
+                 "then the connection drops");
   app.add_option("--seed", options.faults.seed, "seed of the random faults")->capture_default_str();
   app.add_option("--request-log", options.request_log_path,
                  "append one JSON line per request to FILE (method, path, query, headers; Authorization redacted)");

@@ -178,6 +178,20 @@ bool ParseMultipart(const std::string& content_type, const std::string& body, st
   return true;
 }
 
+// Drops the connection instead of the answer.
+void Cut(httplib::Response& res) {
+  res.set_header("X-Fake-Fault", "cut_upload");
+  res.status = 200;
+  res.body.clear();
+  res.set_content_provider(1, "text/plain", [](size_t, size_t, httplib::DataSink&) { return false; });
+}
+
+// --cut-upload on a one-request upload: the object is stored, then the answer is lost, so the
+// client's retry meets its own object (a 412 under ifGenerationMatch=0).
+void MaybeCutAfterStoring(FakeContext& ctx, httplib::Response& res) {
+  if (res.status == 200 && ctx.NextChunkIsCut()) Cut(res);
+}
+
 void HandleInsert(FakeContext& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!ctx.Admit(req, res, kWriteScopes)) return;
   std::string bucket = req.matches[1];
@@ -189,7 +203,8 @@ void HandleInsert(FakeContext& ctx, const httplib::Request& req, httplib::Respon
   std::string name = req.get_param_value("name");
   if (type == "media") {
     if (name.empty()) return FakeContext::SendError(res, 400, "required", "Required parameter: name");
-    return Store(ctx, res, bucket, name, req.body, req.get_header_value("Content-Type"), if_match);
+    Store(ctx, res, bucket, name, req.body, req.get_header_value("Content-Type"), if_match);
+    return MaybeCutAfterStoring(ctx, res);
   }
   if (type == "multipart") {
     std::string metadata, media, media_type;
@@ -209,7 +224,8 @@ void HandleInsert(FakeContext& ctx, const httplib::Request& req, httplib::Respon
                                     "Provided MD5 hash or CRC32C checksum doesn't match the calculated one.");
     }
     std::string ct = FlatField(*meta, "contentType");
-    return Store(ctx, res, bucket, name, std::move(media), ct.empty() ? media_type : ct, if_match);
+    Store(ctx, res, bucket, name, std::move(media), ct.empty() ? media_type : ct, if_match);
+    return MaybeCutAfterStoring(ctx, res);
   }
   if (type == "resumable") {
     UploadSession s;
@@ -368,10 +384,7 @@ void HandleChunk(FakeContext& ctx, const httplib::Request& req, httplib::Respons
       return FakeContext::SendError(res, 400, "invalid", bad);
     case Next::kCut:
       (void)cut;
-      res.set_header("X-Fake-Fault", "cut_upload");
-      res.status = 200;
-      res.set_content_provider(1, "text/plain", [](size_t, size_t, httplib::DataSink&) { return false; });
-      return;
+      return Cut(res);
     case Next::kIncomplete:
       return Incomplete(res, persisted);
     case Next::kDone:

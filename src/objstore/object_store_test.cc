@@ -228,6 +228,26 @@ TEST(GcsObjectStore, ResumesAnUploadCutMidChunk) {
   EXPECT_GE(status_queries, cuts);  // each cut was followed by "where did it stop?"
 }
 
+TEST(GcsObjectStore, AnIfAbsentUploadWhoseAnswerWasLostIsNotAFailure) {
+  gfake::FakeOptions o;
+  o.faults.cut_upload = *sim::FaultSpec::Parse("first:1");  // stored, then the answer lost
+  auto s = MakeStore("gcs", o);
+  PutOptions once;
+  once.if_absent = true;
+  auto put = s->store->PutString("_manifest.json", "{\"visits\":1}", once);
+  ASSERT_TRUE(put.ok()) << put.error().ToString();  // the retry's 412 is our own object
+  EXPECT_EQ(*s->store->GetString("_manifest.json"), "{\"visits\":1}");
+  std::vector<int> statuses;
+  for (const auto& e : s->fake->context().RequestLogSnapshot()) {
+    if (e.path.starts_with("/upload/")) statuses.push_back(e.fault == "cut_upload" ? -1 : e.status);
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{-1, 412}));
+  // Someone else's object under the same key is still a precondition failure.
+  auto other = s->store->PutString("_manifest.json", "{\"visits\":2}", once);
+  ASSERT_FALSE(other.ok());
+  EXPECT_TRUE(other.error().message().starts_with("precondition failed"));
+}
+
 TEST(GcsObjectStore, TokensExpiringMidRunAreRefreshed) {
   gfake::FakeOptions o;
   o.faults.revoke_token_after = 3;  // the fake drops each token after 3 calls: 401, refresh, retry
