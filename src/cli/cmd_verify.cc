@@ -77,10 +77,10 @@ int RunVerify(CommandContext& ctx) {
     return kExitOk;
   }
   // Warehouse side.
-  auto kpis = (*session)->Query("SELECT *, CAST(date AS VARCHAR) AS date_text FROM matomo_daily_kpis");
-  auto trunc = (*session)->Query(
-      "SELECT site_id, CAST(visit_date AS VARCHAR), visit_id FROM matomo_visits WHERE truncated_actions > 0 "
-      "ORDER BY site_id, visit_date, visit_id");
+  warehouse::Session& s = **session;
+  auto kpis = s.Query("SELECT *, " + s.TextOf(s.Name("date")) + " AS date_text FROM matomo_daily_kpis");
+  auto trunc = s.Query("SELECT site_id, " + s.TextOf("visit_date") +
+                       ", visit_id FROM matomo_visits WHERE truncated_actions > 0 ORDER BY site_id, visit_date, visit_id");
   if (!kpis.ok() || !trunc.ok()) {
     ReportError(!kpis.ok() ? kpis.error() : trunc.error());
     return kExitInternal;

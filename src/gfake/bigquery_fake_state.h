@@ -35,6 +35,7 @@ struct BqJob {
   int64_t input_files = 0, input_bytes = 0, output_rows = 0;
   // query
   std::string query;
+  std::string default_dataset;  // configuration.query.defaultDataset.datasetId
   ScriptInfo info;
   BqQueryOutput result;
   bool fail_backend = false;  // an injected backendError

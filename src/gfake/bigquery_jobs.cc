@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <set>
 
 #include "core/log.h"
 #include "gfake/bigquery_fake_state.h"
@@ -185,7 +186,15 @@ Result<std::string> BigQueryFake::InsertJob(const std::string& project, const st
     if (legacy) {
       return BqError("invalidQuery", "the fake runs GoogleSQL only: useLegacySql defaults to true, send false");
     }
+    simdjson::dom::element def;
+    if (query["defaultDataset"].get(def) == simdjson::SUCCESS) j.default_dataset = Str(def, "datasetId");
     j.info = AnalyzeScript(j.query);
+    // unqualified names are tables of the default dataset
+    std::set<std::string> mutated;
+    for (const std::string& t : j.info.mutated_tables) {
+      mutated.insert(t.find('.') == std::string::npos && !j.default_dataset.empty() ? j.default_dataset + "." + t : t);
+    }
+    j.info.mutated_tables = std::move(mutated);
     ++stats.query_jobs;
     if (j.info.transaction) ++stats.transactions;
   }
@@ -292,7 +301,7 @@ void BigQueryFake::RunQuery(BqJob& job) {
       return;
     }
   }
-  auto out = store.RunScript(job.query);
+  auto out = store.RunScript(job.query, job.default_dataset);
   if (!out.ok()) {
     job.error = SplitBqError(out.error());
     return;

@@ -342,7 +342,7 @@ Result<int64_t> BqStore::LoadNdjson(const std::string& dataset, const std::strin
   return rows;
 }
 
-Result<BqQueryOutput> BqStore::RunScript(const std::string& sql) {
+Result<BqQueryOutput> BqStore::RunScript(const std::string& sql, const std::string& default_dataset) {
   METL_ASSIGN_OR_RETURN(std::string duck, TranslateToDuckDb(sql, project_));
   ScriptInfo info = AnalyzeScript(sql);
   if (info.ddl_in_transaction) {
@@ -350,6 +350,17 @@ Result<BqQueryOutput> BqStore::RunScript(const std::string& sql) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   DropExpiredLocked();
+  if (!default_dataset.empty()) {
+    if (!datasets_.count(default_dataset)) return BqError("notFound", "Not found: Dataset " + project_ + ":" + default_dataset);
+    METL_TRY(Exec("SET schema = " + QuoteText(default_dataset)));
+  }
+  struct ResetSchema {
+    BqStore* self;
+    bool set;
+    ~ResetSchema() {
+      if (set) (void)self->Exec("SET schema = 'main'");
+    }
+  } reset{this, !default_dataset.empty()};
   // Names must resolve to tables the fake knows (DuckDB would also find its own catalogs).
   duckdb_result r;
   if (duckdb_query(conn_, duck.c_str(), &r) == DuckDBError) {

@@ -58,7 +58,8 @@ class BqStore {
                              const std::vector<BqField>& schema, const std::string& write_disposition,
                              const std::string& create_disposition);
   // Runs a GoogleSQL script; the rows are the last statement's (TIMESTAMP cells in microseconds).
-  Result<BqQueryOutput> RunScript(const std::string& sql);
+  // Unqualified table names resolve in `default_dataset` (the job's defaultDataset) when set.
+  Result<BqQueryOutput> RunScript(const std::string& sql, const std::string& default_dataset = "");
   int64_t RowCount(const std::string& dataset, const std::string& table);
 
  private:
