@@ -16,6 +16,7 @@ class BigQueryFakeTest : public ::testing::Test {
     BigQueryFakeOptions options = Options();
     options.token_ok = [](std::string_view t) { return t == "good-token"; };
     fake_ = RegisterBigQueryRoutes(server_, std::move(options));
+    server_.set_tcp_nodelay(true);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -121,8 +121,19 @@ bool IsWord(const std::vector<Token>& t, size_t i, std::string_view upper) {
 Result<std::string> TranslateToDuckDb(std::string_view sql, std::string_view project) {
   METL_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql));
   std::string out;
+  // Type names are not reserved in GoogleSQL (a column may be called `bytes` or `date`): a type word
+  // is translated only where a type stands: after AS (CAST) or '<', before '(' or a string literal
+  // (NUMERIC(18, 6), TIMESTAMP '...'), and after a column name in CREATE/ALTER statements.
+  bool ddl = false, statement_start = true;
+  const Token* prev = nullptr;  // the previous solid token
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
+    if (t.kind != Tok::kSpace && t.kind != Tok::kComment) {
+      if (statement_start && t.kind == Tok::kWord) ddl = Upper(t.text) == "CREATE" || Upper(t.text) == "ALTER";
+      statement_start = t.kind == Tok::kPunct && t.text == ";";
+    }
+    const Token* before = prev;
+    if (t.kind != Tok::kSpace && t.kind != Tok::kComment) prev = &t;
     switch (t.kind) {
       case Tok::kSpace:
       case Tok::kComment:
@@ -152,11 +163,14 @@ Result<std::string> TranslateToDuckDb(std::string_view sql, std::string_view pro
       }
       case Tok::kWord: {
         const std::string u = Upper(t.text);
-        const bool before_paren = [&] {
-          size_t n = NextSolid(tokens, i + 1);
-          return n < tokens.size() && tokens[n].text == "(";
-        }();
-        if (u == "INT64") out += "BIGINT";
+        const size_t n = NextSolid(tokens, i + 1);
+        const bool before_paren = n < tokens.size() && tokens[n].text == "(";
+        const bool type_position =
+            before_paren || (n < tokens.size() && tokens[n].kind == Tok::kString) ||
+            (before && ((before->kind == Tok::kWord && Upper(before->text) == "AS") || before->text == "<" ||
+                        (ddl && (before->kind == Tok::kWord || before->kind == Tok::kQuotedName))));
+        if (!type_position) out += t.text;
+        else if (u == "INT64") out += "BIGINT";
         else if (u == "FLOAT64") out += "DOUBLE";
         else if (u == "STRING") out += "VARCHAR";
         else if (u == "BOOL") out += "BOOLEAN";

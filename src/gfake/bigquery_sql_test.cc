@@ -31,6 +31,13 @@ TEST(BigQuerySql, TypesMapToDuckDbs) {
   EXPECT_EQ(T("TIMESTAMP '2026-01-01 00:00:00+00', DATETIME '2026-01-01 10:00:00'"),
             "TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMP '2026-01-01 10:00:00'");
   EXPECT_EQ(T("SELECT TIMESTAMP_MICROS(1) # comment"), "SELECT TIMESTAMP_MICROS(1) -- comment");
+  EXPECT_EQ(T("CREATE TABLE d.t (a INT64, `b` STRING)"), "CREATE TABLE d.t (a BIGINT, \"b\" VARCHAR)");
+}
+
+TEST(BigQuerySql, TypeNamesUsedAsColumnNamesStayNames) {
+  // regression: the ledger's `bytes` column became BLOB in a SELECT list
+  EXPECT_EQ(T("SELECT visits, bytes, date, timestamp FROM t WHERE date > DATE '2026-01-01'"),
+            "SELECT visits, bytes, date, timestamp FROM t WHERE date > DATE '2026-01-01'");
 }
 
 TEST(BigQuerySql, ScriptAnalysisFindsTransactionsAndMutatedTables) {

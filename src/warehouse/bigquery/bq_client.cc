@@ -108,9 +108,10 @@ Error HttpError(long status, std::string_view body, std::string_view what) {
   ErrorKind kind = (RetryableReason(e.reason) || (transient_status && !never)) ? ErrorKind::kTransient
                                                                                 : ErrorKind::kTerminal;
   if (status == 401 || status == 403) kind = RetryableReason(e.reason) ? ErrorKind::kTransient : ErrorKind::kConfig;
-  Error err(kind, "BigQuery " + std::string(what) + ": " + e.message +
-                      (e.reason.empty() ? "" : " (reason " + e.reason + ")"));
-  err = std::move(err).WithHttpStatus(static_cast<int>(status));
+  // (a new Error: assigning `std::move(err).With...()` to err itself would move its message away)
+  Error err = Error(kind, "BigQuery " + std::string(what) + ": " + e.message +
+                              (e.reason.empty() ? "" : " (reason " + e.reason + ")"))
+                  .WithHttpStatus(static_cast<int>(status));
   std::string hint = HintFor(e.reason, e.message);
   return hint.empty() ? err : std::move(err).WithHint(hint);
 }
