@@ -2,6 +2,7 @@
 // branch here and keeps everything else inside src/warehouse/<engine>/.
 #include <algorithm>
 
+#include "warehouse/bigquery/bq_warehouse.h"
 #include "warehouse/duckdb/duckdb_warehouse.h"
 #include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/warehouse.h"
@@ -22,10 +23,11 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const War
   if (starts("postgres://") || starts("postgresql://")) {
     return OpenPostgresWarehouse(url);
   }
+  if (starts("bigquery://")) return OpenBigQueryWarehouseWithDefaultCredentials(url);
   // Only the scheme is echoed: the rest may hold a password.
   std::string scheme(url.substr(0, std::min(url.find(':'), size_t{20})));
   return Error(ErrorKind::kConfig, "unknown --warehouse scheme '" + scheme + "'")
-      .WithHint("use duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo");
+      .WithHint("use duckdb:PATH, postgres://USER@HOST:PORT/DB?schema=matomo or bigquery://PROJECT/DATASET?location=EU");
 }
 
 }  // namespace metl::warehouse

@@ -11,7 +11,9 @@
 #include <random>
 #include <set>
 
+#include "cloud/google_credentials.h"
 #include "core/log.h"
+#include "http/curl_http_client.h"
 #include "landing/content_hash.h"
 #include "warehouse/bigquery/bq_client.h"
 #include "warehouse/bigquery/bq_schema.h"
@@ -493,6 +495,18 @@ Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri, s
   }
   auto client = std::make_shared<BqClient>(std::move(target), std::move(http), std::move(tokens), retry);
   return std::unique_ptr<Warehouse>(std::make_unique<BqWarehouse>(std::move(client)));
+}
+
+Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri) {
+  // The URI first: a typo is reported before any credential is looked for.
+  const char* emulator = std::getenv("BIGQUERY_EMULATOR_HOST");
+  METL_TRY(bq_engine::ParseBigQueryUri(uri, emulator ? std::optional<std::string>(emulator) : std::nullopt));
+  auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{}, "BigQuery", "--warehouse");
+  cloud::GoogleAuthOptions auth;
+  auth.scopes = {cloud::kScopeBigQuery};
+  auth.http = http;
+  METL_ASSIGN_OR_RETURN(auto tokens, cloud::MakeGoogleAccessTokenSource(std::move(auth)));
+  return OpenBigQueryWarehouse(uri, http, std::move(tokens));
 }
 
 }  // namespace metl::warehouse

@@ -36,4 +36,8 @@ Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri,
                                                          std::shared_ptr<cloud::AccessTokenSource> tokens,
                                                          http::RetryOptions retry = {});
 
+// The same with Google's Application Default Credentials (cloud/google_credentials.h) for the
+// bigquery scope, over libcurl: what `--warehouse bigquery://...` opens.
+Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri);
+
 }  // namespace metl::warehouse
