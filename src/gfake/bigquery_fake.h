@@ -16,9 +16,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace metl::gfake {
@@ -26,6 +29,9 @@ namespace metl::gfake {
 struct BigQueryFakeOptions {
   // Whether a bearer token is one the fake's token endpoint issued. Unset: any non-empty token.
   std::function<bool(std::string_view token)> token_ok;
+  // Instead of token_ok: the google-fake's own admission (token, scopes, its 429/503 faults);
+  // false when it answered already.
+  std::function<bool(const httplib::Request&, httplib::Response&)> admit;
   // The content of gs://bucket/object in the GCS fake; nullopt when absent.
   std::function<std::optional<std::string>(std::string_view bucket, std::string_view object)> read_gcs_object;
   // BigQuery's discovery document (bigquery_discovery.h); "" = google-cloud-cli's where installed.

@@ -97,6 +97,15 @@ class Routes {
 
   // Authentication and injected HTTP faults; false when the response is already made.
   bool Guard(const httplib::Request& req, httplib::Response& res, const std::string& api) {
+    if (fake_->options.admit) {
+      if (!fake_->options.admit(req, res)) return false;
+    } else if (!CheckToken(req, res)) {
+      return false;
+    }
+    return InjectedFault(req, res, api);
+  }
+
+  bool CheckToken(const httplib::Request& req, httplib::Response& res) {
     std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
       SendError(res, 401, "required",
@@ -108,6 +117,10 @@ class Routes {
       SendError(res, 401, "authError", "Request had invalid authentication credentials.");
       return false;
     }
+    return true;
+  }
+
+  bool InjectedFault(const httplib::Request& req, httplib::Response& res, const std::string& api) {
     std::lock_guard<std::mutex> lock(fake_->mu);
     if (auto f = fake_->TakeFault(BigQueryFault::Kind::kHttp, api, "")) {
       ++fake_->stats.http_faults;
