@@ -32,14 +32,16 @@ class GoogleFake {
  public:
   explicit GoogleFake(const TempDir& tmp) : key_((tmp.path() / "sa-key.json").string()) {
     process_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{GFAKE_BIN_PATH, "--port", "0", "--write-test-key", key_});
+        std::vector<std::string>{GFAKE_BIN_PATH, "--port", "0", "--write-test-key", key_, "--bucket", "stage:EU"});
     url_ = process_->ReadFirstLine(30);
     host_ = url_.substr(url_.find("://") + 3);
     while (!host_.empty() && host_.back() == '/') host_.pop_back();
     setenv("GOOGLE_APPLICATION_CREDENTIALS", key_.c_str(), 1);
     setenv("BIGQUERY_EMULATOR_HOST", host_.c_str(), 1);
+    setenv("STORAGE_EMULATOR_HOST", host_.c_str(), 1);
   }
   ~GoogleFake() {
+    unsetenv("STORAGE_EMULATOR_HOST");
     unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
     unsetenv("BIGQUERY_EMULATOR_HOST");
   }
@@ -144,6 +146,14 @@ TEST_F(BigQueryLoad, SameTablesAndNumbersAsDuckDbAndARerunLoadsNothing) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(fake_->Stat("load_jobs"), jobs) << "a rerun of unchanged partitions loads nothing";
   EXPECT_EQ(DumpTables(Url(), kTables, {"loaded_at"}), before);
+}
+
+TEST_F(BigQueryLoad, FilesStagedInGcsLoadTheSameTables) {
+  const std::string url = "bigquery://metl-test-project/staged?location=EU&staging=gs://stage/bq-staging";
+  ProcessResult r = RunEtl({"load", "--landing", landing_, "--warehouse", url});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ExpectSameAsDuckDb(url);
+  EXPECT_EQ(fake_->Stat("load_jobs"), 6) << fake_->Stats();
 }
 
 TEST_F(BigQueryLoad, FaultsLoseAndDuplicateNothing) {

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "http/curl_http_client.h"
 #include "landing/content_hash.h"
+#include "objstore/object_store.h"
 #include "warehouse/bigquery/bq_client.h"
 #include "warehouse/bigquery/bq_schema.h"
 #include "warehouse/bigquery/bq_uri.h"
@@ -95,8 +96,9 @@ struct StagedPartition {
 // The partitions of one group on their way to BigQuery (bq_warehouse.h steps 1-4).
 class StagedGroup {
  public:
-  StagedGroup(BqClient& client, std::string run_id, std::filesystem::path dir)
-      : client_(client), run_id_(std::move(run_id)), dir_(std::move(dir)) {}
+  // `staging`: the gs:// store the files go through (nullptr: BigQuery's media upload).
+  StagedGroup(BqClient& client, objstore::ObjectStore* staging, std::string run_id, std::filesystem::path dir)
+      : client_(client), staging_(staging), run_id_(std::move(run_id)), dir_(std::move(dir)) {}
   ~StagedGroup() {
     for (auto& [name, t] : tables_) {
       if (t.file) std::fclose(t.file);
@@ -159,6 +161,9 @@ class StagedGroup {
       if (!st.ok()) break;
     }
     if (st.ok()) st = RunPublish(base);
+    for (const std::string& key : staged_objects_) {
+      if (!staging_->Delete(key).ok()) LogWarn("BigQuery: a staging file was not deleted", {{"object", key}});
+    }
     for (const std::string& stage : staging) {  // they expire anyway: a failure here only logs
       auto r = client_.Call("DELETE", client_.ApiPath("datasets/" + client_.target().dataset + "/tables/" + stage), "",
                             /*not_found_ok=*/true);
@@ -184,6 +189,21 @@ class StagedGroup {
                           bq_engine::TableJson(*t.table, target.project, target.dataset, stage, /*staging=*/true,
                                                NowMs() + kStagingLifetimeMs),
                           false, /*duplicate_ok=*/true));
+    // With a gs:// staging area the file is uploaded once (GCS: resumable, checked end to end) and
+    // every attempt of the load job reads it from there.
+    std::string source_uris;
+    if (staging_) {
+      const std::string key = stage + ".ndjson";
+      std::shared_ptr<FILE> f(std::fopen(t.path.c_str(), "rb"), [](FILE* p) { if (p) std::fclose(p); });
+      if (!f) return Error(ErrorKind::kInternal, "cannot read " + t.path.string());
+      objstore::PutOptions put;
+      put.content_type = "application/x-ndjson";
+      METL_TRY(staging_->Put(key, [&](char* buf, size_t n) { return std::fread(buf, 1, n, f.get()); }, put));
+      std::string base_uri = client_.target().staging;
+      while (!base_uri.empty() && base_uri.back() == '/') base_uri.pop_back();
+      source_uris = ",\"sourceUris\":[" + bq_engine::JsonString(base_uri + "/" + key) + "]";
+      staged_objects_.push_back(key);
+    }
     for (int attempt = 1;; ++attempt) {
       const std::string job_id = job_base + "_a" + std::to_string(attempt);
       std::string job = "{\"jobReference\":{\"projectId\":" + bq_engine::JsonString(target.project) +
@@ -193,8 +213,13 @@ class StagedGroup {
                         bq_engine::JsonString(target.dataset) + ",\"tableId\":" + bq_engine::JsonString(stage) +
                         "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"WRITE_TRUNCATE\"," +
                         "\"createDisposition\":\"CREATE_NEVER\",\"maxBadRecords\":0,\"ignoreUnknownValues\":false," +
-                        "\"schema\":{\"fields\":" + bq_engine::FieldsJson(*t.table) + "}},\"labels\":{\"tool\":\"matomo-etl\"}}}";
-      METL_TRY(client_.InsertJobWithMedia(job, t.path));
+                        "\"schema\":{\"fields\":" + bq_engine::FieldsJson(*t.table) + "}" + source_uris +
+                        "},\"labels\":{\"tool\":\"matomo-etl\"}}}";
+      if (staging_) {
+        METL_TRY(client_.InsertJob(job));
+      } else {
+        METL_TRY(client_.InsertJobWithMedia(job, t.path));
+      }
       METL_ASSIGN_OR_RETURN(auto r, client_.WaitJob(job_id));
       if (!r.error) {
         if (r.output_rows != t.rows) {
@@ -270,10 +295,12 @@ class StagedGroup {
   }
 
   BqClient& client_;
+  objstore::ObjectStore* staging_;
   std::string run_id_;
   std::filesystem::path dir_;
   std::map<std::string, StagedTable, std::less<>> tables_;
   std::vector<StagedPartition> partitions_;
+  std::vector<std::string> staged_objects_;  // keys in staging_
 };
 
 class BqSession;
@@ -310,7 +337,8 @@ class BqPartitionLoad final : public PartitionLoad {
 
 class BqSession final : public Session {
  public:
-  BqSession(std::shared_ptr<BqClient> client, std::string run_id) : client_(std::move(client)), run_id_(std::move(run_id)) {}
+  BqSession(std::shared_ptr<BqClient> client, std::shared_ptr<objstore::ObjectStore> staging, std::string run_id)
+      : client_(std::move(client)), staging_(std::move(staging)), run_id_(std::move(run_id)) {}
 
   std::unique_ptr<StagedGroup> NewGroup(Status& st) {
     static std::atomic<int> counter{0};
@@ -319,7 +347,7 @@ class BqSession final : public Session {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) st = Error(ErrorKind::kInternal, "cannot create " + dir.string() + ": " + ec.message());
-    return std::make_unique<StagedGroup>(*client_, run_id_, dir);
+    return std::make_unique<StagedGroup>(*client_, staging_.get(), run_id_, dir);
   }
 
   Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
@@ -395,6 +423,7 @@ class BqSession final : public Session {
   std::string NextJobId() { return "metl_q_" + run_id_ + "_" + std::to_string(++queries_); }
 
   std::shared_ptr<BqClient> client_;
+  std::shared_ptr<objstore::ObjectStore> staging_;
   std::string run_id_;
   std::unique_ptr<StagedGroup> group_;
   int64_t queries_ = 0;
@@ -402,8 +431,8 @@ class BqSession final : public Session {
 
 class BqWarehouse final : public Warehouse {
  public:
-  explicit BqWarehouse(std::shared_ptr<BqClient> client)
-      : client_(std::move(client)), caps_(BigQueryCapabilities()), run_id_(RandomHex(8)) {}
+  BqWarehouse(std::shared_ptr<BqClient> client, std::shared_ptr<objstore::ObjectStore> staging)
+      : client_(std::move(client)), staging_(std::move(staging)), caps_(BigQueryCapabilities()), run_id_(RandomHex(8)) {}
 
   const Capabilities& capabilities() const override { return caps_; }
   std::string Describe() const override {
@@ -450,7 +479,7 @@ class BqWarehouse final : public Warehouse {
   }
 
   Result<std::unique_ptr<Session>> Connect() override {
-    return std::unique_ptr<Session>(std::make_unique<BqSession>(client_, run_id_ + RandomHex(2)));
+    return std::unique_ptr<Session>(std::make_unique<BqSession>(client_, staging_, run_id_ + RandomHex(2)));
   }
 
  private:
@@ -477,6 +506,7 @@ class BqWarehouse final : public Warehouse {
   }
 
   std::shared_ptr<BqClient> client_;
+  std::shared_ptr<objstore::ObjectStore> staging_;
   Capabilities caps_;
   std::string run_id_;
 };
@@ -489,12 +519,13 @@ Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri, s
   const char* emulator = std::getenv("BIGQUERY_EMULATOR_HOST");
   METL_ASSIGN_OR_RETURN(BqTarget target, bq_engine::ParseBigQueryUri(
                                              uri, emulator ? std::optional<std::string>(emulator) : std::nullopt));
+  std::shared_ptr<objstore::ObjectStore> staging;
   if (!target.staging.empty()) {
-    return Error(ErrorKind::kConfig, "staging=gs://... is not implemented yet in this build")
-        .WithHint("drop &staging=...: the rows then go through BigQuery's media upload");
+    METL_ASSIGN_OR_RETURN(auto store, objstore::OpenObjectStore(target.staging));
+    staging = std::move(store);
   }
   auto client = std::make_shared<BqClient>(std::move(target), std::move(http), std::move(tokens), retry);
-  return std::unique_ptr<Warehouse>(std::make_unique<BqWarehouse>(std::move(client)));
+  return std::unique_ptr<Warehouse>(std::make_unique<BqWarehouse>(std::move(client), std::move(staging)));
 }
 
 Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri) {
@@ -503,7 +534,7 @@ Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(s
   METL_TRY(bq_engine::ParseBigQueryUri(uri, emulator ? std::optional<std::string>(emulator) : std::nullopt));
   auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{}, "BigQuery", "--warehouse");
   cloud::GoogleAuthOptions auth;
-  auth.scopes = {cloud::kScopeBigQuery};
+  auth.scopes = {cloud::kScopeBigQuery};  // the gs:// staging store gets its own credentials (devstorage)
   auth.http = http;
   METL_ASSIGN_OR_RETURN(auto tokens, cloud::MakeGoogleAccessTokenSource(std::move(auth)));
   return OpenBigQueryWarehouse(uri, http, std::move(tokens));
