@@ -30,9 +30,11 @@ const std::vector<std::string> kTables = {"matomo_visits",     "matomo_actions",
 // reach it through GOOGLE_APPLICATION_CREDENTIALS and BIGQUERY_EMULATOR_HOST.
 class GoogleFake {
  public:
-  explicit GoogleFake(const TempDir& tmp) : key_((tmp.path() / "sa-key.json").string()) {
-    process_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{GFAKE_BIN_PATH, "--port", "0", "--write-test-key", key_, "--bucket", "stage:EU"});
+  explicit GoogleFake(const TempDir& tmp, const std::vector<std::string>& extra = {})
+      : key_((tmp.path() / "sa-key.json").string()) {
+    std::vector<std::string> argv{GFAKE_BIN_PATH, "--port", "0", "--write-test-key", key_, "--bucket", "stage:EU"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<BackgroundProcess>(argv);
     url_ = process_->ReadFirstLine(30);
     host_ = url_.substr(url_.find("://") + 3);
     while (!host_.empty() && host_.back() == '/') host_.pop_back();
@@ -103,8 +105,9 @@ std::string Canonical(const std::string& url, const std::string& table) {
 
 class BigQueryLoad : public ::testing::Test {
  protected:
+  virtual std::vector<std::string> FakeArgs() { return {}; }
   void SetUp() override {
-    fake_ = std::make_unique<GoogleFake>(tmp_);
+    fake_ = std::make_unique<GoogleFake>(tmp_, FakeArgs());
     ASSERT_TRUE(fake_->ok()) << fake_->process().Stderr();
     landing_ = (tmp_.path() / "landing").string();
     LandJsonArray(landing_, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
@@ -184,6 +187,19 @@ TEST_F(BigQueryLoad, KilledMidLoadThenRerunEqualsOneCleanRun) {
   EXPECT_EQ(QueryInt(Url(), "SELECT count(*) FROM matomo_visits"), 0) << "nothing published before the kill";
   ProcessResult r = Load();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ExpectSameAsDuckDb(Url());
+}
+
+// Every token the fake issues is refused after 15 API calls (a token expiring mid-run): the tool
+// fetches a new one on the 401 and goes on.
+class BigQueryTokenExpiry : public BigQueryLoad {
+  std::vector<std::string> FakeArgs() override { return {"--revoke-token-after", "15"}; }
+};
+
+TEST_F(BigQueryTokenExpiry, ATokenExpiringMidRunIsReplacedAndTheLoadCompletes) {
+  ProcessResult r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("fetching a new access token"), std::string::npos) << "no token expired: " << r.err;
   ExpectSameAsDuckDb(Url());
 }
 
