@@ -22,7 +22,7 @@ namespace httplib {
 class Server;
 struct Request;
 struct Response;
-}
+}  // namespace httplib
 
 namespace metl::gfake {
 
@@ -44,17 +44,18 @@ struct BigQueryFakeOptions {
 // A fault the fake injects into the next `count` matching requests or jobs.
 struct BigQueryFault {
   enum class Kind {
-    kHttp,                // answer `status` (429, 503, ...) with reason `reason`, Retry-After when set
-    kJobBackendError,     // the next jobs of `job_type` end with errorResult backendError
-    kTransactionConflict, // the next transactions are cancelled as if another one held their table
-    kAccessDenied,        // 403 accessDenied naming `permission`
+    kHttp,                 // answer `status` (429, 503, ...) with reason `reason`, Retry-After when set
+    kJobBackendError,      // the next jobs of `job_type` end with errorResult backendError
+    kTransactionConflict,  // the next transactions are cancelled as if another one held their table
+    kAccessDenied,         // 403 accessDenied naming `permission`
   };
   Kind kind = Kind::kHttp;
   int count = 1;
   int status = 503;
   std::string reason = "backendError";
   std::optional<int> retry_after_s;
-  std::string api;       // kHttp/kAccessDenied: "jobs.insert", "jobs.get", "getQueryResults", "upload", "tables.insert", ... "" = any
+  std::string api;  // kHttp/kAccessDenied: "jobs.insert", "jobs.get", "getQueryResults", "upload", "tables.insert", ...
+                    // "" = any
   std::string job_type;  // kJobBackendError: "LOAD", "QUERY", "" = any
   std::string permission = "bigquery.jobs.create";
 };

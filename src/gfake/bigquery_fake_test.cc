@@ -48,7 +48,8 @@ class BigQueryFakeTest : public ::testing::Test {
   }
   std::string LoadJob(const std::string& id, const std::string& table) {
     return R"({"jobReference":{"projectId":"p","jobId":")" + id + R"(","location":"EU"},"configuration":{"load":{
-      "destinationTable":{"projectId":"p","datasetId":"d","tableId":")" + table + R"("},
+      "destinationTable":{"projectId":"p","datasetId":"d","tableId":")" +
+           table + R"("},
       "sourceFormat":"NEWLINE_DELIMITED_JSON","writeDisposition":"WRITE_APPEND","createDisposition":"CREATE_IF_NEEDED",
       "schema":{"fields":[{"name":"site_id","type":"INTEGER","mode":"REQUIRED","description":"the site"},
         {"name":"day","type":"DATE"},{"name":"seen_at","type":"TIMESTAMP"},{"name":"money","type":"NUMERIC","precision":"18","scale":"6"}]}}}})";
@@ -63,12 +64,16 @@ class BigQueryFakeTest : public ::testing::Test {
     std::string escaped;
     for (char c : sql) {
       if (c == '"' || c == '\\') escaped += '\\';
-      if (c == '\n') { escaped += "\\n"; continue; }
+      if (c == '\n') {
+        escaped += "\\n";
+        continue;
+      }
       escaped += c;
     }
     return Send("POST", "/bigquery/v2/projects/p/jobs",
                 R"({"jobReference":{"projectId":"p","jobId":")" + id +
-                    R"(","location":"EU"},"configuration":{"query":{"query":")" + escaped + R"(","useLegacySql":false}}})");
+                    R"(","location":"EU"},"configuration":{"query":{"query":")" + escaped +
+                    R"(","useLegacySql":false}}})");
   }
   std::string Results(const std::string& id, bool int64_ts = true) {
     std::string path = "/bigquery/v2/projects/p/queries/" + id + "?location=EU";
@@ -97,7 +102,8 @@ TEST_F(BigQueryFakeTest, DatasetsKeepTheirLocationAndAreCreatedOnce) {
   auto r = Send("GET", "/bigquery/v2/projects/p/datasets/d");
   ASSERT_EQ(r->status, 200);
   EXPECT_NE(r->body.find("\"location\":\"EU\""), std::string::npos);
-  auto again = Send("POST", "/bigquery/v2/projects/p/datasets", R"({"datasetReference":{"projectId":"p","datasetId":"d"}})");
+  auto again =
+      Send("POST", "/bigquery/v2/projects/p/datasets", R"({"datasetReference":{"projectId":"p","datasetId":"d"}})");
   EXPECT_EQ(again->status, 409);
   EXPECT_NE(again->body.find("\"reason\":\"duplicate\""), std::string::npos);
 }
@@ -113,8 +119,9 @@ TEST_F(BigQueryFakeTest, TablesKeepDescriptionsPartitioningClusteringAndExpirati
   ASSERT_EQ(r->status, 200) << r->body;
   auto got = Send("GET", "/bigquery/v2/projects/p/datasets/d/tables/visits");
   ASSERT_EQ(got->status, 200);
-  for (const char* want : {"\"description\":\"Matomo's idSite\"", "\"timePartitioning\":{\"type\":\"DAY\",\"field\":\"visit_date\"}",
-                           "\"clustering\":{\"fields\":[\"site_id\"]}", "\"expirationTime\":\"99999999999999\""}) {
+  for (const char* want :
+       {"\"description\":\"Matomo's idSite\"", "\"timePartitioning\":{\"type\":\"DAY\",\"field\":\"visit_date\"}",
+        "\"clustering\":{\"fields\":[\"site_id\"]}", "\"expirationTime\":\"99999999999999\""}) {
     EXPECT_NE(got->body.find(want), std::string::npos) << want << " in " << got->body;
   }
   // partitioning on a STRING field, an unknown body field, an expired table
@@ -130,7 +137,9 @@ TEST_F(BigQueryFakeTest, TablesKeepDescriptionsPartitioningClusteringAndExpirati
   }
   ASSERT_EQ(Send("POST", "/bigquery/v2/projects/p/datasets/d/tables", R"({
     "tableReference":{"projectId":"p","datasetId":"d","tableId":"old"},
-    "schema":{"fields":[{"name":"s","type":"STRING"}]},"expirationTime":"1000"})")->status, 200);
+    "schema":{"fields":[{"name":"s","type":"STRING"}]},"expirationTime":"1000"})")
+                ->status,
+            200);
   EXPECT_EQ(Send("GET", "/bigquery/v2/projects/p/datasets/d/tables/old")->status, 404);
   EXPECT_EQ(Send("DELETE", "/bigquery/v2/projects/p/datasets/d/tables/visits")->status, 204);
   EXPECT_EQ(Send("GET", "/bigquery/v2/projects/p/datasets/d/tables/visits")->status, 404);
@@ -154,7 +163,8 @@ TEST_F(BigQueryFakeTest, LoadJobsGoPendingRunningDoneAndAJobIdIsUsedOnce) {
   EXPECT_EQ(dup->status, 409);
   ASSERT_EQ(Query("q1", "SELECT site_id, day, seen_at, money FROM `p.d.t` ORDER BY site_id")->status, 200);
   std::string rows = Results("q1");
-  EXPECT_NE(rows.find(R"({"f":[{"v":"1"},{"v":"2026-11-25"},{"v":"1795600800500000"},{"v":"12.5"}]})"), std::string::npos)
+  EXPECT_NE(rows.find(R"({"f":[{"v":"1"},{"v":"2026-11-25"},{"v":"1795600800500000"},{"v":"12.5"}]})"),
+            std::string::npos)
       << rows;
   EXPECT_NE(rows.find(R"({"f":[{"v":"2"},{"v":"2026-11-25"},{"v":null},{"v":null}]})"), std::string::npos) << rows;
 }
@@ -184,12 +194,14 @@ TEST_F(BigQueryFakeTest, TransactionsCommitOrRollBackWhole) {
   ASSERT_EQ(Multipart(LoadJob("l1", "t"), "{\"site_id\":1}\n{\"site_id\":2}\n")->status, 200);
   JobState("l1?location=EU");
   JobState("l1?location=EU");
-  Query("tx1", "BEGIN TRANSACTION;\nDELETE FROM `p.d.t` WHERE site_id = 1;\nINSERT INTO `p.d.t` (site_id) VALUES (3);\n"
-               "COMMIT TRANSACTION;");
+  Query("tx1",
+        "BEGIN TRANSACTION;\nDELETE FROM `p.d.t` WHERE site_id = 1;\nINSERT INTO `p.d.t` (site_id) VALUES (3);\n"
+        "COMMIT TRANSACTION;");
   EXPECT_EQ(Results("tx1").substr(0, 3), "200");
   // fails half-way: nothing of it stays
-  Query("tx2", "BEGIN TRANSACTION;\nDELETE FROM `p.d.t` WHERE site_id = 2;\nINSERT INTO `p.d.t` (site_id) VALUES (NULL);\n"
-               "COMMIT TRANSACTION;");
+  Query("tx2",
+        "BEGIN TRANSACTION;\nDELETE FROM `p.d.t` WHERE site_id = 2;\nINSERT INTO `p.d.t` (site_id) VALUES (NULL);\n"
+        "COMMIT TRANSACTION;");
   EXPECT_EQ(Results("tx2").substr(0, 3), "400");
   // DDL on a permanent table inside a transaction is refused, as BigQuery does
   Query("tx3", "BEGIN TRANSACTION;\nDROP TABLE `p.d.t`;\nCOMMIT TRANSACTION;");
@@ -276,8 +288,8 @@ TEST_F(BigQueryFakeTest, ResumableUploadsTakeChunksOfMultiplesOf256KiB) {
            {{"Content-Range", "bytes 262144-" + std::to_string(data.size() - 1) + "/" + std::to_string(data.size())}});
   ASSERT_EQ(r->status, 200) << r->body;
   JobState("r1?location=EU");
-  EXPECT_NE(Send("GET", "/bigquery/v2/projects/p/jobs/r1?location=EU")->body.find(
-                "\"outputRows\":\"" + std::to_string(data.size() / line.size()) + "\""),
+  EXPECT_NE(Send("GET", "/bigquery/v2/projects/p/jobs/r1?location=EU")
+                ->body.find("\"outputRows\":\"" + std::to_string(data.size() / line.size()) + "\""),
             std::string::npos);
 }
 

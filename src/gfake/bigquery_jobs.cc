@@ -23,7 +23,8 @@ std::string Upper(std::string s) {
 }
 
 std::string Today() {
-  auto days = std::chrono::duration_cast<std::chrono::hours>(std::chrono::system_clock::now().time_since_epoch()).count() / 24;
+  auto days =
+      std::chrono::duration_cast<std::chrono::hours>(std::chrono::system_clock::now().time_since_epoch()).count() / 24;
   return std::to_string(days);
 }
 
@@ -32,8 +33,8 @@ Result<std::vector<BqField>> ParseFields(simdjson::dom::element schema) {
   simdjson::dom::array fields;
   if (schema["fields"].get(fields) != simdjson::SUCCESS) return out;
   for (auto f : fields) {
-    BqField field{Str(f, "name"), Upper(Str(f, "type")), Upper(Str(f, "mode")), Str(f, "description"),
-                  Str(f, "precision"), Str(f, "scale")};
+    BqField field{Str(f, "name"),        Upper(Str(f, "type")), Upper(Str(f, "mode")),
+                  Str(f, "description"), Str(f, "precision"),   Str(f, "scale")};
     if (field.name.empty() || field.type.empty()) return BqError("invalid", "A schema field needs a name and a type");
     if (field.description.size() > 1024) {
       return BqError("invalid", "The description for field " + field.name + " is too long (max 1024 characters)");
@@ -50,7 +51,9 @@ int64_t NowMillis() {
       .count();
 }
 
-std::string JsonStr(std::string_view s) { return "\"" + JsonEscape(s) + "\""; }
+std::string JsonStr(std::string_view s) {
+  return "\"" + JsonEscape(s) + "\"";
+}
 
 std::string FieldsJson(const std::vector<BqField>& fields) {
   std::string out = "[";
@@ -112,8 +115,9 @@ Result<std::string> BigQueryFake::InsertJob(const std::string& project, const st
   if (j.id.empty()) j.id = "job_" + std::to_string(NowMillis()) + "_" + std::to_string(jobs.size());
   for (char c : j.id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
-      return BqError("invalid", "Invalid job ID \"" + j.id + "\". Job IDs must be alphanumeric (plus underscores and "
-                                "dashes) and must be at most 1024 characters long.");
+      return BqError("invalid", "Invalid job ID \"" + j.id +
+                                    "\". Job IDs must be alphanumeric (plus underscores and "
+                                    "dashes) and must be at most 1024 characters long.");
     }
   }
   if (j.id.size() > 1024) return BqError("invalid", "Invalid job ID: longer than 1024 characters");
@@ -121,7 +125,8 @@ Result<std::string> BigQueryFake::InsertJob(const std::string& project, const st
   const std::string key = project + ":" + j.id;
   if (jobs.count(key)) return BqError("duplicate", "Already Exists: Job " + project + ":" + j.location + "." + j.id);
   simdjson::dom::element config, load, query;
-  if (job["configuration"].get(config) != simdjson::SUCCESS) return BqError("invalid", "Required parameter is missing: configuration");
+  if (job["configuration"].get(config) != simdjson::SUCCESS)
+    return BqError("invalid", "Required parameter is missing: configuration");
   j.configuration = simdjson::minify(config);
   const bool is_load = config["load"].get(load) == simdjson::SUCCESS;
   const bool is_query = config["query"].get(query) == simdjson::SUCCESS;
@@ -162,7 +167,8 @@ Result<std::string> BigQueryFake::InsertJob(const std::string& project, const st
       }
     }
     if (media) {
-      if (!j.source_uris.empty()) return BqError("invalid", "A load job with a media upload cannot also have sourceUris");
+      if (!j.source_uris.empty())
+        return BqError("invalid", "A load job with a media upload cannot also have sourceUris");
       j.media = std::move(*media);
       j.has_media = true;
     } else if (j.source_uris.empty()) {
@@ -234,8 +240,8 @@ void BigQueryFake::RunLoad(BqJob& job) {
   BqStore& store = Store(job.project);
   auto location = store.DatasetLocation(job.dest_dataset);
   if (!location || Upper(*location) != Upper(job.location)) {
-    job.error = {"notFound", "Not found: Dataset " + job.project + ":" + job.dest_dataset + " was not found in location " +
-                                 job.location};
+    job.error = {"notFound", "Not found: Dataset " + job.project + ":" + job.dest_dataset +
+                                 " was not found in location " + job.location};
     return;
   }
   std::string data;
@@ -286,8 +292,8 @@ void BigQueryFake::RunQuery(BqJob& job) {
     }
     if (!conflict.empty()) {
       ++stats.cancelled_transactions;
-      job.error = {"invalidQuery", "Transaction is aborted due to concurrent update against table " + job.project + ":" +
-                                       conflict + ". Transaction ID: fake-" + job.id};
+      job.error = {"invalidQuery", "Transaction is aborted due to concurrent update against table " + job.project +
+                                       ":" + conflict + ". Transaction ID: fake-" + job.id};
       return;
     }
   }
@@ -296,8 +302,8 @@ void BigQueryFake::RunQuery(BqJob& job) {
     std::string dataset = t.substr(0, t.find('.'));
     auto location = store.DatasetLocation(dataset);
     if (location && Upper(*location) != Upper(job.location)) {
-      job.error = {"notFound", "Not found: Dataset " + job.project + ":" + dataset + " was not found in location " +
-                                   job.location};
+      job.error = {"notFound",
+                   "Not found: Dataset " + job.project + ":" + dataset + " was not found in location " + job.location};
       return;
     }
   }

@@ -11,7 +11,8 @@ namespace metl::gfake {
 void RegisterBigQueryRoutes(httplib::Server& server, FakeContext& ctx) {
   BigQueryFakeOptions options;
   options.admit = [&ctx](const httplib::Request& req, httplib::Response& res) {
-    return ctx.Admit(req, res, {"https://www.googleapis.com/auth/bigquery", "https://www.googleapis.com/auth/cloud-platform"});
+    return ctx.Admit(req, res,
+                     {"https://www.googleapis.com/auth/bigquery", "https://www.googleapis.com/auth/cloud-platform"});
   };
   options.read_gcs_object = [&ctx](std::string_view bucket, std::string_view object) -> std::optional<std::string> {
     auto o = ctx.gcs().Get(std::string(bucket), std::string(object));

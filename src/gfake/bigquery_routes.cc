@@ -17,14 +17,22 @@ std::string Str(simdjson::dom::element e, std::string_view key) {
 
 const char* StatusName(int code) {
   switch (code) {
-    case 400: return "INVALID_ARGUMENT";
-    case 401: return "UNAUTHENTICATED";
-    case 403: return "PERMISSION_DENIED";
-    case 404: return "NOT_FOUND";
-    case 409: return "ALREADY_EXISTS";
-    case 429: return "RESOURCE_EXHAUSTED";
-    case 503: return "UNAVAILABLE";
-    default: return code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+    case 400:
+      return "INVALID_ARGUMENT";
+    case 401:
+      return "UNAUTHENTICATED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return "ALREADY_EXISTS";
+    case 429:
+      return "RESOURCE_EXHAUSTED";
+    case 503:
+      return "UNAVAILABLE";
+    default:
+      return code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
   }
 }
 
@@ -63,11 +71,11 @@ std::string DatasetJson(const std::string& project, const std::string& dataset, 
 }
 
 std::string TableJson(const std::string& project, const BqTable& t, int64_t rows) {
-  std::string out = "{\"kind\":\"bigquery#table\",\"id\":" + JsonStr(project + ":" + t.dataset + "." + t.table) +
-                    ",\"tableReference\":{\"projectId\":" + JsonStr(project) + ",\"datasetId\":" + JsonStr(t.dataset) +
-                    ",\"tableId\":" + JsonStr(t.table) + "},\"type\":\"TABLE\",\"schema\":{\"fields\":" +
-                    FieldsJson(t.fields) + "},\"numRows\":" + JsonStr(std::to_string(rows)) +
-                    ",\"creationTime\":" + JsonStr(std::to_string(t.created_ms));
+  std::string out =
+      "{\"kind\":\"bigquery#table\",\"id\":" + JsonStr(project + ":" + t.dataset + "." + t.table) +
+      ",\"tableReference\":{\"projectId\":" + JsonStr(project) + ",\"datasetId\":" + JsonStr(t.dataset) +
+      ",\"tableId\":" + JsonStr(t.table) + "},\"type\":\"TABLE\",\"schema\":{\"fields\":" + FieldsJson(t.fields) +
+      "},\"numRows\":" + JsonStr(std::to_string(rows)) + ",\"creationTime\":" + JsonStr(std::to_string(t.created_ms));
   if (!t.description.empty()) out += ",\"description\":" + JsonStr(t.description);
   if (!t.partition_type.empty()) {
     out += ",\"timePartitioning\":{\"type\":" + JsonStr(t.partition_type);
@@ -126,14 +134,15 @@ class Routes {
       ++fake_->stats.http_faults;
       if (f->retry_after_s) res.set_header("Retry-After", std::to_string(*f->retry_after_s));
       SendError(res, f->status, f->reason,
-                f->reason == "rateLimitExceeded" ? "Exceeded rate limits: too many api requests per user per method"
-                                                 : "Error encountered during execution. Retrying may solve the problem.");
+                f->reason == "rateLimitExceeded"
+                    ? "Exceeded rate limits: too many api requests per user per method"
+                    : "Error encountered during execution. Retrying may solve the problem.");
       return false;
     }
     if (auto f = fake_->TakeFault(BigQueryFault::Kind::kAccessDenied, api, "")) {
-      SendError(res, 403, "accessDenied", "Access Denied: Project " + std::string(req.matches[1]) +
-                                              ": User does not have " + f->permission + " permission in project " +
-                                              std::string(req.matches[1]) + ".");
+      SendError(res, 403, "accessDenied",
+                "Access Denied: Project " + std::string(req.matches[1]) + ": User does not have " + f->permission +
+                    " permission in project " + std::string(req.matches[1]) + ".");
       return false;
     }
     return true;
@@ -163,7 +172,8 @@ class Routes {
     if (!Guard(req, res, "datasets.insert") || !CheckBody("Dataset", req.body, res)) return;
     simdjson::dom::parser parser;
     simdjson::dom::element body, ref;
-    if (parser.parse(req.body).get(body) != simdjson::SUCCESS || body["datasetReference"].get(ref) != simdjson::SUCCESS) {
+    if (parser.parse(req.body).get(body) != simdjson::SUCCESS ||
+        body["datasetReference"].get(ref) != simdjson::SUCCESS) {
       return SendError(res, 400, "invalid", "Required parameter is missing: datasetReference");
     }
     std::string p = req.matches[1], d = Str(ref, "datasetId"), location = Str(body, "location");
@@ -201,7 +211,8 @@ class Routes {
     BqTable t;
     t.dataset = req.matches[2];
     t.table = Str(ref, "tableId");
-    if (Str(ref, "datasetId") != t.dataset) return SendError(res, 400, "invalid", "tableReference.datasetId does not match the path");
+    if (Str(ref, "datasetId") != t.dataset)
+      return SendError(res, 400, "invalid", "tableReference.datasetId does not match the path");
     t.description = Str(body, "description");
     if (body["schema"].get(schema) == simdjson::SUCCESS) {
       simdjson::dom::array fields;
@@ -263,8 +274,7 @@ class Routes {
       if ((!multi_region || !location.empty()) && location != l) it = fake_->jobs.end();
     }
     if (it == fake_->jobs.end()) {
-      SendError(res, 404, "notFound",
-                "Not found: Job " + p + ":" + (location.empty() ? "US" : location) + "." + id);
+      SendError(res, 404, "notFound", "Not found: Job " + p + ":" + (location.empty() ? "US" : location) + "." + id);
       return nullptr;
     }
     return &it->second;
@@ -289,8 +299,8 @@ class Routes {
     std::string ref = "{\"projectId\":" + JsonStr(job->project) + ",\"jobId\":" + JsonStr(job->id) +
                       ",\"location\":" + JsonStr(job->location) + "}";
     if (job->state != "DONE") {
-      return SendJson(res, "{\"kind\":\"bigquery#getQueryResultsResponse\",\"jobReference\":" + ref +
-                               ",\"jobComplete\":false}");
+      return SendJson(
+          res, "{\"kind\":\"bigquery#getQueryResultsResponse\",\"jobReference\":" + ref + ",\"jobComplete\":false}");
     }
     if (job->error) return SendError(res, HttpCodeOf(job->error->first), job->error->first, job->error->second);
     const bool int64_ts = req.get_param_value("formatOptions.useInt64Timestamp") == "true";
@@ -304,8 +314,8 @@ class Routes {
     std::string body = "{\"kind\":\"bigquery#getQueryResultsResponse\",\"jobReference\":" + ref +
                        ",\"jobComplete\":true,\"totalBytesProcessed\":\"0\",\"cacheHit\":false";
     if (!out.schema.empty()) {
-      body += ",\"schema\":{\"fields\":" + FieldsJson(out.schema) + "},\"totalRows\":" +
-              JsonStr(std::to_string(out.rows.size())) + ",\"rows\":[";
+      body += ",\"schema\":{\"fields\":" + FieldsJson(out.schema) +
+              "},\"totalRows\":" + JsonStr(std::to_string(out.rows.size())) + ",\"rows\":[";
       for (size_t r = start; r < end; ++r) {
         body += std::string(r > start ? "," : "") + "{\"f\":[";
         for (size_t c = 0; c < out.rows[r].size(); ++c) {
@@ -333,7 +343,8 @@ class Routes {
       std::string ct = req.get_header_value("Content-Type");
       size_t b = ct.find("boundary=");
       if (ct.rfind("multipart/related", 0) != 0 || b == std::string::npos) {
-        return SendError(res, 400, "invalid", "uploadType=multipart needs Content-Type multipart/related; boundary=...");
+        return SendError(res, 400, "invalid",
+                         "uploadType=multipart needs Content-Type multipart/related; boundary=...");
       }
       std::string boundary = ct.substr(b + 9);
       if (!boundary.empty() && boundary.front() == '"') boundary = boundary.substr(1, boundary.size() - 2);
@@ -350,7 +361,8 @@ class Routes {
         parts.push_back(req.body.substr(headers_end + 4, next - headers_end - 4));
         pos = next + 2;
       }
-      if (parts.size() != 2) return SendError(res, 400, "invalid", "a multipart upload needs two parts: the job and the data");
+      if (parts.size() != 2)
+        return SendError(res, 400, "invalid", "a multipart upload needs two parts: the job and the data");
       return InsertJob(req, res, parts[0], std::move(parts[1]));
     }
     if (type == "resumable") {
@@ -390,8 +402,9 @@ class Routes {
     }
     if (first >= 0) {
       if (first != static_cast<long long>(up.data.size())) {
-        return SendError(res, 400, "invalid", "Content-Range starts at " + std::to_string(first) + ", expected " +
-                                                  std::to_string(up.data.size()));
+        return SendError(
+            res, 400, "invalid",
+            "Content-Range starts at " + std::to_string(first) + ", expected " + std::to_string(up.data.size()));
       }
       if (last - first + 1 != static_cast<long long>(req.body.size())) {
         return SendError(res, 400, "invalid", "Content-Range does not match the body's length");
@@ -420,11 +433,16 @@ class Routes {
     if (parser.parse(req.body).get(b) != simdjson::SUCCESS) return SendError(res, 400, "invalid", "not JSON");
     BigQueryFault f;
     std::string kind = Str(b, "kind");
-    if (kind == "http") f.kind = BigQueryFault::Kind::kHttp;
-    else if (kind == "job_backend_error") f.kind = BigQueryFault::Kind::kJobBackendError;
-    else if (kind == "transaction_conflict") f.kind = BigQueryFault::Kind::kTransactionConflict;
-    else if (kind == "access_denied") f.kind = BigQueryFault::Kind::kAccessDenied;
-    else return SendError(res, 400, "invalid", "kind: http, job_backend_error, transaction_conflict, access_denied");
+    if (kind == "http")
+      f.kind = BigQueryFault::Kind::kHttp;
+    else if (kind == "job_backend_error")
+      f.kind = BigQueryFault::Kind::kJobBackendError;
+    else if (kind == "transaction_conflict")
+      f.kind = BigQueryFault::Kind::kTransactionConflict;
+    else if (kind == "access_denied")
+      f.kind = BigQueryFault::Kind::kAccessDenied;
+    else
+      return SendError(res, 400, "invalid", "kind: http, job_backend_error, transaction_conflict, access_denied");
     int64_t n;
     if (b["count"].get(n) == simdjson::SUCCESS) f.count = static_cast<int>(n);
     if (b["status"].get(n) == simdjson::SUCCESS) f.status = static_cast<int>(n);

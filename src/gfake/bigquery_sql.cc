@@ -12,9 +12,13 @@ struct Token {
   std::string text;  // kString: the decoded value; kQuotedName: the name inside the backticks; else as written
 };
 
-Error InvalidQuery(std::string message) { return Error(ErrorKind::kTerminal, "invalidQuery: " + std::move(message)); }
+Error InvalidQuery(std::string message) {
+  return Error(ErrorKind::kTerminal, "invalidQuery: " + std::move(message));
+}
 
-bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -25,12 +29,22 @@ std::string Upper(std::string_view s) {
 // GoogleSQL string literal escapes (the subset: \\ \' \" \` \n \t \r \0).
 Result<char> Unescape(char c) {
   switch (c) {
-    case '\\': case '\'': case '"': case '`': case '?': return c;
-    case 'n': return '\n';
-    case 't': return '\t';
-    case 'r': return '\r';
-    case '0': return '\0';
-    default: return InvalidQuery(std::string("Illegal escape sequence: \\") + c);
+    case '\\':
+    case '\'':
+    case '"':
+    case '`':
+    case '?':
+      return c;
+    case 'n':
+      return '\n';
+    case 't':
+      return '\t';
+    case 'r':
+      return '\r';
+    case '0':
+      return '\0';
+    default:
+      return InvalidQuery(std::string("Illegal escape sequence: \\") + c);
   }
 }
 
@@ -169,17 +183,28 @@ Result<std::string> TranslateToDuckDb(std::string_view sql, std::string_view pro
             before_paren || (n < tokens.size() && tokens[n].kind == Tok::kString) ||
             (before && ((before->kind == Tok::kWord && Upper(before->text) == "AS") || before->text == "<" ||
                         (ddl && (before->kind == Tok::kWord || before->kind == Tok::kQuotedName))));
-        if (!type_position) out += t.text;
-        else if (u == "INT64") out += "BIGINT";
-        else if (u == "FLOAT64") out += "DOUBLE";
-        else if (u == "STRING") out += "VARCHAR";
-        else if (u == "BOOL") out += "BOOLEAN";
-        else if (u == "BYTES") out += "BLOB";
-        else if (u == "BIGNUMERIC" || u == "BIGDECIMAL") out += before_paren ? "DECIMAL" : "DECIMAL(38,6)";
-        else if (u == "NUMERIC" || u == "DECIMAL") out += before_paren ? "DECIMAL" : "DECIMAL(38,9)";
-        else if (u == "TIMESTAMP") out += "TIMESTAMPTZ";
-        else if (u == "DATETIME") out += "TIMESTAMP";
-        else out += t.text;
+        if (!type_position)
+          out += t.text;
+        else if (u == "INT64")
+          out += "BIGINT";
+        else if (u == "FLOAT64")
+          out += "DOUBLE";
+        else if (u == "STRING")
+          out += "VARCHAR";
+        else if (u == "BOOL")
+          out += "BOOLEAN";
+        else if (u == "BYTES")
+          out += "BLOB";
+        else if (u == "BIGNUMERIC" || u == "BIGDECIMAL")
+          out += before_paren ? "DECIMAL" : "DECIMAL(38,6)";
+        else if (u == "NUMERIC" || u == "DECIMAL")
+          out += before_paren ? "DECIMAL" : "DECIMAL(38,9)";
+        else if (u == "TIMESTAMP")
+          out += "TIMESTAMPTZ";
+        else if (u == "DATETIME")
+          out += "TIMESTAMP";
+        else
+          out += t.text;
         break;
       }
     }

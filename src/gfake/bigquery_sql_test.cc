@@ -52,7 +52,8 @@ TEST(BigQuerySql, ScriptAnalysisFindsTransactionsAndMutatedTables) {
   EXPECT_EQ(AnalyzeScript("SELECT 1").StatementType(), "SELECT");
   EXPECT_EQ(AnalyzeScript("DROP TABLE `p.ds.x`").StatementType(), "DROP_TABLE");
   EXPECT_TRUE(AnalyzeScript("BEGIN TRANSACTION; CREATE TABLE ds.x (a INT64); COMMIT TRANSACTION;").ddl_in_transaction);
-  EXPECT_FALSE(AnalyzeScript("BEGIN TRANSACTION; CREATE TEMP TABLE x (a INT64); COMMIT TRANSACTION;").ddl_in_transaction);
+  EXPECT_FALSE(
+      AnalyzeScript("BEGIN TRANSACTION; CREATE TEMP TABLE x (a INT64); COMMIT TRANSACTION;").ddl_in_transaction);
   // a ';' inside a string does not end the statement
   EXPECT_EQ(AnalyzeScript("SELECT ';'").statement_types.size(), 1u);
 }

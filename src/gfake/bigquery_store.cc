@@ -56,20 +56,34 @@ std::string TrimDecimal(std::string s) {
 
 std::string BqTypeOf(duckdb_logical_type type) {
   switch (duckdb_get_type_id(type)) {
-    case DUCKDB_TYPE_TINYINT: case DUCKDB_TYPE_SMALLINT: case DUCKDB_TYPE_INTEGER: case DUCKDB_TYPE_BIGINT:
-    case DUCKDB_TYPE_UTINYINT: case DUCKDB_TYPE_USMALLINT: case DUCKDB_TYPE_UINTEGER: case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
     case DUCKDB_TYPE_HUGEINT:
       return "INTEGER";
-    case DUCKDB_TYPE_FLOAT: case DUCKDB_TYPE_DOUBLE: return "FLOAT";
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+      return "FLOAT";
     case DUCKDB_TYPE_DECIMAL:
       // DECIMAL(38,6) is the fake's BIGNUMERIC (bigquery_sql.h)
       return duckdb_decimal_width(type) == 38 && duckdb_decimal_scale(type) == 6 ? "BIGNUMERIC" : "NUMERIC";
-    case DUCKDB_TYPE_BOOLEAN: return "BOOLEAN";
-    case DUCKDB_TYPE_DATE: return "DATE";
-    case DUCKDB_TYPE_TIMESTAMP: return "DATETIME";
-    case DUCKDB_TYPE_TIMESTAMP_TZ: return "TIMESTAMP";
-    case DUCKDB_TYPE_BLOB: return "BYTES";
-    default: return "STRING";
+    case DUCKDB_TYPE_BOOLEAN:
+      return "BOOLEAN";
+    case DUCKDB_TYPE_DATE:
+      return "DATE";
+    case DUCKDB_TYPE_TIMESTAMP:
+      return "DATETIME";
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return "TIMESTAMP";
+    case DUCKDB_TYPE_BLOB:
+      return "BYTES";
+    default:
+      return "STRING";
   }
 }
 
@@ -89,15 +103,24 @@ std::pair<std::string, std::string> SplitBqError(const Error& error) {
 Result<std::string> DuckTypeOf(const BqField& f) {
   std::string sql;
   const std::string& t = f.type;
-  if (t == "STRING") sql = "VARCHAR";
-  else if (t == "INTEGER" || t == "INT64") sql = "BIGINT";
-  else if (t == "FLOAT" || t == "FLOAT64") sql = "DOUBLE";
-  else if (t == "BOOLEAN" || t == "BOOL") sql = "BOOLEAN";
-  else if (t == "TIMESTAMP") sql = "TIMESTAMPTZ";
-  else if (t == "DATETIME") sql = "TIMESTAMP";
-  else if (t == "DATE") sql = "DATE";
-  else if (t == "JSON") sql = "JSON";
-  else if (t == "BYTES") sql = "BLOB";
+  if (t == "STRING")
+    sql = "VARCHAR";
+  else if (t == "INTEGER" || t == "INT64")
+    sql = "BIGINT";
+  else if (t == "FLOAT" || t == "FLOAT64")
+    sql = "DOUBLE";
+  else if (t == "BOOLEAN" || t == "BOOL")
+    sql = "BOOLEAN";
+  else if (t == "TIMESTAMP")
+    sql = "TIMESTAMPTZ";
+  else if (t == "DATETIME")
+    sql = "TIMESTAMP";
+  else if (t == "DATE")
+    sql = "DATE";
+  else if (t == "JSON")
+    sql = "JSON";
+  else if (t == "BYTES")
+    sql = "BLOB";
   else if (t == "NUMERIC" || t == "BIGNUMERIC") {
     const bool big = t == "BIGNUMERIC";
     if (f.precision.empty() && !f.scale.empty()) {
@@ -118,8 +141,10 @@ Result<std::string> DuckTypeOf(const BqField& f) {
   } else {
     return BqError("invalid", "Invalid field type " + t + " for field " + f.name);
   }
-  if (f.mode == "REQUIRED") sql += " NOT NULL";
-  else if (!f.mode.empty() && f.mode != "NULLABLE") return BqError("invalid", "Unsupported mode " + f.mode + " for field " + f.name);
+  if (f.mode == "REQUIRED")
+    sql += " NOT NULL";
+  else if (!f.mode.empty() && f.mode != "NULLABLE")
+    return BqError("invalid", "Unsupported mode " + f.mode + " for field " + f.name);
   return sql;
 }
 
@@ -214,13 +239,16 @@ Status BqStore::CreateTableLocked(const BqTable& t) {
     }
     std::string ft = field_type(t.partition_field);
     if (!t.partition_field.empty() && ft != "DATE" && ft != "TIMESTAMP" && ft != "DATETIME") {
-      return BqError("invalid", "The field specified for time partitioning can only be of type TIMESTAMP, DATE or "
-                                "DATETIME. The type found is: " + (ft.empty() ? "missing" : ft) + ".");
+      return BqError("invalid",
+                     "The field specified for time partitioning can only be of type TIMESTAMP, DATE or "
+                     "DATETIME. The type found is: " +
+                         (ft.empty() ? "missing" : ft) + ".");
     }
   }
   if (t.clustering.size() > 4) return BqError("invalid", "Too many clustering fields: at most 4");
   for (const std::string& c : t.clustering) {
-    if (field_type(c).empty()) return BqError("invalid", "The field specified for clustering cannot be found in the schema: " + c);
+    if (field_type(c).empty())
+      return BqError("invalid", "The field specified for clustering cannot be found in the schema: " + c);
   }
   METL_TRY(Exec(sql + ")"));
   BqTable copy = t;
@@ -296,13 +324,17 @@ Result<int64_t> BqStore::LoadNdjson(const std::string& dataset, const std::strin
     if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
     simdjson::dom::object obj;
     if (parser.parse(std::string(line)).get(obj) != simdjson::SUCCESS) {
-      return BqError("invalid", "Error while reading data, error message: JSON parsing error in row starting at "
-                                "position " + std::to_string(pos - line.size() - 1) + ": Parser terminated before end of string");
+      return BqError("invalid",
+                     "Error while reading data, error message: JSON parsing error in row starting at "
+                     "position " +
+                         std::to_string(pos - line.size() - 1) + ": Parser terminated before end of string");
     }
     for (auto field : obj) {
       if (!columns.count(field.key)) {
-        return BqError("invalid", "Error while reading data, error message: JSON parsing error in row starting at "
-                                  "line " + std::to_string(line_no) + ": No such field: " + std::string(field.key) + ".");
+        return BqError("invalid",
+                       "Error while reading data, error message: JSON parsing error in row starting at "
+                       "line " +
+                           std::to_string(line_no) + ": No such field: " + std::string(field.key) + ".");
       }
     }
     ++rows;
@@ -351,7 +383,8 @@ Result<BqQueryOutput> BqStore::RunScript(const std::string& sql, const std::stri
   std::lock_guard<std::mutex> lock(mu_);
   DropExpiredLocked();
   if (!default_dataset.empty()) {
-    if (!datasets_.count(default_dataset)) return BqError("notFound", "Not found: Dataset " + project_ + ":" + default_dataset);
+    if (!datasets_.count(default_dataset))
+      return BqError("notFound", "Not found: Dataset " + project_ + ":" + default_dataset);
     METL_TRY(Exec("SET schema = " + QuoteText(default_dataset)));
   }
   struct ResetSchema {

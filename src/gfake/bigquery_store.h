@@ -29,14 +29,14 @@ struct BqTable {
   std::vector<BqField> fields;
   std::string partition_type, partition_field;  // timePartitioning
   std::vector<std::string> clustering;
-  std::optional<int64_t> expiration_ms;          // expirationTime
+  std::optional<int64_t> expiration_ms;  // expirationTime
   std::string description;
   int64_t created_ms = 0;
 };
 
 struct BqQueryOutput {
-  std::vector<BqField> schema;                                    // name and type
-  std::vector<std::vector<std::optional<std::string>>> rows;      // cells as BigQuery renders them
+  std::vector<BqField> schema;                                // name and type
+  std::vector<std::vector<std::optional<std::string>>> rows;  // cells as BigQuery renders them
   int64_t dml_affected_rows = 0;
 };
 

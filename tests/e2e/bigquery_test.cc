@@ -22,7 +22,7 @@ namespace {
 
 const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 
-const std::vector<std::string> kTables = {"matomo_visits",     "matomo_actions",          "matomo_custom_dimensions",
+const std::vector<std::string> kTables = {"matomo_visits",      "matomo_actions",         "matomo_custom_dimensions",
                                           "matomo_conversions", "matomo_ecommerce_items", "matomo_raw_visits",
                                           "matomo_daily_kpis",  "matomo_etl_partitions"};
 
@@ -56,7 +56,8 @@ class GoogleFake {
   }
   void Fault(const std::string& json) {
     // the control route takes JSON; HttpPost sends a form body, which the route reads as text
-    ProcessResult r = RunProcess({"/usr/bin/curl", "-s", "-X", "POST", "--data-binary", json, "http://" + host_ + "/_fake/bigquery/faults"});
+    ProcessResult r = RunProcess(
+        {"/usr/bin/curl", "-s", "-X", "POST", "--data-binary", json, "http://" + host_ + "/_fake/bigquery/faults"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(r.out, "{}") << "the fake did not take the fault " << json;
   }
@@ -110,7 +111,8 @@ class BigQueryLoad : public ::testing::Test {
     fake_ = std::make_unique<GoogleFake>(tmp_, FakeArgs());
     ASSERT_TRUE(fake_->ok()) << fake_->process().Stderr();
     landing_ = (tmp_.path() / "landing").string();
-    LandJsonArray(landing_, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
+    LandJsonArray(landing_, 1, "2026-11-25", "UTC",
+                  ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
     LandJsonArray(landing_, 2, "2026-11-25", "America/New_York",
                   ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
     duck_ = WarehouseTarget{"duckdb", ""}.FreshUrl(tmp_);
@@ -174,7 +176,8 @@ TEST_F(BigQueryLoad, FaultsLoseAndDuplicateNothing) {
 TEST_F(BigQueryLoad, KilledMidLoadThenRerunEqualsOneCleanRun) {
   // The publishing transaction's insert is answered 503 with Retry-After: 20, so the load sits in its
   // wait after every load job went through: killed there, then run again.
-  fake_->Fault(R"({"kind":"http","status":503,"reason":"backendError","retry_after":20,"count":1,"api":"jobs.insert"})");
+  fake_->Fault(
+      R"({"kind":"http","status":503,"reason":"backendError","retry_after":20,"count":1,"api":"jobs.insert"})");
   BackgroundProcess load({EtlBin(), "load", "--landing", landing_, "--warehouse", Url()});
   bool waiting = false;
   for (int i = 0; i < 600 && !waiting; ++i) {

@@ -25,7 +25,8 @@ std::string PermissionIn(std::string_view message) {
     size_t at = message.find(prefix);
     if (at == std::string_view::npos) continue;
     size_t end = at;
-    while (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '.')) ++end;
+    while (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '.'))
+      ++end;
     return std::string(message.substr(at, end - at));
   }
   return "";
@@ -54,7 +55,9 @@ std::string TimestampText(int64_t us, bool utc_suffix) {
 
 }  // namespace
 
-std::string JsonString(std::string_view s) { return "\"" + JsonEscape(s) + "\""; }
+std::string JsonString(std::string_view s) {
+  return "\"" + JsonEscape(s) + "\"";
+}
 
 bool RetryableReason(std::string_view r) {
   return r == "rateLimitExceeded" || r == "backendError" || r == "internalError" || r == "badGateway" ||
@@ -65,14 +68,19 @@ std::string HintFor(std::string_view reason, std::string_view message) {
   if (reason == "accessDenied" || reason == "forbidden") {
     std::string perm = PermissionIn(message);
     std::string role = "roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project";
-    if (perm.rfind("bigquery.jobs.", 0) == 0) role = "roles/bigquery.jobUser on the project";
-    else if (perm == "bigquery.datasets.create") role = "roles/bigquery.dataEditor (or roles/bigquery.user) on the project, or create the dataset yourself";
-    else if (perm.rfind("bigquery.tables.", 0) == 0 || perm.rfind("bigquery.datasets.", 0) == 0) role = "roles/bigquery.dataEditor on the dataset";
-    else if (perm.rfind("storage.", 0) == 0) role = "roles/storage.objectAdmin on the staging bucket";
+    if (perm.rfind("bigquery.jobs.", 0) == 0)
+      role = "roles/bigquery.jobUser on the project";
+    else if (perm == "bigquery.datasets.create")
+      role = "roles/bigquery.dataEditor (or roles/bigquery.user) on the project, or create the dataset yourself";
+    else if (perm.rfind("bigquery.tables.", 0) == 0 || perm.rfind("bigquery.datasets.", 0) == 0)
+      role = "roles/bigquery.dataEditor on the dataset";
+    else if (perm.rfind("storage.", 0) == 0)
+      role = "roles/storage.objectAdmin on the staging bucket";
     return "grant the service account " + role + " (docs/bigquery.md, \"Roles\")";
   }
   if (reason == "quotaExceeded") {
-    return "a daily BigQuery quota is used up; it refills over a rolling 24 hours: rerun later (docs/bigquery.md, \"Quotas\")";
+    return "a daily BigQuery quota is used up; it refills over a rolling 24 hours: rerun later (docs/bigquery.md, "
+           "\"Quotas\")";
   }
   if (reason == "notFound") {
     return "check the project, the dataset and its location in --warehouse (bigquery://PROJECT/DATASET?location=...)";
@@ -96,17 +104,19 @@ Error HttpError(long status, std::string_view body, std::string_view what) {
   BqErrorProto e;
   simdjson::dom::parser parser;
   simdjson::dom::element doc, error, first;
-  if (parser.parse(body.data(), body.size()).get(doc) == simdjson::SUCCESS && doc["error"].get(error) == simdjson::SUCCESS) {
+  if (parser.parse(body.data(), body.size()).get(doc) == simdjson::SUCCESS &&
+      doc["error"].get(error) == simdjson::SUCCESS) {
     e.message = Str(error, "message");
     simdjson::dom::array errors;
-    if (error["errors"].get(errors) == simdjson::SUCCESS && errors.size() > 0) e.reason = Str(errors.at(0).value(), "reason");
+    if (error["errors"].get(errors) == simdjson::SUCCESS && errors.size() > 0)
+      e.reason = Str(errors.at(0).value(), "reason");
   }
   if (e.message.empty()) e.message = "HTTP " + std::to_string(status);
   const bool transient_status = status == 408 || status == 429 || status >= 500;
   const bool never = e.reason == "invalid" || e.reason == "invalidQuery" || e.reason == "notFound" ||
                      e.reason == "duplicate" || e.reason == "quotaExceeded" || e.reason == "accessDenied";
-  ErrorKind kind = (RetryableReason(e.reason) || (transient_status && !never)) ? ErrorKind::kTransient
-                                                                                : ErrorKind::kTerminal;
+  ErrorKind kind =
+      (RetryableReason(e.reason) || (transient_status && !never)) ? ErrorKind::kTransient : ErrorKind::kTerminal;
   if (status == 401 || status == 403) kind = RetryableReason(e.reason) ? ErrorKind::kTransient : ErrorKind::kConfig;
   // (a new Error: assigning `std::move(err).With...()` to err itself would move its message away)
   Error err = Error(kind, "BigQuery " + std::string(what) + ": " + e.message +
@@ -157,8 +167,8 @@ Result<std::optional<std::string>> BqClient::CallWith(const http::HttpRequest& r
     return HttpError(status, res.response.body, what);
   };
   return retry_.Run<std::optional<std::string>>(attempt, [&](const Error& e, int n, double delay) {
-    LogInfo("BigQuery: retrying", {{"call", what}, {"retry", std::to_string(n)},
-                                   {"delay_s", std::to_string(delay)}, {"error", e.message()}});
+    LogInfo("BigQuery: retrying",
+            {{"call", what}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}, {"error", e.message()}});
   });
 }
 
@@ -192,7 +202,9 @@ Status BqClient::InsertJobWithMedia(const std::string& job_json, const std::file
     auto st = std::make_shared<State>();
     st->head = head;
     st->tail = tail;
-    st->f = std::shared_ptr<FILE>(std::fopen(file.c_str(), "rb"), [](FILE* p) { if (p) std::fclose(p); });
+    st->f = std::shared_ptr<FILE>(std::fopen(file.c_str(), "rb"), [](FILE* p) {
+      if (p) std::fclose(p);
+    });
     return [st](char* buf, size_t n) -> size_t {
       while (st->part < 3) {
         if (st->part == 1) {
@@ -215,7 +227,8 @@ Status BqClient::InsertJobWithMedia(const std::string& job_json, const std::file
       return 0;
     };
   };
-  METL_ASSIGN_OR_RETURN(auto body, CallWith(req, make_source, false, /*duplicate_ok=*/true, "media upload of a load job"));
+  METL_ASSIGN_OR_RETURN(auto body,
+                        CallWith(req, make_source, false, /*duplicate_ok=*/true, "media upload of a load job"));
   (void)body;
   return OkStatus();
 }
@@ -233,7 +246,8 @@ Result<BqJobResult> BqClient::WaitJob(const std::string& job_id) {
     if (Str(status, "state") == "DONE") {
       BqJobResult r;
       simdjson::dom::element err;
-      if (status["errorResult"].get(err) == simdjson::SUCCESS) r.error = BqErrorProto{Str(err, "reason"), Str(err, "message")};
+      if (status["errorResult"].get(err) == simdjson::SUCCESS)
+        r.error = BqErrorProto{Str(err, "reason"), Str(err, "message")};
       simdjson::dom::element load, query;
       if (job["statistics"].get(stats) == simdjson::SUCCESS) {
         if (stats["load"].get(load) == simdjson::SUCCESS) r.output_rows = std::atoll(Str(load, "outputRows").c_str());
@@ -257,7 +271,8 @@ Result<QueryResult> BqClient::Results(const std::string& job_id) {
     METL_ASSIGN_OR_RETURN(auto body, Call("GET", path, ""));
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
-    if (parser.parse(*body).get(doc) != simdjson::SUCCESS) return Error(ErrorKind::kTransient, "BigQuery getQueryResults: not JSON");
+    if (parser.parse(*body).get(doc) != simdjson::SUCCESS)
+      return Error(ErrorKind::kTransient, "BigQuery getQueryResults: not JSON");
     bool complete = false;
     if (doc["jobComplete"].get(complete) != simdjson::SUCCESS || !complete) continue;  // WaitJob ran first: rare
     if (out.columns.empty()) {

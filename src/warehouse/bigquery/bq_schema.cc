@@ -9,22 +9,33 @@
 namespace metl::warehouse::bq_engine {
 namespace {
 
-std::string Json(std::string_view s) { return "\"" + JsonEscape(s) + "\""; }
+std::string Json(std::string_view s) {
+  return "\"" + JsonEscape(s) + "\"";
+}
 
 // "type" (+ precision/scale) of a logical type.
 std::string TypeJson(LogicalType type) {
   switch (type) {
     case LogicalType::kBigInt:
-    case LogicalType::kInt: return "\"type\":\"INTEGER\"";
-    case LogicalType::kDouble: return "\"type\":\"FLOAT\"";
-    case LogicalType::kDecimal: return "\"type\":\"NUMERIC\",\"precision\":\"18\",\"scale\":\"6\"";
-    case LogicalType::kWideDecimal: return "\"type\":\"BIGNUMERIC\",\"precision\":\"38\",\"scale\":\"6\"";
-    case LogicalType::kBool: return "\"type\":\"BOOLEAN\"";
+    case LogicalType::kInt:
+      return "\"type\":\"INTEGER\"";
+    case LogicalType::kDouble:
+      return "\"type\":\"FLOAT\"";
+    case LogicalType::kDecimal:
+      return "\"type\":\"NUMERIC\",\"precision\":\"18\",\"scale\":\"6\"";
+    case LogicalType::kWideDecimal:
+      return "\"type\":\"BIGNUMERIC\",\"precision\":\"38\",\"scale\":\"6\"";
+    case LogicalType::kBool:
+      return "\"type\":\"BOOLEAN\"";
     case LogicalType::kText:
-    case LogicalType::kJson: return "\"type\":\"STRING\"";
-    case LogicalType::kDate: return "\"type\":\"DATE\"";
-    case LogicalType::kTimestampTz: return "\"type\":\"TIMESTAMP\"";
-    case LogicalType::kTimestamp: return "\"type\":\"DATETIME\"";
+    case LogicalType::kJson:
+      return "\"type\":\"STRING\"";
+    case LogicalType::kDate:
+      return "\"type\":\"DATE\"";
+    case LogicalType::kTimestampTz:
+      return "\"type\":\"TIMESTAMP\"";
+    case LogicalType::kTimestamp:
+      return "\"type\":\"DATETIME\"";
   }
   return "\"type\":\"STRING\"";
 }
@@ -54,18 +65,31 @@ std::string MicroUnitsText(int64_t v) {
 
 }  // namespace
 
-std::string BqIdent(std::string_view name) { return "`" + std::string(name) + "`"; }
+std::string BqIdent(std::string_view name) {
+  return "`" + std::string(name) + "`";
+}
 
 std::string BqString(std::string_view s) {
   std::string out = "'";
   for (unsigned char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\'': out += "\\'"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c < 0x20 ? ' ' : static_cast<char>(c);  // other control characters: a space
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c < 0x20 ? ' ' : static_cast<char>(c);  // other control characters: a space
     }
   }
   return out + "'";
@@ -137,13 +161,25 @@ void AppendNdjsonRow(const TableBatch& batch, size_t row, std::string& out) {
         break;
       }
       case LogicalType::kDecimal:
-      case LogicalType::kWideDecimal: out += "\"" + MicroUnitsText(v.Int(row)) + "\""; break;
-      case LogicalType::kBool: out += v.Int(row) ? "true" : "false"; break;
+      case LogicalType::kWideDecimal:
+        out += "\"" + MicroUnitsText(v.Int(row)) + "\"";
+        break;
+      case LogicalType::kBool:
+        out += v.Int(row) ? "true" : "false";
+        break;
       case LogicalType::kText:
-      case LogicalType::kJson: out += Json(v.Text(row)); break;
-      case LogicalType::kDate: out += "\"" + CivilDate::FromDays(v.Int(row)).ToString() + "\""; break;
-      case LogicalType::kTimestampTz: out += "\"" + MicrosText(v.Int(row)) + "Z\""; break;
-      case LogicalType::kTimestamp: out += "\"" + MicrosText(v.Int(row)) + "\""; break;
+      case LogicalType::kJson:
+        out += Json(v.Text(row));
+        break;
+      case LogicalType::kDate:
+        out += "\"" + CivilDate::FromDays(v.Int(row)).ToString() + "\"";
+        break;
+      case LogicalType::kTimestampTz:
+        out += "\"" + MicrosText(v.Int(row)) + "Z\"";
+        break;
+      case LogicalType::kTimestamp:
+        out += "\"" + MicrosText(v.Int(row)) + "\"";
+        break;
     }
   }
   out += "}\n";
@@ -154,19 +190,26 @@ std::string SqlLiteral(const TableBatch& batch, size_t col, size_t row) {
   if (v.IsNull(row)) return "NULL";
   switch (v.type()) {
     case LogicalType::kBigInt:
-    case LogicalType::kInt: return std::to_string(v.Int(row));
+    case LogicalType::kInt:
+      return std::to_string(v.Int(row));
     case LogicalType::kDouble: {
       char buf[64];
       std::snprintf(buf, sizeof buf, "CAST('%.17g' AS FLOAT64)", v.Double(row));
       return buf;
     }
-    case LogicalType::kDecimal: return "NUMERIC '" + MicroUnitsText(v.Int(row)) + "'";
-    case LogicalType::kWideDecimal: return "BIGNUMERIC '" + MicroUnitsText(v.Int(row)) + "'";
-    case LogicalType::kBool: return v.Int(row) ? "TRUE" : "FALSE";
+    case LogicalType::kDecimal:
+      return "NUMERIC '" + MicroUnitsText(v.Int(row)) + "'";
+    case LogicalType::kWideDecimal:
+      return "BIGNUMERIC '" + MicroUnitsText(v.Int(row)) + "'";
+    case LogicalType::kBool:
+      return v.Int(row) ? "TRUE" : "FALSE";
     case LogicalType::kText:
-    case LogicalType::kJson: return BqString(v.Text(row));
-    case LogicalType::kDate: return "DATE '" + CivilDate::FromDays(v.Int(row)).ToString() + "'";
-    case LogicalType::kTimestampTz: return "TIMESTAMP_MICROS(" + std::to_string(v.Int(row)) + ")";
+    case LogicalType::kJson:
+      return BqString(v.Text(row));
+    case LogicalType::kDate:
+      return "DATE '" + CivilDate::FromDays(v.Int(row)).ToString() + "'";
+    case LogicalType::kTimestampTz:
+      return "TIMESTAMP_MICROS(" + std::to_string(v.Int(row)) + ")";
     case LogicalType::kTimestamp: {
       std::string s = MicrosText(v.Int(row));
       s[10] = ' ';

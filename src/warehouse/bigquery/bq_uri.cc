@@ -33,7 +33,9 @@ bool ValidDataset(std::string_view d) {
 
 }  // namespace
 
-bool IsBigQueryUri(std::string_view uri) { return uri.substr(0, 11) == "bigquery://"; }
+bool IsBigQueryUri(std::string_view uri) {
+  return uri.substr(0, 11) == "bigquery://";
+}
 
 Result<BqTarget> ParseBigQueryUri(std::string_view uri, std::optional<std::string> emulator_host) {
   if (!IsBigQueryUri(uri)) return UriError("not a bigquery:// URI");
@@ -75,7 +77,8 @@ Result<BqTarget> ParseBigQueryUri(std::string_view uri, std::optional<std::strin
     while (!host.empty() && host.back() == '/') host.pop_back();
     if (host.find("://") == std::string::npos) host = "http://" + host;
     if (host.substr(0, 7) != "http://" && host.substr(0, 8) != "https://") {
-      return Error(ErrorKind::kConfig, "BIGQUERY_EMULATOR_HOST must be http://HOST:PORT, https://HOST:PORT or HOST:PORT");
+      return Error(ErrorKind::kConfig,
+                   "BIGQUERY_EMULATOR_HOST must be http://HOST:PORT, https://HOST:PORT or HOST:PORT");
     }
     t.endpoint = host;
   }

@@ -123,7 +123,8 @@ class StagedGroup {
   Status Append(const TableBatch& batch) {
     auto it = tables_.find(batch.table().name);
     if (it == tables_.end()) {
-      return Error(ErrorKind::kInternal, "rows for " + std::string(batch.table().name) + " which this partition load does not replace");
+      return Error(ErrorKind::kInternal,
+                   "rows for " + std::string(batch.table().name) + " which this partition load does not replace");
     }
     StagedTable& t = it->second;
     for (size_t r = 0; r < batch.rows(); ++r) {
@@ -194,11 +195,14 @@ class StagedGroup {
     std::string source_uris;
     if (staging_) {
       const std::string key = stage + ".ndjson";
-      std::shared_ptr<FILE> f(std::fopen(t.path.c_str(), "rb"), [](FILE* p) { if (p) std::fclose(p); });
+      std::shared_ptr<FILE> f(std::fopen(t.path.c_str(), "rb"), [](FILE* p) {
+        if (p) std::fclose(p);
+      });
       if (!f) return Error(ErrorKind::kInternal, "cannot read " + t.path.string());
       objstore::PutOptions put;
       put.content_type = "application/x-ndjson";
-      METL_TRY(staging_->Put(key, [&](char* buf, size_t n) { return std::fread(buf, 1, n, f.get()); }, put));
+      METL_TRY(staging_->Put(
+          key, [&](char* buf, size_t n) { return std::fread(buf, 1, n, f.get()); }, put));
       std::string base_uri = client_.target().staging;
       while (!base_uri.empty() && base_uri.back() == '/') base_uri.pop_back();
       source_uris = ",\"sourceUris\":[" + bq_engine::JsonString(base_uri + "/" + key) + "]";
@@ -206,15 +210,16 @@ class StagedGroup {
     }
     for (int attempt = 1;; ++attempt) {
       const std::string job_id = job_base + "_a" + std::to_string(attempt);
-      std::string job = "{\"jobReference\":{\"projectId\":" + bq_engine::JsonString(target.project) +
-                        ",\"jobId\":" + bq_engine::JsonString(job_id) + ",\"location\":" +
-                        bq_engine::JsonString(target.location) + "},\"configuration\":{\"load\":{\"destinationTable\":" +
-                        "{\"projectId\":" + bq_engine::JsonString(target.project) + ",\"datasetId\":" +
-                        bq_engine::JsonString(target.dataset) + ",\"tableId\":" + bq_engine::JsonString(stage) +
-                        "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"WRITE_TRUNCATE\"," +
-                        "\"createDisposition\":\"CREATE_NEVER\",\"maxBadRecords\":0,\"ignoreUnknownValues\":false," +
-                        "\"schema\":{\"fields\":" + bq_engine::FieldsJson(*t.table) + "}" + source_uris +
-                        "},\"labels\":{\"tool\":\"matomo-etl\"}}}";
+      std::string job =
+          "{\"jobReference\":{\"projectId\":" + bq_engine::JsonString(target.project) +
+          ",\"jobId\":" + bq_engine::JsonString(job_id) + ",\"location\":" + bq_engine::JsonString(target.location) +
+          "},\"configuration\":{\"load\":{\"destinationTable\":" + "{\"projectId\":" +
+          bq_engine::JsonString(target.project) + ",\"datasetId\":" + bq_engine::JsonString(target.dataset) +
+          ",\"tableId\":" + bq_engine::JsonString(stage) +
+          "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"WRITE_TRUNCATE\"," +
+          "\"createDisposition\":\"CREATE_NEVER\",\"maxBadRecords\":0,\"ignoreUnknownValues\":false," +
+          "\"schema\":{\"fields\":" + bq_engine::FieldsJson(*t.table) + "}" + source_uris +
+          "},\"labels\":{\"tool\":\"matomo-etl\"}}}";
       if (staging_) {
         METL_TRY(client_.InsertJob(job));
       } else {
@@ -223,8 +228,8 @@ class StagedGroup {
       METL_ASSIGN_OR_RETURN(auto r, client_.WaitJob(job_id));
       if (!r.error) {
         if (r.output_rows != t.rows) {
-          return Error(ErrorKind::kInternal, "BigQuery loaded " + std::to_string(r.output_rows) + " rows into " + stage +
-                                                 " but " + std::to_string(t.rows) + " were sent");
+          return Error(ErrorKind::kInternal, "BigQuery loaded " + std::to_string(r.output_rows) + " rows into " +
+                                                 stage + " but " + std::to_string(t.rows) + " were sent");
         }
         return OkStatus();
       }
@@ -432,7 +437,10 @@ class BqSession final : public Session {
 class BqWarehouse final : public Warehouse {
  public:
   BqWarehouse(std::shared_ptr<BqClient> client, std::shared_ptr<objstore::ObjectStore> staging)
-      : client_(std::move(client)), staging_(std::move(staging)), caps_(BigQueryCapabilities()), run_id_(RandomHex(8)) {}
+      : client_(std::move(client)),
+        staging_(std::move(staging)),
+        caps_(BigQueryCapabilities()),
+        run_id_(RandomHex(8)) {}
 
   const Capabilities& capabilities() const override { return caps_; }
   std::string Describe() const override {
@@ -459,14 +467,16 @@ class BqWarehouse final : public Warehouse {
       }
     }
     for (const TableDef& table : tables) {
-      METL_ASSIGN_OR_RETURN(auto existing, client_->Call("GET", client_->ApiPath("datasets/" + t.dataset + "/tables/" +
-                                                                                   std::string(table.name)),
-                                                         "", true));
+      METL_ASSIGN_OR_RETURN(
+          auto existing,
+          client_->Call("GET", client_->ApiPath("datasets/" + t.dataset + "/tables/" + std::string(table.name)), "",
+                        true));
       if (existing) {
         if (auto missing = MissingColumn(*existing, table)) {
           return Error(ErrorKind::kConfig, "the BigQuery table " + std::string(table.name) + " lacks the column " +
                                                *missing + " that this version of matomo-etl declares")
-              .WithHint("add it (bq update, or ALTER TABLE " + std::string(table.name) + " ADD COLUMN ...), or drop the "
+              .WithHint("add it (bq update, or ALTER TABLE " + std::string(table.name) +
+                        " ADD COLUMN ...), or drop the "
                         "table and run `matomo-etl load --full-refresh`");
         }
         continue;

@@ -32,8 +32,7 @@
 namespace metl::warehouse {
 
 // `uri`: bigquery://PROJECT/DATASET?location=EU&staging=gs://BUCKET/PREFIX (bq_uri.h).
-Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri,
-                                                         std::shared_ptr<http::HttpClient> http,
+Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri, std::shared_ptr<http::HttpClient> http,
                                                          std::shared_ptr<cloud::AccessTokenSource> tokens,
                                                          http::RetryOptions retry = {});
 

@@ -62,15 +62,23 @@ class BqWarehouseTest : public ::testing::Test {
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const ColumnDef& col = t.columns[c];
       ColumnVector& v = b.column(c);
-      if (col.name == "site_id") v.AppendInt(key.site_id);
-      else if (col.name == t.partition_date_column) v.AppendInt(key.date.days());
-      else if (col.name == "visit_id") v.AppendInt(visit_id);
-      else if (col.name == "revenue") v.AppendInt(12500000);  // 12.5
-      else if (col.name == "last_action_at") v.AppendInt(1795600800500000);
+      if (col.name == "site_id")
+        v.AppendInt(key.site_id);
+      else if (col.name == t.partition_date_column)
+        v.AppendInt(key.date.days());
+      else if (col.name == "visit_id")
+        v.AppendInt(visit_id);
+      else if (col.name == "revenue")
+        v.AppendInt(12500000);  // 12.5
+      else if (col.name == "last_action_at")
+        v.AppendInt(1795600800500000);
       else if (!col.nullable) {
-        if (col.type == LogicalType::kText || col.type == LogicalType::kJson) v.AppendText("x");
-        else if (col.type == LogicalType::kDouble) v.AppendDouble(0.5);
-        else v.AppendInt(1);
+        if (col.type == LogicalType::kText || col.type == LogicalType::kJson)
+          v.AppendText("x");
+        else if (col.type == LogicalType::kDouble)
+          v.AppendDouble(0.5);
+        else
+          v.AppendInt(1);
       } else {
         v.AppendNull();
       }
@@ -119,7 +127,8 @@ TEST_F(BqWarehouseTest, MigrateCreatesTheDatasetInItsLocationAndEveryTableFromTh
   EXPECT_NE(visits->body.find("\"timePartitioning\":{\"type\":\"DAY\",\"field\":\"visit_date\"}"), std::string::npos);
   EXPECT_NE(visits->body.find("\"clustering\":{\"fields\":[\"site_id\"]}"), std::string::npos);
   EXPECT_NE(visits->body.find("\"name\":\"revenue\",\"type\":\"NUMERIC\",\"mode\":\"NULLABLE\",\"description\""),
-            std::string::npos) << visits->body;
+            std::string::npos)
+      << visits->body;
   auto dataset = c.Get("/bigquery/v2/projects/test-project/datasets/matomo", {{"Authorization", "Bearer test-token"}});
   EXPECT_NE(dataset->body.find("\"location\":\"EU\""), std::string::npos);
   EXPECT_TRUE(wh_->Migrate(AllTables()).ok()) << "a second migration finds everything in place";
@@ -128,7 +137,8 @@ TEST_F(BqWarehouseTest, MigrateCreatesTheDatasetInItsLocationAndEveryTableFromTh
 TEST_F(BqWarehouseTest, ADatasetInAnotherLocationIsAConfigError) {
   httplib::Client c("127.0.0.1", port_);
   c.Post("/bigquery/v2/projects/test-project/datasets", {{"Authorization", "Bearer test-token"}},
-         R"({"datasetReference":{"projectId":"test-project","datasetId":"matomo"},"location":"US"})", "application/json");
+         R"({"datasetReference":{"projectId":"test-project","datasetId":"matomo"},"location":"US"})",
+         "application/json");
   Status st = wh_->Migrate(AllTables());
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().kind(), ErrorKind::kConfig);
@@ -163,8 +173,9 @@ TEST_F(BqWarehouseTest, AGroupOfPartitionsIsOneLoadJobPerTableAndOneTransaction)
   EXPECT_EQ((*ledger)[0].loaded_at, 1795600800);
   EXPECT_EQ((*ledger)[2].key.site_id, 2);
   // staging tables are gone
-  EXPECT_EQ(Fake("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '_metl_stage%'")[0][0].value_or(""),
-            "0");
+  EXPECT_EQ(
+      Fake("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '_metl_stage%'")[0][0].value_or(""),
+      "0");
 }
 
 TEST_F(BqWarehouseTest, AReloadReplacesOnlyItsSiteAndDay) {
@@ -254,11 +265,16 @@ TEST(BqSchema, NdjsonRowsCarryExactDecimalsTimesAndBigIntegersAsStrings) {
   TableBatch b(*visits);
   for (size_t c = 0; c < visits->columns.size(); ++c) {
     const ColumnDef& col = visits->columns[c];
-    if (col.name == "visit_id") b.column(c).AppendInt(int64_t{1} << 60);
-    else if (col.name == "revenue") b.column(c).AppendInt(-1500000);
-    else if (col.name == "last_action_at") b.column(c).AppendInt(1795600800000001);
-    else if (col.name == "visit_date") b.column(c).AppendInt(CivilDate::Parse("2026-11-25")->days());
-    else b.column(c).AppendNull();
+    if (col.name == "visit_id")
+      b.column(c).AppendInt(int64_t{1} << 60);
+    else if (col.name == "revenue")
+      b.column(c).AppendInt(-1500000);
+    else if (col.name == "last_action_at")
+      b.column(c).AppendInt(1795600800000001);
+    else if (col.name == "visit_date")
+      b.column(c).AppendInt(CivilDate::Parse("2026-11-25")->days());
+    else
+      b.column(c).AppendNull();
   }
   std::string line;
   bq_engine::AppendNdjsonRow(b, 0, line);
