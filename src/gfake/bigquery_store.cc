@@ -262,6 +262,18 @@ Status BqStore::CreateTable(const BqTable& t) {
   return CreateTableLocked(t);
 }
 
+void BqStore::ForgetDroppedTablesLocked() {
+  for (auto it = tables_.begin(); it != tables_.end();) {
+    duckdb_result r;
+    std::string sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema = " +
+                      QuoteText(it->second.dataset) + " AND table_name = " + QuoteText(it->second.table);
+    bool exists = true;
+    if (duckdb_query(conn_, sql.c_str(), &r) != DuckDBError) exists = duckdb_value_int64(&r, 0, 0) > 0;
+    duckdb_destroy_result(&r);
+    it = exists ? std::next(it) : tables_.erase(it);
+  }
+}
+
 std::optional<BqTable> BqStore::GetTable(const std::string& dataset, const std::string& table) {
   std::lock_guard<std::mutex> lock(mu_);
   DropExpiredLocked();
@@ -404,6 +416,12 @@ Result<BqQueryOutput> BqStore::RunScript(const std::string& sql, const std::stri
       return BqError("notFound", "Not found: " + msg);
     }
     return BqError("invalidQuery", "Query error: " + msg);
+  }
+  for (const std::string& type : info.statement_types) {
+    if (type == "DROP_TABLE") {
+      ForgetDroppedTablesLocked();
+      break;
+    }
   }
   BqQueryOutput out;
   const idx_t cols = duckdb_column_count(&r);

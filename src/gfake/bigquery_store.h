@@ -65,6 +65,9 @@ class BqStore {
  private:
   Status Exec(const std::string& sql);
   void DropExpiredLocked();
+  // After a script's DROP TABLE: the metadata of tables DuckDB no longer has goes too, so that
+  // tables.get answers 404 as BigQuery does for a dropped table.
+  void ForgetDroppedTablesLocked();
   std::optional<BqTable> ReadTableMeta(const std::string& dataset, const std::string& table);
   Status CreateTableLocked(const BqTable& table);
 
