@@ -147,9 +147,16 @@ Result<HttpResponse> CurlTransport::Post(const std::string& url, const std::stri
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return Error(ErrorKind::kConfig, "bad Matomo URL: " + detail).WithHint("check the `url` option");
+    // Not reaching the server at all. Transient, since a server restarting mid-run refuses for a
+    // moment and DNS can hiccup; the caller decides whether it has ever reached this server
+    // (ReachFailureOf in transport.h) and fails fast on first contact.
     case CURLE_COULDNT_RESOLVE_HOST:
-      return Error(ErrorKind::kConfig, "cannot resolve the Matomo host: " + detail)
-          .WithHint("check the `url` option and the network or proxy settings");
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Error(ErrorKind::kTransient, std::string(kResolveFailed) + detail);
+    case CURLE_COULDNT_CONNECT:
+      return Error(ErrorKind::kTransient, std::string(kConnectFailed) + detail);
+    case CURLE_SSL_CONNECT_ERROR:
+      return Error(ErrorKind::kTransient, std::string(kTlsHandshakeFailed) + detail);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
