@@ -51,7 +51,7 @@ class WebsiteServer {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    server_.wait_until_ready();
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ~WebsiteServer() {
     server_.stop();
@@ -71,7 +71,7 @@ struct Timed {
 };
 
 // The user's command as typed: default retry settings (8 retries, 0.5 s doubling: ~65 s in all).
-Timed Run(const std::string& command, const std::string& url, const std::string& cwd) {
+Timed RunTimed(const std::string& command, const std::string& url, const std::string& cwd) {
   auto start = std::chrono::steady_clock::now();
   Timed t;
   t.result = RunEtl({command, "--url", url, "--now", "2026-11-27 08:00:00"}, {{"MATOMO_TOKEN_AUTH", "a-token"}}, cwd,
@@ -85,7 +85,7 @@ TEST(UnreachableE2E, RefusedConnectionFailsFastWithAUrlHint) {
   const std::string url = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/";
   for (const char* command : {"check", "extract"}) {
     SCOPED_TRACE(command);
-    Timed t = Run(command, url, cwd.str());
+    Timed t = RunTimed(command, url, cwd.str());
     EXPECT_LT(t.seconds, 10) << "retried a refused connection for a long time";
     EXPECT_EQ(t.result.exit_code, 2) << t.result.err;
     EXPECT_NE(t.result.err.find("cannot reach Matomo at " + url), std::string::npos) << t.result.err;
@@ -98,7 +98,7 @@ TEST(UnreachableE2E, HttpsOnAPlainHttpPortFailsFastWithAUrlHint) {
   TempDir cwd;
   std::string url = sim.url();
   url.replace(0, 4, "https");
-  Timed t = Run("check", url, cwd.str());
+  Timed t = RunTimed("check", url, cwd.str());
   EXPECT_LT(t.seconds, 10);
   EXPECT_EQ(t.result.exit_code, 2) << t.result.err;
   EXPECT_NE(t.result.err.find("does not speak TLS"), std::string::npos) << t.result.err;
@@ -108,7 +108,7 @@ TEST(UnreachableE2E, HttpsOnAPlainHttpPortFailsFastWithAUrlHint) {
 TEST(UnreachableE2E, AWebsiteIsSummarisedNotDumpedAndFailsFast) {
   WebsiteServer web;
   TempDir cwd;
-  Timed t = Run("check", web.url("/site/"), cwd.str());
+  Timed t = RunTimed("check", web.url("/site/"), cwd.str());
   EXPECT_LT(t.seconds, 10);
   EXPECT_EQ(t.result.exit_code, 2) << t.result.err;
   EXPECT_NE(t.result.err.find("does not answer like the Matomo API"), std::string::npos) << t.result.err;
@@ -121,7 +121,7 @@ TEST(UnreachableE2E, AWebsiteIsSummarisedNotDumpedAndFailsFast) {
 TEST(UnreachableE2E, A404PageIsSummarisedAndItsStatusSaidOnce) {
   WebsiteServer web;
   TempDir cwd;
-  Timed t = Run("check", web.url("/analytics/"), cwd.str());
+  Timed t = RunTimed("check", web.url("/analytics/"), cwd.str());
   EXPECT_EQ(t.result.exit_code, 2) << t.result.err;
   EXPECT_NE(t.result.err.find("no Matomo API at this URL"), std::string::npos) << t.result.err;
   EXPECT_NE(t.result.err.find("text/html: \"404 Not Found 404 Not Found nginx\""), std::string::npos) << t.result.err;
