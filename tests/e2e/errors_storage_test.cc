@@ -87,6 +87,14 @@ TEST(StorageErrorsE2E, UnwritableWarehouseExits2AsDocumented) {
                                      "--progress", "never"},
                                     {});
   EXPECT_EQ(fresh.exit_code, 2) << fresh.out << fresh.err;
+  // The file writable but not its folder, where DuckDB writes its .wal: the same exit, and the hint says so.
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                            fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
+  ProcessResult wal = RunAsNobody({"load", "--landing", landing, "--warehouse", "duckdb:" + file, "--full-refresh",
+                                   "--progress", "never"},
+                                  {});
+  EXPECT_EQ(wal.exit_code, 2) << wal.out << wal.err;
+  EXPECT_NE(wal.err.find("its folder writable"), std::string::npos) << wal.err;
 }
 
 // `check` against a Matomo that cannot be reached: exit 2 (fix `url` or start Matomo), as documented.
