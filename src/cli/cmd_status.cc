@@ -149,7 +149,8 @@ int RunStatus(CommandContext& ctx) {
     if (filter.to && *filter.to < s.to) s.to = *filter.to;
     if (filter.to && *filter.to > s.last_closed) {
       LogInfo("--to is after the site's last closed day: gaps are counted up to that day",
-              {{"site", std::to_string(site)}, {"to", filter.to->ToString()},
+              {{"site", std::to_string(site)},
+               {"to", filter.to->ToString()},
                {"last_closed_day", s.last_closed.ToString()}});
     }
     for (CivilDate day = s.from; day <= s.to; ++day) {
@@ -209,15 +210,15 @@ int RunStatus(CommandContext& ctx) {
         }
       }
       const int64_t last = s.last_loaded_at;
-      o += std::string(first_site ? "" : ",") + "{\"site_id\":" + std::to_string(site) + ",\"from\":" +
-           Quote(s.from.ToString()) + ",\"to\":" + Quote(s.to.ToString()) + ",\"last_closed_day\":" +
-           Quote(s.last_closed.ToString()) + ",\"loaded\":" + std::to_string(loaded) + ",\"failed\":" +
-           std::to_string(failed) + ",\"pending\":" + std::to_string(pending) + ",\"gaps\":[" + gap_list +
-           "],\"stale\":" + (s.stale ? "true" : "false") + ",\"stale_since\":" +
-           (s.stale ? Quote(stale_since(s).ToString()) : "null") + ",\"last_loaded_day\":" +
-           (s.last_loaded_day ? Quote(s.last_loaded_day->ToString()) : "null") + ",\"last_loaded_at\":" +
-           (last ? Quote(Iso(last)) : "null") + ",\"freshness_seconds\":" +
-           (last ? std::to_string(std::max<int64_t>(0, now - last)) : "null") + "}";
+      o += std::string(first_site ? "" : ",") + "{\"site_id\":" + std::to_string(site) +
+           ",\"from\":" + Quote(s.from.ToString()) + ",\"to\":" + Quote(s.to.ToString()) +
+           ",\"last_closed_day\":" + Quote(s.last_closed.ToString()) + ",\"loaded\":" + std::to_string(loaded) +
+           ",\"failed\":" + std::to_string(failed) + ",\"pending\":" + std::to_string(pending) + ",\"gaps\":[" +
+           gap_list + "],\"stale\":" + (s.stale ? "true" : "false") +
+           ",\"stale_since\":" + (s.stale ? Quote(stale_since(s).ToString()) : "null") +
+           ",\"last_loaded_day\":" + (s.last_loaded_day ? Quote(s.last_loaded_day->ToString()) : "null") +
+           ",\"last_loaded_at\":" + (last ? Quote(Iso(last)) : "null") +
+           ",\"freshness_seconds\":" + (last ? std::to_string(std::max<int64_t>(0, now - last)) : "null") + "}";
       first_site = false;
     }
     o += "],\"partitions\":[";
@@ -290,8 +291,7 @@ int RunStatus(CommandContext& ctx) {
     std::string range = "--from " + first_problem.ToString() + " --to " + last_problem.ToString();
     if (any_gap) {
       // A plain `sync` only fills gaps after a site's first landed day: an explicit range reaches any day.
-      std::printf("%d day(s) need attention: `matomo-etl sync %s` extracts and loads them.\n", problems,
-                  range.c_str());
+      std::printf("%d day(s) need attention: `matomo-etl sync %s` extracts and loads them.\n", problems, range.c_str());
     } else {
       std::printf("%d day(s) need attention: `matomo-etl load %s` loads them (what landed and is not loaded).\n",
                   problems, range.c_str());

@@ -136,8 +136,7 @@ void WarnUnknownEnvironment(const std::map<std::string, std::string>& env) {
   constexpr std::string_view kPrefix = "MATOMO_ETL_";
   for (const auto& [name, value] : env) {
     if (!name.starts_with(kPrefix)) continue;
-    if (const OptionSpec* spec = FindOption(ToLower(name.substr(kPrefix.size())));
-        spec && EnvName(spec->key) == name) {
+    if (const OptionSpec* spec = FindOption(ToLower(name.substr(kPrefix.size()))); spec && EnvName(spec->key) == name) {
       continue;
     }
     std::string suggestion = Suggest(ToLower(name.substr(kPrefix.size())));
@@ -364,8 +363,9 @@ Result<std::string> ResolveMatomoToken(const Config& config, const std::map<std:
     auto it = env.find(var);
     if (it != env.end() && it->second.empty()) {
       return ConfigError("no Matomo token: the environment variable " + var + " is set but empty",
-                         "export " + var + "=<token_auth> with the token's value (check the script or unit that "
-                         "sets it), or set token_file");
+                         "export " + var +
+                             "=<token_auth> with the token's value (check the script or unit that "
+                             "sets it), or set token_file");
     }
     if (it == env.end()) {
       return Error(ErrorKind::kConfig, "no Matomo token: the environment variable " + var + " is not set",

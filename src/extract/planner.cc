@@ -43,9 +43,9 @@ Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone&
       CivilDate to = o.to.value_or(o.include_today ? today : last_closed);
       if (site.created && from < *site.created) {
         if (o.from) {
-          LogInfo("--from is before the site was created: starting at its creation day",
-                  {{"site", std::to_string(site.id)}, {"from", o.from->ToString()},
-                   {"created", site.created->ToString()}});
+          LogInfo(
+              "--from is before the site was created: starting at its creation day",
+              {{"site", std::to_string(site.id)}, {"from", o.from->ToString()}, {"created", site.created->ToString()}});
         }
         from = *site.created;
       }

@@ -9,7 +9,9 @@
 namespace metl::extract {
 namespace {
 
-CivilDate D(const char* s) { return CivilDate::Parse(s).value(); }
+CivilDate D(const char* s) {
+  return CivilDate::Parse(s).value();
+}
 
 SiteRef Site(std::optional<CivilDate> created) {
   SiteRef s{1, "a", "UTC", TimeZone::Utc()};

@@ -38,12 +38,11 @@ std::string ProgressDisplay::Line() {
   int64_t req = stats_->requests.load();
   window_.Sample(MonotonicSeconds(), req);
   char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "partitions %lld/%lld  visits %lld  requests %lld  retries %lld  %lld in the last %.0f s   ",
-                static_cast<long long>(done_.load()), static_cast<long long>(total_),
-                static_cast<long long>(visits_->load()), static_cast<long long>(req),
-                static_cast<long long>(stats_->retries.load()), static_cast<long long>(window_.InWindow()),
-                http::kRateWindowSeconds);
+  std::snprintf(
+      buf, sizeof buf, "partitions %lld/%lld  visits %lld  requests %lld  retries %lld  %lld in the last %.0f s   ",
+      static_cast<long long>(done_.load()), static_cast<long long>(total_), static_cast<long long>(visits_->load()),
+      static_cast<long long>(req), static_cast<long long>(stats_->retries.load()),
+      static_cast<long long>(window_.InWindow()), http::kRateWindowSeconds);
   return buf;
 }
 

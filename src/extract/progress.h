@@ -1,7 +1,6 @@
 // Progress of an extraction: on a terminal, one line redrawn twice a second (partitions done of
 // total, visits, requests, retries, and the requests of the last 60 s: the window the rate limit is
-// counted over); otherwise nothing here, the run logs
-// one line per partition instead.
+// counted over); otherwise nothing here, the run logs one line per partition instead.
 #pragma once
 
 #include <atomic>

@@ -81,8 +81,8 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const fs::path& landing_root, 
     if (fd < 0) {
       // Typically a .lock left by a run as another user (root) after a kill -9: the same fix as an
       // unwritable landing folder.
-      return Error(ErrorKind::kConfig, "cannot open the lock file " + lock->path_.string() + ": " +
-                                           std::strerror(errno))
+      return Error(ErrorKind::kConfig,
+                   "cannot open the lock file " + lock->path_.string() + ": " + std::strerror(errno))
           .WithHint(LandingNotWritableHint(landing_root));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

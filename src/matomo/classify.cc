@@ -122,8 +122,8 @@ bool LooksLikePhpOrMatomoError(std::string_view body) {
   // A blank page is what a PHP fatal error gives with display_errors off. Not "matomo": the website
   // a wrong `url` points to mentions matomo.js in its tracking code.
   if (TrimLeft(body).empty()) return true;
-  static constexpr std::array<std::string_view, 5> kPatterns = {"Fatal error", "Parse error", "Uncaught",
-                                                                "Warning</b>", "Stack trace"};
+  static constexpr std::array<std::string_view, 5> kPatterns = {"Fatal error", "Parse error", "Uncaught", "Warning</b>",
+                                                                "Stack trace"};
   for (auto p : kPatterns) {
     if (Contains(body, p)) return true;
   }
@@ -165,8 +165,9 @@ Status ClassifyResponse(const http::HttpResponse& r, bool first_contact) {
   if (r.status == 404) {
     return Error(ErrorKind::kConfig, "no Matomo API at this URL, the server answered " + BodySummary(r))
         .WithHttpStatus(404)
-        .WithHint("set `url` to the Matomo base URL (the address of its login page), e.g. "
-                  "https://example.matomo.cloud/ or https://example.com/matomo/");
+        .WithHint(
+            "set `url` to the Matomo base URL (the address of its login page), e.g. "
+            "https://example.matomo.cloud/ or https://example.com/matomo/");
   }
   if (r.status != 200) {
     return Error(ErrorKind::kTerminal, "unexpected answer from the Matomo URL, " + BodySummary(r))
@@ -175,15 +176,15 @@ Status ClassifyResponse(const http::HttpResponse& r, bool first_contact) {
   }
   if (!json_like) {
     if (first_contact && !LooksLikePhpOrMatomoError(r.body)) {
-      return Error(ErrorKind::kConfig, "the URL does not answer like the Matomo API, the server answered " +
-                                           BodySummary(r))
+      return Error(ErrorKind::kConfig,
+                   "the URL does not answer like the Matomo API, the server answered " + BodySummary(r))
           .WithHttpStatus(200)
-          .WithHint("set `url` to the Matomo base URL (the address of its login page), e.g. "
-                    "https://example.com/matomo/, not the website it tracks");
+          .WithHint(
+              "set `url` to the Matomo base URL (the address of its login page), e.g. "
+              "https://example.com/matomo/, not the website it tracks");
     }
     // A PHP fatal error page, a proxy page or a cut-off body from a Matomo that answered before: retry.
-    return Error(ErrorKind::kTransient, "Matomo answered with a non-JSON body, " + BodySummary(r))
-        .WithHttpStatus(200);
+    return Error(ErrorKind::kTransient, "Matomo answered with a non-JSON body, " + BodySummary(r)).WithHttpStatus(200);
   }
   if (error_object) {
     ErrorContext ctx;

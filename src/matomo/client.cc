@@ -92,17 +92,19 @@ Error MatomoClient::FailFastIfNeverReached(Error e) {
       hint = "check the host name in `url` (and the DNS or proxy settings: http_proxy, https_proxy)";
       break;
     case http::ReachFailure::kConnect:
-      hint = "check `url` (host, port, http:// or https://) and that Matomo is running and reachable from here "
-             "(firewall, proxy)";
+      hint =
+          "check `url` (host, port, http:// or https://) and that Matomo is running and reachable from here "
+          "(firewall, proxy)";
       break;
     case http::ReachFailure::kTls:
-      hint = "the server does not speak TLS at this host and port: if Matomo is served over plain HTTP, use http:// "
-             "in `url`; otherwise check the port in `url`";
+      hint =
+          "the server does not speak TLS at this host and port: if Matomo is served over plain HTTP, use http:// "
+          "in `url`; otherwise check the port in `url`";
       break;
-    case http::ReachFailure::kNone: break;
+    case http::ReachFailure::kNone:
+      break;
   }
-  return Error(ErrorKind::kConfig, "cannot reach Matomo at " + SourceUrl(api_url_) + ": " + e.message())
-      .WithHint(hint);
+  return Error(ErrorKind::kConfig, "cannot reach Matomo at " + SourceUrl(api_url_) + ": " + e.message()).WithHint(hint);
 }
 
 void MatomoClient::OnRetry(const std::string& method, const Params& params, const Error& e, int retry, double delay) {

@@ -37,7 +37,9 @@ struct Fixture {
   Fixture() : client(fake, Options(), "s3cr3t-token") {}
 };
 
-Error Refused() { return Error(ErrorKind::kTransient, std::string(http::kConnectFailed) + "Connection refused"); }
+Error Refused() {
+  return Error(ErrorKind::kTransient, std::string(http::kConnectFailed) + "Connection refused");
+}
 
 TEST(FirstContact, RefusedConnectionGetsTwoQuickRetriesThenAUrlHint) {
   Fixture f;

@@ -50,17 +50,17 @@ TEST(InputErrorsE2E, DatesBeforeTheSiteExistedOrInTheFutureAreClampedWithANote) 
                  "2026-11-27 08:00:00"});
   TempDir cwd;
   Env env{{"MATOMO_TOKEN_AUTH", SimServer::kToken}};
-  ProcessResult old = RunEtl({"check", "--url", sim.url(), "--from", "2000-01-01", "--to", "2026-11-26", "--now",
-                              "2026-11-27 08:00:00"},
-                             env, cwd.str(), 60);
+  ProcessResult old = RunEtl(
+      {"check", "--url", sim.url(), "--from", "2000-01-01", "--to", "2026-11-26", "--now", "2026-11-27 08:00:00"}, env,
+      cwd.str(), 60);
   ASSERT_EQ(old.exit_code, 0) << old.err;
   EXPECT_EQ(PlannedPartitions(old.out), 67) << old.out;  // 2026-09-21..2026-11-26, not 9,826 days
   EXPECT_NE(old.err.find("before the site was created"), std::string::npos) << old.err;
   EXPECT_NE(old.err.find("2026-09-21"), std::string::npos) << old.err;
 
-  ProcessResult future = RunEtl({"check", "--url", sim.url(), "--from", "2026-11-20", "--to", "2099-12-31", "--now",
-                                 "2026-11-27 08:00:00"},
-                                env, cwd.str(), 60);
+  ProcessResult future = RunEtl(
+      {"check", "--url", sim.url(), "--from", "2026-11-20", "--to", "2099-12-31", "--now", "2026-11-27 08:00:00"}, env,
+      cwd.str(), 60);
   ASSERT_EQ(future.exit_code, 0) << future.err;
   EXPECT_EQ(PlannedPartitions(future.out), 7) << future.out;
   EXPECT_NE(future.err.find("reaches into the future"), std::string::npos) << future.err;
@@ -73,18 +73,18 @@ TEST(InputErrorsE2E, DatesBeforeTheSiteExistedOrInTheFutureAreClampedWithANote) 
                    env, "", 120)
                 .exit_code,
             0);
-  ProcessResult st = RunEtl({"status", "--landing", landing, "--warehouse", wh, "--to", "2099-12-31", "--now",
-                             "2026-11-27 08:00:00"},
-                            {}, "", 60);
+  ProcessResult st =
+      RunEtl({"status", "--landing", landing, "--warehouse", wh, "--to", "2099-12-31", "--now", "2026-11-27 08:00:00"},
+             {}, "", 60);
   EXPECT_EQ(st.exit_code, 0) << st.out << st.err;
   EXPECT_NE(st.out.find("2026-11-25..2026-11-26, 2 of 2 days loaded"), std::string::npos) << st.out;
 }
 
 TEST(InputErrorsE2E, TokenFlagPointsToTheVariableWithoutEchoingIt) {
   const std::string secret = "tok-e2e-0123456789abcdef";
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"extract", "--token", secret}, {"check", "--token=" + secret},
-        {"sync", "--token-auth", secret}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"extract", "--token", secret},
+                                               {"check", "--token=" + secret},
+                                               {"sync", "--token-auth", secret}}) {
     ProcessResult r = RunEtl(args, {}, "", 30);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("MATOMO_TOKEN_AUTH"), std::string::npos) << r.err;
@@ -98,7 +98,8 @@ TEST(InputErrorsE2E, EmptyTokenVariableIsCalledEmptyNotUnset) {
   ProcessResult empty = RunEtl({"check", "--url", "http://127.0.0.1:1/"}, {{"MATOMO_TOKEN_AUTH", ""}}, cwd.str(), 30);
   EXPECT_EQ(empty.exit_code, 2);
   EXPECT_NE(empty.err.find("MATOMO_TOKEN_AUTH is set but empty"), std::string::npos) << empty.err;
-  ProcessResult unset = RunEtl({"check", "--url", "http://127.0.0.1:1/"}, {{"MATOMO_TOKEN_AUTH", "\x01"}}, cwd.str(), 30);
+  ProcessResult unset =
+      RunEtl({"check", "--url", "http://127.0.0.1:1/"}, {{"MATOMO_TOKEN_AUTH", "\x01"}}, cwd.str(), 30);
   EXPECT_EQ(unset.exit_code, 2);
   EXPECT_NE(unset.err.find("MATOMO_TOKEN_AUTH is not set"), std::string::npos) << unset.err;
 }
@@ -106,8 +107,8 @@ TEST(InputErrorsE2E, EmptyTokenVariableIsCalledEmptyNotUnset) {
 TEST(InputErrorsE2E, MisspelledEnvironmentVariableGetsDidYouMean) {
   TempDir cwd;
   const std::string value = "value-not-shown-42";
-  ProcessResult r = RunEtl({"status"}, {{"MATOMO_ETL_LOOKBAK_DAYS", value}, {"MATOMO_ETL_WAREHOUS", value}},
-                           cwd.str(), 30);
+  ProcessResult r =
+      RunEtl({"status"}, {{"MATOMO_ETL_LOOKBAK_DAYS", value}, {"MATOMO_ETL_WAREHOUS", value}}, cwd.str(), 30);
   EXPECT_NE(r.err.find("unknown environment variable MATOMO_ETL_LOOKBAK_DAYS is ignored: did you mean "
                        "MATOMO_ETL_LOOKBACK_DAYS?"),
             std::string::npos)

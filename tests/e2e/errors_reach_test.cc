@@ -45,9 +45,10 @@ class WebsiteServer {
     server_.Get("/site/index.php", page);
     server_.Post("/site/index.php", page);
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      res.set_content("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1>"
-                      "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-                      "text/html");
+      res.set_content(
+          "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1>"
+          "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+          "text/html");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -74,8 +75,8 @@ struct Timed {
 Timed RunTimed(const std::string& command, const std::string& url, const std::string& cwd) {
   auto start = std::chrono::steady_clock::now();
   Timed t;
-  t.result = RunEtl({command, "--url", url, "--now", "2026-11-27 08:00:00"}, {{"MATOMO_TOKEN_AUTH", "a-token"}}, cwd,
-                    150);
+  t.result =
+      RunEtl({command, "--url", url, "--now", "2026-11-27 08:00:00"}, {{"MATOMO_TOKEN_AUTH", "a-token"}}, cwd, 150);
   t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return t;
 }

@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 constexpr const char* kNow = "2026-11-27 08:00:00";
 constexpr uid_t kNobody = 65534;
 
-bool CanDropToNobody() { return ::geteuid() == 0 && ::access("/usr/bin/setpriv", X_OK) == 0; }
+bool CanDropToNobody() {
+  return ::geteuid() == 0 && ::access("/usr/bin/setpriv", X_OK) == 0;
+}
 
 ProcessResult RunAsNobody(const std::vector<std::string>& args, const Env& env) {
   std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", EtlBin()};
@@ -43,8 +45,8 @@ TEST(StorageErrorsE2E, UnwritableLockFileGetsTheLandingFolderHint) {
   fs::create_directories(landing);
   ASSERT_EQ(::chown(landing.c_str(), kNobody, kNobody), 0);
   WriteFile(landing / ".lock", "{\"pid\": 1, \"host\": \"x\", \"started_at\": \"2026-11-26T00:00:00Z\"}\n");
-  fs::permissions(landing / ".lock", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                         fs::perms::others_read);
+  fs::permissions(landing / ".lock",
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   ProcessResult lock = extract(landing);
   EXPECT_EQ(lock.exit_code, 2) << lock.out << lock.err;
   EXPECT_NE(lock.err.find((landing / ".lock").string()), std::string::npos) << lock.err;
@@ -77,22 +79,20 @@ TEST(StorageErrorsE2E, UnwritableWarehouseExits2AsDocumented) {
                 .exit_code,
             0);
   // The file and its folder belong to root, mode 0644 / 0755: nobody may read but not write.
-  ProcessResult r = RunAsNobody({"load", "--landing", landing, "--warehouse", "duckdb:" + file, "--full-refresh",
-                                 "--progress", "never"},
-                                {});
+  ProcessResult r = RunAsNobody(
+      {"load", "--landing", landing, "--warehouse", "duckdb:" + file, "--full-refresh", "--progress", "never"}, {});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
   // A warehouse in a folder nobody may write (the file cannot be created): the same.
-  ProcessResult fresh = RunAsNobody({"load", "--landing", landing, "--warehouse", "duckdb:" + (dir / "new.duckdb").string(),
-                                     "--progress", "never"},
-                                    {});
+  ProcessResult fresh = RunAsNobody(
+      {"load", "--landing", landing, "--warehouse", "duckdb:" + (dir / "new.duckdb").string(), "--progress", "never"},
+      {});
   EXPECT_EQ(fresh.exit_code, 2) << fresh.out << fresh.err;
   // The file writable but not its folder, where DuckDB writes its .wal: the same exit, and the hint says so.
   fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                             fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
-  ProcessResult wal = RunAsNobody({"load", "--landing", landing, "--warehouse", "duckdb:" + file, "--full-refresh",
-                                   "--progress", "never"},
-                                  {});
+  ProcessResult wal = RunAsNobody(
+      {"load", "--landing", landing, "--warehouse", "duckdb:" + file, "--full-refresh", "--progress", "never"}, {});
   EXPECT_EQ(wal.exit_code, 2) << wal.out << wal.err;
   EXPECT_NE(wal.err.find("its folder writable"), std::string::npos) << wal.err;
 }
@@ -100,7 +100,8 @@ TEST(StorageErrorsE2E, UnwritableWarehouseExits2AsDocumented) {
 // `check` against a Matomo that cannot be reached: exit 2 (fix `url` or start Matomo), as documented.
 TEST(StorageErrorsE2E, CheckAgainstUnreachableMatomoExits2AsDocumented) {
   TempDir cwd;
-  ProcessResult r = RunEtl({"check", "--url", "http://127.0.0.1:1/"}, {{"MATOMO_TOKEN_AUTH", "a-token"}}, cwd.str(), 150);
+  ProcessResult r =
+      RunEtl({"check", "--url", "http://127.0.0.1:1/"}, {{"MATOMO_TOKEN_AUTH", "a-token"}}, cwd.str(), 150);
   EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 

@@ -83,7 +83,7 @@ TEST_P(LoadSim, SyncTwiceLeavesTheWarehouseIdentical) {
   r = RunEtl({"verify", "--url", sim_.url(), "--warehouse", url_}, env);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   r = RunEtl({"status", "--landing", landing_, "--warehouse", url_, "--from", kDays.front(), "--to", kDays.back(),
-                "--now", kNow, "--json"});
+              "--now", kNow, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"problems\":0"), std::string::npos) << r.out;
 }

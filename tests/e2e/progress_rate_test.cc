@@ -13,10 +13,10 @@ TEST(ProgressE2E, RequestRateShownNeverExceedsTheLimit) {
   SimServer sim({"--sites", "1", "--visits-per-day", "5", "--now", "2026-11-27 08:00:00"});
   TempDir tmp;
   const int limit = 60;
-  ProcessResult r = RunEtl({"extract", "--url", sim.url(), "--landing", (tmp.path() / "landing").string(), "--now",
-                            "2026-11-27 08:00:00", "--from", "2026-11-22", "--to", "2026-11-26", "--rate-limit",
-                            std::to_string(limit), "--progress", "always"},
-                           {{"MATOMO_TOKEN_AUTH", SimServer::kToken}}, "", 120);
+  ProcessResult r = RunEtl(
+      {"extract", "--url", sim.url(), "--landing", (tmp.path() / "landing").string(), "--now", "2026-11-27 08:00:00",
+       "--from", "2026-11-22", "--to", "2026-11-26", "--rate-limit", std::to_string(limit), "--progress", "always"},
+      {{"MATOMO_TOKEN_AUTH", SimServer::kToken}}, "", 120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Either form the line has had: "N req/min" (a rate) or "N in the last 60 s" (a count).
   std::regex shown("([0-9]+) (req/min|in the last 60 s)");

@@ -24,8 +24,8 @@ struct StatusFixture {
   ProcessResult Etl(const std::string& command, const std::vector<std::string>& extra) {
     std::vector<std::string> args{command, "--landing", landing, "--warehouse", warehouse};
     if (command != "status") {
-      args.insert(args.end(), {"--url", sim.url(), "--retry-delay-ms", "20", "--rate-limit", "100000", "--progress",
-                               "never"});
+      args.insert(args.end(),
+                  {"--url", sim.url(), "--retry-delay-ms", "20", "--rate-limit", "100000", "--progress", "never"});
     }
     args.insert(args.end(), extra.begin(), extra.end());
     return RunEtl(args, env, "", 120);
@@ -104,8 +104,8 @@ TEST(StatusE2E, WithoutAWarehouseCreatesNothingAndExits2) {
   EXPECT_NE(r.err.find("matomo-etl sync"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::is_empty(empty.path())) << "status created files in an empty folder";
   // Named explicitly, likewise.
-  ProcessResult named = RunEtl({"status", "--warehouse", "duckdb:" + (empty.path() / "x" / "w.duckdb").string()}, {},
-                               empty.str(), 60);
+  ProcessResult named =
+      RunEtl({"status", "--warehouse", "duckdb:" + (empty.path() / "x" / "w.duckdb").string()}, {}, empty.str(), 60);
   EXPECT_EQ(named.exit_code, 2) << named.err;
   EXPECT_TRUE(fs::is_empty(empty.path()));
 }

@@ -17,8 +17,9 @@ inline Error DuckDbError(std::string_view context, const char* message) {
     // The file opened, but DuckDB also writes <file>.wal (and spills to <file>.tmp/) next to it: a
     // folder this user may not write is the same configuration problem as an unwritable file (exit 2).
     return Error(ErrorKind::kConfig, std::string(context) + text)
-        .WithHint("make the DuckDB file and its folder writable by the user running matomo-etl (DuckDB writes "
-                  "<file>.wal and <file>.tmp/ next to the file), or point --warehouse elsewhere");
+        .WithHint(
+            "make the DuckDB file and its folder writable by the user running matomo-etl (DuckDB writes "
+            "<file>.wal and <file>.tmp/ next to the file), or point --warehouse elsewhere");
   }
   Error err(ErrorKind::kInternal, std::string(context) + text);
   if (!out_of_memory) return err;
