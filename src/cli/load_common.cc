@@ -51,4 +51,15 @@ int PrintLoadSummary(const warehouse::LoadSummary& s, const std::string& where) 
   return kExitOk;
 }
 
+bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where) {
+  if (where.file.empty() || where.file_exists) return false;
+  auto landed = landing::LandingZone(options.landing).ListPartitions(options.filter);
+  if (!landed.ok() || !landed->empty()) return false;
+  std::printf(
+      "nothing to load: no partition landed in %s%s; %s not created\n", options.landing.string().c_str(),
+      options.filter.sites.empty() && !options.filter.from && !options.filter.to ? "" : " in the range asked for",
+      where.file.string().c_str());
+  return true;
+}
+
 }  // namespace metl::cli

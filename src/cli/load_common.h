@@ -20,5 +20,8 @@ warehouse::LoadOptions LoadOptionsFromConfig(const Config& config);
 // "loaded 28 partitions (3,120 visits, 41,002 rows) in 1.2 s; 0 unchanged; 0 failed" and one
 // line per failed partition; returns kExitOk or kExitPartitionsFailed.
 int PrintLoadSummary(const warehouse::LoadSummary& summary, const std::string& where);
+// True, after saying so, when nothing has landed (in the range asked for) and the warehouse is a file
+// that does not exist yet: a run with nothing to write leaves no empty warehouse behind.
+bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where);
 
 }  // namespace metl::cli
