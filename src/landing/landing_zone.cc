@@ -1,5 +1,7 @@
 #include "landing/landing_zone.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -36,6 +38,12 @@ fs::path LandingZone::SiteDir(int64_t site_id) const { return root_ / ("site=" +
 
 fs::path LandingZone::PartitionDir(int64_t site_id, CivilDate date) const {
   return SiteDir(site_id) / ("date=" + date.ToString());
+}
+
+std::string LandingNotWritableHint(const fs::path& root) {
+  return "make " + root.string() + " and everything in it writable by the user running matomo-etl (uid " +
+         std::to_string(::geteuid()) + "): fix the owner or mode, e.g. `chown -R $(id -un) " + root.string() +
+         "`, or set `landing` to another folder";
 }
 
 Result<std::vector<PartitionRef>> LandingZone::ListPartitions(const PartitionFilter& filter) const {

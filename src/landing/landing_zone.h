@@ -22,6 +22,10 @@ inline constexpr const char* kManifestFile = "_manifest.json";
 inline constexpr const char* kTempDir = ".tmp";
 inline constexpr const char* kLockFile = ".lock";
 
+// The hint of every "cannot write the landing zone" error (its folder, lock file or .tmp/): one
+// cause, one fix.
+std::string LandingNotWritableHint(const std::filesystem::path& root);
+
 struct PartitionRef {
   int64_t site_id = 0;
   CivilDate date;

@@ -185,6 +185,9 @@ struct WarehouseOptions {
   // DuckDB's memory_limit in MB while partitions load (times the partitions loading at once, where an
   // engine loads several); 0, and every query and model, leave DuckDB's default (80% of RAM).
   int64_t duckdb_memory_mb = 96;
+  // Open an existing warehouse only (`status`): a missing DuckDB file is a kConfig error instead of a
+  // new empty file. A server engine's database exists or the connection fails anyway.
+  bool must_exist = false;
 };
 
 // `duckdb:PATH` (also a bare path ending in .duckdb), `postgres://...` / `postgresql://...`, or
