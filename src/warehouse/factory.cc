@@ -20,7 +20,7 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const War
     return OpenDuckDbWarehouse(std::string(url), options);
   }
   if (starts("postgres://") || starts("postgresql://")) {
-    return OpenPostgresWarehouse(url);
+    return OpenPostgresWarehouse(url, options);
   }
   // Only the scheme is echoed: the rest may hold a password.
   std::string scheme(url.substr(0, std::min(url.find(':'), size_t{20})));

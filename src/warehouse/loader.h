@@ -22,6 +22,9 @@ struct LoadOptions {
   // Empty every curated table, model and the ledger first; then load every landed partition.
   bool full_refresh = false;
   int threads = 0;  // 0 = hardware threads
+  // false (raw_visits = "landing"): matomo_raw_visits is emptied and gets no rows; the raw visits
+  // stay in the landing zone only.
+  bool raw_visits_in_warehouse = true;
   std::string etl_version;
 };
 
