@@ -18,10 +18,10 @@ QueryResult Sample() {
 
 TEST(ResultFormat, TableAlignsColumnsAndKeepsEachRowOnOneLine) {
   EXPECT_EQ(FormatResult(Sample(), ResultFormat::kTable),
-            "site_id | name                  | revenue   | ok\n"
-            "--------+-----------------------+-----------+-----\n"
+            "site_id | name              | revenue   | ok\n"
+            "--------+-------------------+-----------+-----\n"
             "      1 | Café, \"the\"\\nshop | 12.500000 | true\n"
-            "     22 | NULL                  |       NaN | NULL\n"
+            "     22 | NULL              |       NaN | NULL\n"
             "(2 rows)\n");
 }
 
