@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "harness.h"
 #include "landing_fixture.h"
@@ -188,6 +192,27 @@ TEST(JsonLogs, ErrorsAndFailedPartitionsAreJsonToo) {
   ASSERT_EQ(lines.size(), 1u) << r.err;
   EXPECT_NE(lines[0].find("\"level\":\"error\""), std::string::npos) << r.err;
   EXPECT_NE(lines[0].find("nope"), std::string::npos) << r.err;
+}
+
+// A run stopped by SIGTERM says so in JSON too (the signal handler's own line).
+TEST(JsonLogs, SigtermIsSaidInJson) {
+  TempDir tmp;
+  SimServer sim({"--sites", "1", "--visits-per-day", "30", "--now", kNow, "--latency-ms", "300"});
+  BackgroundProcess p({EtlBin(), "sync", "--url", sim.url(), "--landing", (tmp.path() / "landing").string(),
+                       "--warehouse", "duckdb:" + (tmp.path() / "w.duckdb").string(), "--from", "2026-11-10", "--to",
+                       "2026-11-25", "--now", kNow, "--concurrency", "1", "--log-format", "json"},
+                      {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (p.Stderr().find("\"message\":\"extracting\"") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  p.Signal(SIGTERM);
+  EXPECT_EQ(p.Wait(60), 128 + SIGTERM) << p.Stderr();
+  auto lines = ExpectJsonLines("sync stopped by SIGTERM", p.Stderr());
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.back().find("\"message\":\"stopped by SIGTERM\",\"signal\":15"), std::string::npos) << p.Stderr();
+  EXPECT_EQ(Number(lines.back(), "signal"), 15);
 }
 
 }  // namespace
