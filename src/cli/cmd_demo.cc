@@ -143,9 +143,11 @@ void PrintSummary(warehouse::Session& session, const std::string& db_path, const
   std::printf(
       "\nQuery it with `matomo-etl sql` (read-only; --format csv or json for other tools):\n\n"
       "  %s sql --warehouse duckdb:%s \\\n"
-      "    \"SELECT referrer_type, count(*) AS visits, sum(revenue) AS revenue FROM matomo_visits GROUP BY 1 ORDER BY 2 DESC\"\n"
+      "    \"SELECT referrer_type, count(*) AS visits, sum(revenue) AS revenue "
+      "FROM matomo_visits GROUP BY 1 ORDER BY 2 DESC\"\n"
       "  %s sql --warehouse duckdb:%s \\\n"
-      "    \"SELECT url, count(*) AS pageviews FROM matomo_actions WHERE action_type = 'pageview' GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n\n"
+      "    \"SELECT url, count(*) AS pageviews FROM matomo_actions "
+      "WHERE action_type = 'pageview' GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n\n"
       "Other tools that open the file (DuckDB's Python package, DBeaver, Power BI): docs/bi.md.\n"
       "Tables and columns: docs/schema.md. Against a real Matomo: docs/getting-started.md.\n",
       etl.c_str(), db_path.c_str(), etl.c_str(), db_path.c_str());

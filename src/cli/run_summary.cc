@@ -10,7 +10,8 @@ namespace {
 
 bool JsonLogs() { return CurrentLogFormat() == LogFormat::kJson; }
 
-constexpr const char* kExtractRetryHint = "Failed partitions are retried by the next run (they stay due until they land).";
+constexpr const char* kExtractRetryHint =
+    "Failed partitions are retried by the next run (they stay due until they land).";
 constexpr const char* kLoadRetryHint =
     "Fix the cause and run the same command again: loaded partitions are skipped, failed ones retried.";
 
@@ -30,7 +31,8 @@ int PrintExtractSummary(const extract::ExtractSummary& s) {
   for (const auto& o : s.partitions) {
     if (o.result != extract::PartitionResult::kFailed && o.result != extract::PartitionResult::kMismatch) continue;
     const bool failed = o.result == extract::PartitionResult::kFailed;
-    Log(failed ? LogLevel::kError : LogLevel::kWarn, failed ? "extract: partition failed" : "extract: partition mismatch",
+    Log(failed ? LogLevel::kError : LogLevel::kWarn,
+        failed ? "extract: partition failed" : "extract: partition mismatch",
         {{"site", o.site_id}, {"date", o.date.ToString()}, {"error", o.error}});
   }
   return s.exit_code;

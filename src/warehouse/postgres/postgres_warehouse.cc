@@ -180,7 +180,9 @@ class PostgresSession final : public Session {
     QueryResult out;
     for (int c = 0; c < rows.columns(); ++c) {
       out.columns.emplace_back(rows.ColumnName(c));
-      out.kinds.push_back(rows.IsBool(c) ? ColumnKind::kBool : rows.IsNumber(c) ? ColumnKind::kNumber : ColumnKind::kText);
+      out.kinds.push_back(rows.IsBool(c)     ? ColumnKind::kBool
+                          : rows.IsNumber(c) ? ColumnKind::kNumber
+                                             : ColumnKind::kText);
     }
     out.rows.resize(rows.rows());
     for (int r = 0; r < rows.rows(); ++r) {
@@ -290,7 +292,8 @@ class PostgresWarehouse final : public Warehouse {
     METL_ASSIGN_OR_RETURN(pg_engine::PgRows rows,
                           conn.Query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {target_.schema}));
     if (rows.rows() > 0) return OkStatus();
-    return Error(ErrorKind::kConfig, "no schema " + QuoteIdent(target_.schema) + " in the warehouse " + target_.redacted)
+    return Error(ErrorKind::kConfig,
+                 "no schema " + QuoteIdent(target_.schema) + " in the warehouse " + target_.redacted)
         .WithHint("check ?schema= in --warehouse, or load it first with `matomo-etl sync` or `matomo-etl load`");
   }
 
