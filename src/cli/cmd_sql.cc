@@ -58,7 +58,8 @@ int RunSql(CommandContext& ctx) {
     if (err.context().hint.empty()) {
       err = Error(std::move(err).WithHint(
           "the statement was refused by " + std::string((*wh)->capabilities().engine) +
-          "; `sql` runs one read-only statement (SELECT, WITH, DESCRIBE...). Tables and columns: docs/schema.md"));
+          "; `sql` is read-only: it reads the warehouse alone (no writes, no other files; one statement at a time "
+          "on PostgreSQL). Tables and columns: docs/schema.md"));
     }
     ReportError(err);
     return kExitUsage;

@@ -76,8 +76,8 @@ const std::vector<OptionSpec> kOptions = {
      "Progress display: auto (on a terminal), always, never.", "auto|always|never"},
     {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
     {"query", OptionType::kString, "", kCmdSql,
-     "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). One "
-     "statement, read-only.",
+     "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). "
+     "Read-only: writes, and access to other files, are refused.",
      {}, false},
     {"format", OptionType::kEnum, "table", kCmdSql,
      "Output of `sql`: an aligned table, CSV (RFC 4180, a header line) or JSON (an array of objects; "
