@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <string_view>
 #include <functional>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 #include "core/exit_codes.h"
