@@ -3,13 +3,18 @@
 #   make test   install, build, and run the whole test suite (what CI runs)
 #   make fuzz   long fuzz run of every target (FUZZ_SECONDS each, default 600; docs/fuzzing.md)
 #   make bench  benchmarks (bench/), results in bench/results/latest.md
+#   make install  install into PREFIX (default /usr/local; DESTDIR honoured): docs/deployment.md
+#   make deb    the Debian package, in BUILD (docs/deployment.md)
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
+# `make install INSTALL_STRIP=` keeps the debug information.
+INSTALL_STRIP ?= --strip
 
-.PHONY: all deps build build-asan run test fuzz test-unit test-e2e test-asan bench docs clean
+.PHONY: all deps build build-asan run test fuzz test-unit test-e2e test-asan bench docs install deb clean
 
 all: build
 
@@ -56,6 +61,15 @@ bench: build
 docs: build
 	./$(BUILD)/matomo-etl options > docs/configuration.md
 	./$(BUILD)/matomo-etl schema > docs/schema.md
+
+# bin/matomo-etl, bin/matomo-sim, lib/matomo-etl/libduckdb.so (found through an $ORIGIN-relative RUNPATH, so the
+# tree can be moved), the systemd units (not enabled), docs and examples: packaging/install.cmake.
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)" $(INSTALL_STRIP)
+
+# The same tree under /usr as BUILD/matomo-etl_VERSION_ARCH.deb (Depends computed by dpkg-shlibdeps).
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

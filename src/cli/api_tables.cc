@@ -3,10 +3,16 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <set>
 
+#include "core/exit_codes.h"
+#include "core/log.h"
+#include "extract/extract_run.h"
 #include "matomo/client.h"
 #include "normalize/coerce.h"
 #include "normalize/table_batch.h"
+#include "warehouse/ddl.h"
 
 namespace metl::cli {
 namespace {
@@ -157,9 +163,54 @@ Status RefreshApiTables(matomo::MatomoClient& client, warehouse::Session& sessio
       FinishRow(goal_rows, gdone, now);
     }
   }
-  METL_TRY(session.ReplaceTable(site_rows));
-  METL_TRY(session.ReplaceTable(goal_rows));
-  return OkStatus();
+  return session.ReplaceSiteRows(sites, {&site_rows, &goal_rows});
+}
+
+Result<std::vector<int64_t>> SitesMissingFromApiTables(warehouse::Session& session, const std::vector<int64_t>& sites) {
+  if (sites.empty()) return std::vector<int64_t>{};
+  METL_ASSIGN_OR_RETURN(auto present,
+                        session.Query("SELECT DISTINCT site_id FROM matomo_sites WHERE " + warehouse::SiteIdIn(sites)));
+  std::set<int64_t> have;
+  for (const auto& row : present.rows) {
+    if (row.at(0)) have.insert(std::strtoll(row[0]->c_str(), nullptr, 10));
+  }
+  std::vector<int64_t> missing;
+  for (int64_t s : sites) {
+    if (!have.count(s)) missing.push_back(s);
+  }
+  return missing;
+}
+
+int FillMissingApiTables(const CommandContext& ctx, warehouse::Warehouse& warehouse,
+                         const std::vector<int64_t>& sites) {
+  auto session = warehouse.Connect();
+  Result<std::vector<int64_t>> missing =
+      session.ok() ? SitesMissingFromApiTables(**session, sites) : Result<std::vector<int64_t>>(session.error());
+  if (!missing.ok()) {
+    LogWarn("could not read matomo_sites", {{"error", missing.error().ToString()}});
+    return kExitPartitionsFailed;
+  }
+  if (missing->empty()) return kExitOk;
+  std::string list;
+  for (int64_t s : *missing) list += (list.empty() ? "" : ",") + std::to_string(s);
+  if (ctx.config.String("url").empty()) {
+    LogWarn("matomo_sites and matomo_goals have no rows for site(s) " + list +
+                " (a new or rebuilt warehouse): configure the Matomo url (url in matomo-etl.toml or "
+                "MATOMO_ETL_URL) and token, then run `matomo-etl load` again, or run `matomo-etl sync`",
+            {{"sites", list}});
+    return kExitOk;
+  }
+  auto client = extract::MakeClient(ctx.config, ctx.env);
+  Status st = client.ok() ? RefreshApiTables(**client, **session, *missing, ctx.clock->NowEpochSeconds())
+                          : Status(client.error());
+  if (!st.ok()) {
+    LogWarn("could not fill matomo_sites and matomo_goals for site(s) " + list +
+                "; rerun `matomo-etl load` once Matomo is reachable, or run `matomo-etl sync`",
+            {{"error", st.error().ToString()}});
+    return kExitPartitionsFailed;
+  }
+  LogInfo("filled matomo_sites and matomo_goals from the API", {{"sites", list}});
+  return kExitOk;
 }
 
 }  // namespace metl::cli

@@ -1,5 +1,8 @@
 #include "cli/load_common.h"
 
+#include <cstdio>
+
+#include "core/log.h"
 #include "core/version.h"
 
 namespace metl::cli {
@@ -32,6 +35,21 @@ warehouse::LoadOptions LoadOptionsFromConfig(const Config& config) {
   o.raw_visits_in_warehouse = config.String("raw_visits") != "landing";
   o.etl_version = METL_VERSION;
   return o;
+}
+
+bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where) {
+  if (where.file.empty() || where.file_exists) return false;
+  auto landed = landing::LandingZone(options.landing).ListPartitions(options.filter);
+  if (!landed.ok() || !landed->empty()) return false;
+  const bool ranged = !options.filter.sites.empty() || options.filter.from || options.filter.to;
+  if (CurrentLogFormat() == LogFormat::kJson) {  // a summary: a log event with JSON logs (run_summary.h)
+    LogInfo("nothing to load: the warehouse is not created",
+            {{"landing", options.landing.string()}, {"in_range", ranged}, {"warehouse_file", where.file.string()}});
+    return true;
+  }
+  std::printf("nothing to load: no partition landed in %s%s; %s not created\n", options.landing.string().c_str(),
+              ranged ? " in the range asked for" : "", where.file.string().c_str());
+  return true;
 }
 
 }  // namespace metl::cli

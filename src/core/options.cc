@@ -5,7 +5,8 @@
 namespace metl {
 namespace {
 
-constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdSync | kCmdVerify;  // talk to Matomo
+// Talk to Matomo (load only to fill matomo_sites and matomo_goals for sites they lack).
+constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify;
 constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus;
 constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
 constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;

@@ -90,16 +90,18 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
                                      const ExtractRunOptions& options) {
   double start = MonotonicSeconds();
   landing::LandingZone zone(config.String("landing"));
-  std::unique_ptr<landing::RunLock> lock;
-  if (options.acquire_lock) {
-    METL_ASSIGN_OR_RETURN(lock, landing::RunLock::Acquire(zone.root(), "extract"));
-  }
-  METL_TRY(zone.CleanTemp());  // leftovers of a killed run
+  // Matomo before the lock, which creates the landing folder: a run that cannot start (no URL, an
+  // unknown site, Matomo unreachable) leaves nothing behind.
   METL_ASSIGN_OR_RETURN(auto client, MakeClient(config, token, options.transport));
   METL_ASSIGN_OR_RETURN(Connection conn, Connect(*client, config));
   if (config.Date("from") && config.Date("to") && *config.Date("from") > *config.Date("to")) {
     return Error(ErrorKind::kConfig, "--from is after --to");
   }
+  std::shared_ptr<landing::RunLock> lock;
+  if (options.acquire_lock) {
+    METL_ASSIGN_OR_RETURN(lock, landing::RunLock::Acquire(zone.root(), "extract"));
+  }
+  METL_TRY(zone.CleanTemp());  // leftovers of a killed run
   METL_ASSIGN_OR_RETURN(auto plan, PlanPartitions(zone, conn.sites, PlanOptionsFromConfig(config, clock)));
 
   ExtractSummary summary;
@@ -181,6 +183,7 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
   summary.retries = client->stats().retries.load();
   summary.rate_limited = client->stats().rate_limited.load();
   summary.seconds = MonotonicSeconds() - start;
+  if (options.keep_lock) summary.run_lock = lock;
   if (stop) {
     // Authentication broke mid-run (token revoked): a config/auth error, as the issue asks.
     for (const auto& o : summary.partitions) {

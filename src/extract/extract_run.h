@@ -15,6 +15,7 @@
 #include "extract/partition_export.h"
 #include "extract/planner.h"
 #include "http/transport.h"
+#include "landing/run_lock.h"
 #include "matomo/api.h"
 #include "matomo/client.h"
 
@@ -28,11 +29,16 @@ struct ExtractSummary {
   int64_t visits = 0, requests = 0, retries = 0, rate_limited = 0;
   double seconds = 0;
   int exit_code = 0;  // core/exit_codes.h: 0, 3 (some failed) or 4 (a mismatch landed)
+  // The landing zone's run lock, still held, with ExtractRunOptions::keep_lock.
+  std::shared_ptr<landing::RunLock> run_lock;
 };
 
 struct ExtractRunOptions {
   // Acquire the landing zone's run lock (false when the caller, e.g. `sync`, already holds it).
   bool acquire_lock = true;
+  // Hand the run lock over in ExtractSummary::run_lock instead of releasing it: `sync` keeps runs on
+  // the landing zone serialised through its load (it holds no warehouse while it extracts).
+  bool keep_lock = false;
   // Transport to use (tests); null = libcurl with the configured timeouts and TLS options.
   std::shared_ptr<http::Transport> transport;
   // Called after each partition (from worker threads, serialised).

@@ -110,4 +110,10 @@ std::string PartitionPredicate(const TableDef& table, const PartitionKey& key) {
          " = DATE " + QuoteLiteral(key.date.ToString());
 }
 
+std::string SiteIdIn(const std::vector<int64_t>& sites) {
+  std::string sql = "site_id IN (";
+  for (size_t i = 0; i < sites.size(); ++i) sql += (i ? ", " : "") + std::to_string(sites[i]);
+  return sql + ")";
+}
+
 }  // namespace metl::warehouse

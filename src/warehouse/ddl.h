@@ -33,5 +33,7 @@ Status MigrateSchema(Session& session, const std::vector<TableDef>& tables, cons
 
 // "site_id = 1 AND visit_date = DATE '2026-11-25'" for a partition of `table`.
 std::string PartitionPredicate(const TableDef& table, const PartitionKey& key);
+// "site_id IN (1, 2)" (`sites` not empty).
+std::string SiteIdIn(const std::vector<int64_t>& sites);
 
 }  // namespace metl::warehouse

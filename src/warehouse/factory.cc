@@ -1,5 +1,5 @@
-// OpenWarehouse: the one place that maps a --warehouse URL to an engine. A new engine adds one
-// branch here and keeps everything else inside src/warehouse/<engine>/.
+// OpenWarehouse and CheckWarehouseUrl: the one place that maps a --warehouse URL to an engine. A new
+// engine adds one branch to ParseUrl and keeps everything else inside src/warehouse/<engine>/.
 #include <algorithm>
 
 #include "warehouse/duckdb/duckdb_warehouse.h"
@@ -7,25 +7,52 @@
 #include "warehouse/warehouse.h"
 
 namespace metl::warehouse {
+namespace {
 
-Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options) {
+struct ParsedUrl {
+  std::string_view engine;
+  std::string target;  // duckdb: the file path; postgres: the whole URI
+};
+
+Result<ParsedUrl> ParseUrl(std::string_view url) {
   auto starts = [&](std::string_view p) { return url.substr(0, p.size()) == p; };
   if (starts("duckdb:")) {
     std::string path(url.substr(7));
     if (path.substr(0, 2) == "//") path = path.substr(2);  // duckdb:///abs/path
     if (path.empty()) return Error(ErrorKind::kConfig, "--warehouse duckdb: needs a file path, e.g. duckdb:./matomo.duckdb");
-    return OpenDuckDbWarehouse(path, options);
+    return ParsedUrl{"duckdb", path};
   }
   if (url.size() > 7 && url.substr(url.size() - 7) == ".duckdb" && url.find("://") == std::string_view::npos) {
-    return OpenDuckDbWarehouse(std::string(url), options);
+    return ParsedUrl{"duckdb", std::string(url)};
   }
-  if (starts("postgres://") || starts("postgresql://")) {
-    return OpenPostgresWarehouse(url, options);
-  }
+  if (starts("postgres://") || starts("postgresql://")) return ParsedUrl{"postgres", std::string(url)};
   // Only the scheme is echoed: the rest may hold a password.
   std::string scheme(url.substr(0, std::min(url.find(':'), size_t{20})));
   return Error(ErrorKind::kConfig, "unknown --warehouse scheme '" + scheme + "'")
       .WithHint("use duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options) {
+  METL_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
+  if (parsed.engine == "duckdb") return OpenDuckDbWarehouse(parsed.target, options);
+  return OpenPostgresWarehouse(parsed.target, options);
+}
+
+Result<WarehouseLocation> CheckWarehouseUrl(std::string_view url) {
+  METL_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
+  WarehouseLocation where;
+  where.engine = parsed.engine;
+  if (parsed.engine == "duckdb") {
+    METL_TRY(CheckDuckDbPath(parsed.target));
+    where.file = parsed.target;
+    std::error_code ec;
+    where.file_exists = std::filesystem::exists(where.file, ec);
+    return where;
+  }
+  METL_TRY(CheckPostgresUri(parsed.target));
+  return where;
 }
 
 }  // namespace metl::warehouse

@@ -4,12 +4,14 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "core/log.h"
 #include "core/time_zone.h"
 #include "models/models.h"
 #include "normalize/visit_normalizer.h"
+#include "warehouse/ddl.h"
 #include "warehouse/ledger.h"
 #include "warehouse/load_groups.h"
 
@@ -119,6 +121,40 @@ void WarnMoneyOutOfRange(const PartitionOutcome& o) {
            {"values", o.money_out_of_range}, {"visits", visits}});
 }
 
+// The end of --full-refresh. Each landed partition has been replaced in a transaction of its own, as
+// in any load, instead of emptying the tables first: readers never see them empty nor a day
+// half-loaded, and a refresh killed midway leaves every day complete, old or new. What emptying
+// would also have removed goes here, in one transaction: the partitions of the range that are no
+// longer landed (ledger rows and data), and rows no ledger row accounts for.
+Status DropUnlanded(Session& session, const std::vector<PartitionKey>& unlanded, const landing::PartitionFilter& filter,
+                    const std::vector<const TableDef*>& tables) {
+  const TableDef& ledger = LedgerTable();
+  METL_TRY(session.Execute("BEGIN TRANSACTION"));
+  auto run = [&]() -> Status {
+    for (const PartitionKey& key : unlanded) {
+      METL_TRY(session.Execute("DELETE FROM " + QuoteIdent(ledger.name) + " WHERE " + PartitionPredicate(ledger, key)));
+    }
+    for (const TableDef* t : tables) {
+      const std::string name = QuoteIdent(t->name), date = name + "." + QuoteIdent(t->partition_date_column);
+      std::string sql = "DELETE FROM " + name + " WHERE NOT EXISTS (SELECT 1 FROM " + QuoteIdent(ledger.name) +
+                        " l WHERE l.site_id = " + name + ".site_id AND l." + QuoteIdent(ledger.partition_date_column) +
+                        " = " + date + ")";
+      if (!filter.sites.empty()) sql += " AND " + name + "." + SiteIdIn(filter.sites);
+      if (filter.from) sql += " AND " + date + " >= DATE " + QuoteLiteral(filter.from->ToString());
+      if (filter.to) sql += " AND " + date + " <= DATE " + QuoteLiteral(filter.to->ToString());
+      METL_TRY(session.Execute(sql));
+    }
+    return session.Execute("COMMIT");
+  };
+  Status st = run();
+  if (!st.ok()) (void)session.Execute("ROLLBACK");
+  if (st.ok() && !unlanded.empty()) {
+    LogInfo("full refresh: removed the partitions that are no longer landed",
+            {{"partitions", unlanded.size()}});
+  }
+  return st;
+}
+
 }  // namespace
 
 Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& options, const Clock& clock) {
@@ -127,13 +163,6 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   METL_TRY(warehouse.Migrate(AllTables()));
   METL_ASSIGN_OR_RETURN(auto main_session, warehouse.Connect());
 
-  if (options.full_refresh) {
-    std::vector<const TableDef*> all = PartitionTables(true);
-    all.push_back(FindTable("matomo_daily_kpis"));
-    all.push_back(&LedgerTable());
-    METL_TRY(main_session->Truncate(all));
-    LogInfo("full refresh: emptied the curated tables, the models and the ledger");
-  }
   if (!options.raw_visits_in_warehouse) {
     // raw_visits = "landing": the table holds no day at all, whatever an earlier setting loaded, so
     // that it never answers for some days and not others.
@@ -279,6 +308,15 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   if (fatal) return *fatal;
   if (!main_session) main_session = std::move(sessions.front());
   METL_TRY(warehouse.PrepareFor(0));
+  if (options.full_refresh) {
+    std::set<PartitionKey> landed;
+    for (const auto& ref : refs) landed.insert(PartitionKey{ref.site_id, ref.date});
+    std::vector<PartitionKey> unlanded;
+    for (const auto& [key, entry] : by_key) {
+      if (!landed.count(key)) unlanded.push_back(key);
+    }
+    METL_TRY(DropUnlanded(*main_session, unlanded, options.filter, PartitionTables(!caps.raw_visits_view)));
+  }
   METL_TRY(models::RunModels(*main_session, caps));
 
   for (const auto& o : summary.partitions) {

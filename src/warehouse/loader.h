@@ -19,7 +19,9 @@ struct LoadOptions {
   landing::PartitionFilter filter;
   // Reload even when the ledger holds the same content hash (load --from/--to, --full-refresh).
   bool force = false;
-  // Empty every curated table, model and the ledger first; then load every landed partition.
+  // Reload every landed partition (of the filter's range), then remove the partitions of the range
+  // that are no longer landed: the result of emptying the tables and reloading, but each day is
+  // replaced in a transaction of its own, so readers never see the tables empty (docs/operations.md).
   bool full_refresh = false;
   int threads = 0;  // 0 = hardware threads
   // false (raw_visits = "landing"): matomo_raw_visits is emptied and gets no rows; the raw visits

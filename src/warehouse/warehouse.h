@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -137,8 +138,11 @@ class Session {
   // Starts replacing `key` in `tables` (each with a partition_date_column).
   virtual Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
                                                                 const std::vector<const TableDef*>& tables) = 0;
-  // Replaces the whole content of a small table (matomo_sites, matomo_goals) atomically where possible.
-  virtual Status ReplaceTable(const TableBatch& rows) = 0;
+  // Replaces the rows of `sites` (column site_id) in each batch's table with the batch's rows, all
+  // tables in one transaction where the engine has them; other sites' rows stay. For the small
+  // tables refreshed from the API (matomo_sites, matomo_goals): a run restricted to some sites must
+  // not lose the others'.
+  virtual Status ReplaceSiteRows(const std::vector<int64_t>& sites, const std::vector<const TableBatch*>& tables) = 0;
   // Several partitions in one transaction, where Capabilities::group_visits > 0: BeginGroup, then
   // each partition's BeginPartition ... Commit, which only stages it, then CommitGroup. After any
   // failure, AbortGroup rolls back every partition of the group.
@@ -147,8 +151,6 @@ class Session {
   virtual void AbortGroup() {}
   // Writes a ledger row alone (a failed partition: its data stays as it was).
   virtual Status WriteLedger(const LedgerEntry& entry) = 0;
-  // Deletes every row of the normalizer's tables, the daily models and the ledger (--full-refresh).
-  virtual Status Truncate(const std::vector<const TableDef*>& tables) = 0;
   virtual Status Execute(std::string_view sql) = 0;
   virtual Result<QueryResult> Query(std::string_view sql) = 0;
 };
@@ -185,5 +187,17 @@ struct WarehouseOptions {
 // `duckdb:PATH` (also a bare path ending in .duckdb) or `postgres://...` / `postgresql://...`.
 // A warehouse opened read_only that does not exist is a kConfig error.
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options = {});
+
+// What a --warehouse URL names, found without opening, creating or locking anything: `sync` checks
+// its URL before spending Matomo requests but opens a DuckDB file only for its load, so that readers
+// (BI tools, `status`) can open it while extraction waits on Matomo.
+struct WarehouseLocation {
+  std::string_view engine;     // "duckdb", "postgres"
+  std::filesystem::path file;  // the database file of an engine that keeps one (DuckDB); empty otherwise
+  bool file_exists = false;    // whether `file` exists now
+};
+// A malformed URL, an unknown scheme, or a DuckDB path that cannot be written (its folder or file
+// read-only) is a kConfig error.
+Result<WarehouseLocation> CheckWarehouseUrl(std::string_view url);
 
 }  // namespace metl::warehouse

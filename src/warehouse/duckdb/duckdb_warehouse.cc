@@ -1,9 +1,12 @@
 #include "warehouse/duckdb/duckdb_warehouse.h"
 
 #include <duckdb.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -200,13 +203,18 @@ class DuckDbSession final : public Session {
     (void)Exec(conn_, "ROLLBACK");
   }
 
-  Status ReplaceTable(const TableBatch& rows) override {
+  Status ReplaceSiteRows(const std::vector<int64_t>& sites, const std::vector<const TableBatch*>& tables) override {
+    if (sites.empty()) return OkStatus();
     METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
-    Status st = Exec(conn_, "DELETE FROM " + QuoteIdent(rows.table().name));
-    ChunkAppender app;
-    if (st.ok()) st = app.Open(conn_, rows.table());
-    if (st.ok()) st = app.Append(rows);
-    if (st.ok()) st = app.Close();
+    Status st = OkStatus();
+    for (const TableBatch* rows : tables) {
+      st = Exec(conn_, "DELETE FROM " + QuoteIdent(rows->table().name) + " WHERE " + SiteIdIn(sites));
+      ChunkAppender app;
+      if (st.ok()) st = app.Open(conn_, rows->table());
+      if (st.ok()) st = app.Append(*rows);
+      if (st.ok()) st = app.Close();
+      if (!st.ok()) break;
+    }
     if (st.ok()) st = Exec(conn_, "COMMIT");
     if (!st.ok()) (void)Exec(conn_, "ROLLBACK");
     return st;
@@ -216,18 +224,6 @@ class DuckDbSession final : public Session {
     auto load = BeginPartition(entry.key, {});
     if (!load.ok()) return std::move(load).error();
     return (*load)->Commit(entry);
-  }
-
-  Status Truncate(const std::vector<const TableDef*>& tables) override {
-    METL_TRY(Exec(conn_, "BEGIN TRANSACTION"));
-    Status st = OkStatus();
-    for (const TableDef* t : tables) {
-      st = Exec(conn_, "DELETE FROM " + QuoteIdent(t->name));
-      if (!st.ok()) break;
-    }
-    if (st.ok()) st = Exec(conn_, "COMMIT");
-    if (!st.ok()) (void)Exec(conn_, "ROLLBACK");
-    return st;
   }
 
   Status Execute(std::string_view sql) override { return Exec(conn_, sql); }
@@ -317,6 +313,26 @@ class DuckDbWarehouse final : public Warehouse {
 };
 
 }  // namespace
+
+Status CheckDuckDbPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file(path);
+  auto unwritable = [&](const std::string& what) {
+    return Error(ErrorKind::kConfig, "cannot write the DuckDB warehouse " + path + ": " + what)
+        .WithHint("check the --warehouse path and the permissions of its folder");
+  };
+  if (fs::exists(file, ec)) {
+    if (fs::is_directory(file, ec)) return unwritable("it is a folder");
+    if (::access(path.c_str(), R_OK | W_OK) != 0) return unwritable(std::strerror(errno));
+    return OkStatus();
+  }
+  fs::path folder = fs::absolute(file, ec).parent_path();
+  while (!folder.empty() && !fs::exists(folder, ec) && folder != folder.parent_path()) folder = folder.parent_path();
+  if (!fs::is_directory(folder, ec)) return unwritable(folder.string() + " is not a folder");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) return unwritable(folder.string() + ": " + std::strerror(errno));
+  return OkStatus();
+}
 
 Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, const WarehouseOptions& options) {
   std::error_code ec;

@@ -152,25 +152,21 @@ class PostgresSession final : public Session {
     return std::unique_ptr<PartitionLoad>(std::move(load));
   }
 
-  Status ReplaceTable(const TableBatch& rows) override {
+  Status ReplaceSiteRows(const std::vector<int64_t>& sites, const std::vector<const TableBatch*>& tables) override {
+    if (sites.empty()) return OkStatus();
     // DELETE, not TRUNCATE: TRUNCATE's exclusive lock would block BI readers until commit.
     return InTransaction([&]() -> Status {
-      METL_TRY(conn_->Exec("DELETE FROM " + QuoteIdent(rows.table().name)));
-      if (rows.rows() == 0) return OkStatus();
-      return CopyBatch(*conn_, rows);
+      for (const TableBatch* rows : tables) {
+        METL_TRY(conn_->Exec("DELETE FROM " + QuoteIdent(rows->table().name) + " WHERE " + SiteIdIn(sites)));
+        if (rows->rows() > 0) METL_TRY(CopyBatch(*conn_, *rows));
+      }
+      return OkStatus();
     });
   }
 
   Status WriteLedger(const LedgerEntry& entry) override {
     METL_ASSIGN_OR_RETURN(auto load, BeginPartition(entry.key, {}));
     return load->Commit(entry);
-  }
-
-  Status Truncate(const std::vector<const TableDef*>& tables) override {
-    if (tables.empty()) return OkStatus();
-    std::string sql = "TRUNCATE ";
-    for (size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(tables[i]->name);
-    return InTransaction([&]() { return conn_->Exec(sql); });
   }
 
   Status Execute(std::string_view sql) override { return conn_->Exec(std::string(sql)); }
@@ -303,6 +299,11 @@ class PostgresWarehouse final : public Warehouse {
 };
 
 }  // namespace
+
+Status CheckPostgresUri(std::string_view uri) {
+  METL_TRY(pg_engine::ParsePgUri(uri));
+  return OkStatus();
+}
 
 Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(std::string_view uri, const WarehouseOptions& options) {
   METL_ASSIGN_OR_RETURN(PgTarget target, pg_engine::ParsePgUri(uri));
