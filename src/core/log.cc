@@ -39,6 +39,11 @@ LogValue::LogValue(double number) : kind_(Kind::kNumber) {
   text_.assign(buf, ec == std::errc() ? end : buf);
 }
 
+LogValue::LogValue(const std::vector<int64_t>& numbers) : kind_(Kind::kNumberList), text_("[") {
+  for (size_t i = 0; i < numbers.size(); ++i) text_ += (i ? "," : "") + std::to_string(numbers[i]);
+  text_ += "]";
+}
+
 void SetLogLevel(LogLevel level) { g_level = level; }
 void SetLogFormat(LogFormat format) { g_format = format; }
 LogLevel CurrentLogLevel() { return g_level; }
@@ -96,7 +101,8 @@ void Log(LogLevel level, std::string_view message, std::span<const LogField> fie
     line = ts + " " + LevelName(level) + " " + std::string(message);
     for (const auto& [k, v] : fields) {
       line += " " + std::string(k) + "=";
-      const std::string& t = v.text();
+      const bool list = v.kind() == LogValue::Kind::kNumberList;  // [1,2] -> 1,2
+      const std::string t = list ? v.text().substr(1, v.text().size() - 2) : v.text();
       bool quote = v.kind() == LogValue::Kind::kText && (t.empty() || t.find_first_of(" \"=") != std::string::npos);
       line += quote ? "\"" + JsonEscape(t) + "\"" : t;
     }

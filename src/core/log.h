@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace metl {
 
@@ -29,7 +30,7 @@ bool ParseLogLevel(std::string_view text, LogLevel& out);
 
 class LogValue {
  public:
-  enum class Kind { kText, kNumber, kBool, kNull };
+  enum class Kind { kText, kNumber, kBool, kNull, kNumberList };
   LogValue(std::string text) : kind_(Kind::kText), text_(std::move(text)) {}  // NOLINT: implicit on purpose
   LogValue(std::string_view text) : kind_(Kind::kText), text_(text) {}        // NOLINT
   LogValue(const char* text) : kind_(Kind::kText), text_(text ? text : "") {}  // NOLINT
@@ -39,11 +40,14 @@ class LogValue {
   LogValue(bool flag) : kind_(Kind::kBool), text_(flag ? "true" : "false") {}  // NOLINT
   LogValue(double number);                                                     // NOLINT; NaN/inf: null
   LogValue(std::nullopt_t) : kind_(Kind::kNull), text_("null") {}              // NOLINT
+  // Ids (sites, visits): a JSON array [1,2] (never "1,2", which reads as text or, alone, as a number
+  // in a string); 1,2 in text logs.
+  LogValue(const std::vector<int64_t>& numbers);                               // NOLINT
   template <typename T>
   LogValue(const std::optional<T>& value) : LogValue(value ? LogValue(*value) : LogValue(std::nullopt)) {}  // NOLINT
 
   Kind kind() const { return kind_; }
-  // The text, or the number/boolean/null as JSON writes it.
+  // The text, or the number/boolean/null/array as JSON writes it.
   const std::string& text() const { return text_; }
 
  private:

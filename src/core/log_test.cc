@@ -34,6 +34,9 @@ TEST(Log, JsonWritesNumbersAndBooleansBareAndTextQuoted) {
 TEST(Log, TextQuotesOnlyTextThatNeedsIt) {
   EXPECT_EQ(Logged(LogFormat::kText, {{"site", 3}, {"error", "a b"}, {"path", "/x"}}),
             "info loaded site=3 error=\"a b\" path=/x\n");
+  EXPECT_EQ(Logged(LogFormat::kText, {{"sites", std::vector<int64_t>{1, 2}}}), "info loaded sites=1,2\n");
+  EXPECT_EQ(Logged(LogFormat::kJson, {{"sites", std::vector<int64_t>{7}}}),
+            "\"level\":\"info\",\"message\":\"loaded\",\"sites\":[7]}\n");
 }
 
 }  // namespace

@@ -114,11 +114,9 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
 
 // Money beyond DECIMAL(18,6) is loaded as null: say so, with where to look (docs/schema.md).
 void WarnMoneyOutOfRange(const PartitionOutcome& o) {
-  std::string visits;
-  for (int64_t id : o.money_out_of_range_visits) visits += (visits.empty() ? "" : ",") + std::to_string(id);
   LogWarn("money beyond DECIMAL(18,6) loaded as NULL (the raw visit keeps the exact value)",
           {{"site", o.key.site_id}, {"date", o.key.date.ToString()},
-           {"values", o.money_out_of_range}, {"visits", visits}});
+           {"values", o.money_out_of_range}, {"visits", o.money_out_of_range_visits}});
 }
 
 // The end of --full-refresh. Each landed partition has been replaced in a transaction of its own, as
