@@ -5,17 +5,9 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
-#include <ctime>
-
-#include "core/log.h"
-#include "core/version.h"
 
 namespace metl::http {
 namespace {
-
-struct GlobalInit {
-  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
 
 struct Collector {
   HttpResponse* response;
@@ -35,18 +27,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   if (line.size() > kName.size()) {
     std::string lower;
     for (size_t i = 0; i < kName.size(); ++i) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
-    if (lower == kName) {
-      std::string value(line.substr(kName.size()));
-      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
-      size_t start = value.find_first_not_of(' ');
-      value = start == std::string::npos ? "" : value.substr(start);
-      if (!value.empty() && std::isdigit(static_cast<unsigned char>(value[0]))) {
-        c->response->retry_after_s = std::strtod(value.c_str(), nullptr);
-      } else if (!value.empty()) {
-        time_t when = curl_getdate(value.c_str(), nullptr);
-        if (when > 0) c->response->retry_after_s = std::max(0.0, static_cast<double>(when - std::time(nullptr)));
-      }
-    }
+    if (lower == kName) c->response->retry_after_s = ParseRetryAfter(line.substr(kName.size()));
   }
   return size * n;
 }
@@ -68,48 +49,8 @@ std::string FormEncode(const std::string& s) {
   return out;
 }
 
-CurlTransport::CurlTransport(CurlOptions options) : options_(std::move(options)) {
-  static GlobalInit init;
-  if (options_.user_agent.empty()) options_.user_agent = METL_USER_AGENT;
-}
-
-CurlTransport::~CurlTransport() {
-  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
-}
-
-void* CurlTransport::Acquire() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
-      void* h = idle_.back();
-      idle_.pop_back();
-      return h;
-    }
-  }
-  CURL* h = curl_easy_init();
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl supports (gzip, deflate, ...)
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_s);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would drop the POST body; report it instead
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
-  if (options_.insecure_skip_tls_verify) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  return h;
-}
-
-void CurlTransport::Release(void* handle) {
-  std::lock_guard<std::mutex> lock(mu_);
-  idle_.push_back(handle);
-}
-
 Result<HttpResponse> CurlTransport::Post(const std::string& url, const std::string& form_body) {
-  CURL* h = static_cast<CURL*>(Acquire());
+  CURL* h = pool_.Acquire();
   HttpResponse response;
   Collector collector{&response};
   char errbuf[CURL_ERROR_SIZE] = {0};
@@ -134,32 +75,9 @@ Result<HttpResponse> CurlTransport::Post(const std::string& url, const std::stri
   // Drop pointers into this call's stack before the handle is reused.
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
-  if (rc != CURLE_OK) {
-    // A failed connection may be half-dead; start the next request on a fresh handle.
-    curl_easy_cleanup(h);
-  } else {
-    Release(h);
-  }
+  pool_.Release(h, rc == CURLE_OK);
   if (rc == CURLE_OK) return response;
-
-  std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-  switch (rc) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-      return Error(ErrorKind::kConfig, "bad Matomo URL: " + detail).WithHint("check the `url` option");
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return Error(ErrorKind::kConfig, "cannot resolve the Matomo host: " + detail)
-          .WithHint("check the `url` option and the network or proxy settings");
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-      return Error(ErrorKind::kConfig, "TLS verification failed: " + detail)
-          .WithHint("set `ca_file` to the CA bundle that signed the server's certificate");
-    case CURLE_OPERATION_TIMEDOUT:
-      return Error(ErrorKind::kTransient, "request timed out: " + detail);
-    default:
-      return Error(ErrorKind::kTransient, "HTTP request failed: " + detail);
-  }
+  return CurlFailure(rc, errbuf, "Matomo", "the `url` option");
 }
 
 }  // namespace metl::http

@@ -4,35 +4,18 @@
 // libcurl reads them), and the user agent METL_USER_AGENT.
 #pragma once
 
-#include <memory>
-#include <mutex>
-#include <string>
-#include <vector>
-
+#include "http/curl_handle_pool.h"
 #include "http/transport.h"
 
 namespace metl::http {
 
-struct CurlOptions {
-  long connect_timeout_s = 15;
-  long timeout_s = 300;
-  std::string ca_file;  // "" = the system's bundle
-  bool insecure_skip_tls_verify = false;
-  std::string user_agent;  // "" = METL_USER_AGENT
-};
-
 class CurlTransport final : public Transport {
  public:
-  explicit CurlTransport(CurlOptions options);
-  ~CurlTransport() override;
+  explicit CurlTransport(CurlOptions options) : pool_(std::move(options)) {}
   Result<HttpResponse> Post(const std::string& url, const std::string& form_body) override;
 
  private:
-  void* Acquire();
-  void Release(void* handle);
-  CurlOptions options_;
-  std::mutex mu_;
-  std::vector<void*> idle_;  // CURL* handles keeping their connections alive
+  CurlHandlePool pool_;
 };
 
 }  // namespace metl::http

@@ -78,7 +78,15 @@ TEST_P(RawVisitsOption, SwitchingBackAndForthStaysConsistent) {
   EXPECT_EQ(DumpTables(with_raw_, kOtherTables, {"loaded_at"}), before);
 }
 
-METL_INSTANTIATE_WAREHOUSE_SUITE(RawVisitsOption);
+// DuckDB and PostgreSQL only: BigQuery: not yet checked (issue 17 asked for DuckDB and PostgreSQL).
+std::vector<WarehouseTarget> DuckDbAndPostgres() {
+  std::vector<WarehouseTarget> out;
+  for (const auto& t : WarehouseTargets()) {
+    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
+  }
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(, RawVisitsOption, ::testing::ValuesIn(DuckDbAndPostgres()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e
