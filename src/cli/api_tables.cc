@@ -197,7 +197,7 @@ int FillMissingApiTables(const CommandContext& ctx, warehouse::Warehouse& wareho
     LogWarn("matomo_sites and matomo_goals have no rows for site(s) " + list +
                 " (a new or rebuilt warehouse): configure the Matomo url (url in matomo-etl.toml or "
                 "MATOMO_ETL_URL) and token, then run `matomo-etl load` again, or run `matomo-etl sync`",
-            {{"sites", list}});
+            {{"sites", *missing}});
     return kExitOk;
   }
   auto client = extract::MakeClient(ctx.config, ctx.env);
@@ -209,7 +209,7 @@ int FillMissingApiTables(const CommandContext& ctx, warehouse::Warehouse& wareho
             {{"error", st.error().ToString()}});
     return kExitPartitionsFailed;
   }
-  LogInfo("filled matomo_sites and matomo_goals from the API", {{"sites", list}});
+  LogInfo("filled matomo_sites and matomo_goals from the API", {{"sites", *missing}});
   return kExitOk;
 }
 

@@ -109,7 +109,15 @@ Result<Config> CommandConfig(unsigned command, std::map<std::string, std::vector
   return ResolveConfig(command, inputs);
 }
 
-void PrintSummary(warehouse::Session& session, const std::string& db_path) {
+// How to run this binary from the current folder: "./build/matomo-etl" rather than a long absolute path.
+std::string CommandName(const std::filesystem::path& self) {
+  std::error_code ec;
+  auto rel = std::filesystem::relative(self, std::filesystem::current_path(ec), ec);
+  if (ec || rel.empty() || rel.native().rfind("..", 0) == 0) return self.string();
+  return rel.has_parent_path() ? rel.string() : "./" + rel.string();
+}
+
+void PrintSummary(warehouse::Session& session, const std::string& db_path, const std::string& etl) {
   std::printf("\nWhat landed in %s:\n\n", db_path.c_str());
   std::printf("  %-28s %10s\n", "table", "rows");
   for (const TableDef& t : AllTables()) {
@@ -131,14 +139,18 @@ void PrintSummary(warehouse::Session& session, const std::string& db_path) {
                   row[7].value_or("").c_str(), row[8].value_or("").c_str());
     }
   }
+  // `matomo-etl sql`, not the DuckDB CLI: nothing installs that one.
   std::printf(
-      "\nQuery it with the DuckDB CLI or any DuckDB client (Python: duckdb.connect('%s')):\n\n"
-      "  duckdb %s \"SELECT referrer_type, count(*) AS visits, sum(revenue) AS revenue\n"
-      "              FROM matomo_visits GROUP BY 1 ORDER BY 2 DESC\"\n"
-      "  duckdb %s \"SELECT url, count(*) AS pageviews FROM matomo_actions\n"
-      "              WHERE action_type = 'pageview' GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n\n"
+      "\nQuery it with `matomo-etl sql` (read-only; --format csv or json for other tools):\n\n"
+      "  %s sql --warehouse duckdb:%s \\\n"
+      "    \"SELECT referrer_type, count(*) AS visits, sum(revenue) AS revenue "
+      "FROM matomo_visits GROUP BY 1 ORDER BY 2 DESC\"\n"
+      "  %s sql --warehouse duckdb:%s \\\n"
+      "    \"SELECT url, count(*) AS pageviews FROM matomo_actions "
+      "WHERE action_type = 'pageview' GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n\n"
+      "Other tools that open the file (DuckDB's Python package, DBeaver, Power BI): docs/bi.md.\n"
       "Tables and columns: docs/schema.md. Against a real Matomo: docs/getting-started.md.\n",
-      db_path.c_str(), db_path.c_str(), db_path.c_str());
+      etl.c_str(), db_path.c_str(), etl.c_str(), db_path.c_str());
 }
 
 }  // namespace
@@ -184,6 +196,7 @@ int RunDemo(CommandContext& ctx) {
       {"landing", {(dir / "landing").string()}}, {"warehouse", {"duckdb:" + db}}, {"now", {std::to_string(now)}}};
   if (ctx.config.Int("threads") > 0) flags["threads"] = {std::to_string(ctx.config.Int("threads"))};
   flags["duckdb_memory_mb"] = {std::to_string(ctx.config.Int("duckdb_memory_mb"))};
+  flags["raw_visits"] = {ctx.config.String("raw_visits")};
   auto sync_config = CommandConfig(kCmdSync, flags, env);
   if (!sync_config.ok()) {
     ReportError(sync_config.error());
@@ -197,7 +210,7 @@ int RunDemo(CommandContext& ctx) {
     std::printf("sync exited with %d; see the messages above\n", rc);
     return rc;
   }
-  flags.erase("landing");
+  for (const char* load_only : {"landing", "threads", "raw_visits"}) flags.erase(load_only);  // not verify's
   auto verify_config = CommandConfig(kCmdVerify, flags, env);
   if (!verify_config.ok()) {
     ReportError(verify_config.error());
@@ -213,7 +226,7 @@ int RunDemo(CommandContext& ctx) {
   auto wh = warehouse::OpenWarehouse("duckdb:" + db, wh_options);
   if (wh.ok()) {
     auto session = (*wh)->Connect();
-    if (session.ok()) PrintSummary(**session, db);
+    if (session.ok()) PrintSummary(**session, db, CommandName(self));
   }
   std::printf("\nThe simulator is stopped. Run `matomo-etl demo` again: unchanged days are skipped.\n");
   return verify_rc;

@@ -1,8 +1,7 @@
 // `matomo-etl extract`: due (site, day) partitions from Matomo's Live API into the landing zone.
 // The work is in extract/extract_run.h (shared with `sync`); this prints the summary.
-#include <cstdio>
-
 #include "cli/commands.h"
+#include "cli/run_summary.h"
 #include "core/exit_codes.h"
 #include "extract/extract_run.h"
 
@@ -19,8 +18,7 @@ int RunExtract(CommandContext& ctx) {
     ReportError(summary.error());
     return ExitCodeFor(summary.error());
   }
-  std::fputs(extract::FormatSummary(*summary).c_str(), stdout);
-  return summary->exit_code;
+  return PrintExtractSummary(*summary);
 }
 
 }  // namespace metl::cli

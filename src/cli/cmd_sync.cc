@@ -40,8 +40,7 @@ int RunSync(CommandContext& ctx) {
     ReportError(extracted.error());
     extract_rc = ExitCodeFor(extracted.error());
   } else {
-    std::fputs(extract::FormatSummary(*extracted).c_str(), stdout);
-    extract_rc = extracted->exit_code;
+    extract_rc = PrintExtractSummary(*extracted);
     run_lock = std::move(extracted->run_lock);
   }
   if (extract_rc == kExitUsage || extract_rc == kExitInternal) return extract_rc;

@@ -103,7 +103,7 @@ int RunVerify(CommandContext& ctx) {
     size_t missing = MissingDays(*kpis, days);
     if (missing > 0) {
       LogInfo("matomo_daily_kpis lacks loaded days (dropped or emptied): rebuilding it before comparing",
-              {{"days", std::to_string(missing)}});
+              {{"days", missing}});
       Status rebuilt = models::RunModels(s, (*wh)->capabilities());
       if (!rebuilt.ok()) {
         ReportError(rebuilt.error());

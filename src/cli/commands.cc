@@ -2,8 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 #include "core/exit_codes.h"
@@ -32,6 +34,8 @@ const CommandDef kCommands[] = {
     {"verify", kCmdVerify, "Compare the warehouse's daily figures with Matomo's own aggregates.", RunVerify},
     {"demo", kCmdDemo, "Start the built-in Matomo simulator, sync it into a local DuckDB file, and show it.",
      RunDemo},
+    {"sql", kCmdSql, "Run one read-only SQL query against the warehouse; print a table, CSV or JSON (--format).",
+     RunSql},
 };
 
 // Flags a user may try for the Matomo token (which is only read from the environment or token_file).
@@ -45,11 +49,32 @@ void ApplyLogOptions(const Config& config) {
   if (ParseLogLevel(config.String("log_level"), level)) SetLogLevel(level);
 }
 
+// --log-format json from the command line or the environment, seen before the arguments are parsed,
+// so that a command line CLI11 refuses is reported as JSON too (the config file is read only later).
+bool JsonLogsRequested(int argc, char** argv) {
+  bool json = false;
+  if (const char* env = std::getenv("MATOMO_ETL_LOG_FORMAT")) json = std::string_view(env) == "json";
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--log-format" && i + 1 < argc) json = std::string_view(argv[i + 1]) == "json";
+    if (a.substr(0, 13) == "--log-format=") json = a.substr(13) == "json";
+  }
+  return json;
+}
+
 }  // namespace
 
 void ReportError(const Error& error) {
   if (CurrentLogFormat() == LogFormat::kJson) {
-    LogError(error.message(), {{"kind", ErrorKindName(error.kind())}, {"detail", error.ToString()}});
+    const ErrorContext& c = error.context();
+    std::vector<LogField> fields = {{"kind", ErrorKindName(error.kind())}};
+    if (c.site_id) fields.emplace_back("site", *c.site_id);
+    if (!c.date.empty()) fields.emplace_back("date", c.date);
+    if (c.http_status) fields.emplace_back("http_status", *c.http_status);
+    if (!c.matomo_message.empty()) fields.emplace_back("matomo_message", c.matomo_message);
+    if (!c.hint.empty()) fields.emplace_back("hint", c.hint);
+    fields.emplace_back("detail", error.ToString());
+    Log(LogLevel::kError, error.message(), fields);
   } else {
     std::fprintf(stderr, "error: %s\n", error.ToString().c_str());
   }
@@ -71,6 +96,7 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", METL_VERSION);
   app.footer("Options can also be set in matomo-etl.toml or as MATOMO_ETL_<KEY> variables; see docs/configuration.md.");
+  if (JsonLogsRequested(argc, argv)) SetLogFormat(LogFormat::kJson);
 
   // `options`: the generated configuration reference.
   CLI::App* options_cmd = app.add_subcommand("options", "Print the configuration reference (Markdown).");
@@ -82,6 +108,12 @@ int Main(int argc, char** argv) {
   for (const auto& def : kCommands) {
     CLI::App* sub = app.add_subcommand(def.name, def.description);
     sub->callback([&chosen, &def] { chosen = &def; });
+    if (def.bit == kCmdSql) {  // the statement, as the argument (or --query)
+      sub->add_option_function<std::string>(
+             "SQL", [&flags](const std::string& v) { flags["query"] = {v}; },
+             "The SQL statement, e.g. \"SELECT * FROM matomo_daily_kpis ORDER BY date DESC LIMIT 7\"")
+          ->type_name("");
+    }
     for (const auto& o : AllOptions()) {
       if (!(o.commands & def.bit)) continue;
       std::string key(o.key);
@@ -130,16 +162,21 @@ int Main(int argc, char** argv) {
     }
     if (token_flag) {
       // The value stays unprinted: it is the secret that must not be in a process argument.
-      std::fprintf(stderr,
-                   "error: the Matomo token is never read from the command line (other users see it in `ps`). "
-                   "Export it instead: export MATOMO_TOKEN_AUTH=<token_auth> (or set token_file, mode 0600)\n");
+      ReportError(Error(ErrorKind::kConfig,
+                        "the Matomo token is never read from the command line (other users see it in `ps`)")
+                      .WithHint("export it instead: export MATOMO_TOKEN_AUTH=<token_auth> (or set token_file, mode 0600)"));
       return kExitUsage;
     }
-    std::fprintf(stderr, "unexpected argument(s):%s%s\nRun with --help for more information.\n", names.c_str(),
-                 hidden ? (" and " + std::to_string(hidden) + " value(s), not shown (a value may be a secret)").c_str()
-                        : "");
+    std::string hidden_note =
+        hidden ? " and " + std::to_string(hidden) + " value(s), not shown (a value may be a secret)" : "";
+    ReportError(Error(ErrorKind::kConfig, "unexpected argument(s):" + names + hidden_note)
+                    .WithHint("run with --help for more information"));
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
+    if (CurrentLogFormat() == LogFormat::kJson && e.get_exit_code() != 0) {  // --help and --version stay text
+      ReportError(Error(ErrorKind::kConfig, e.what()).WithHint("run with --help for more information"));
+      return kExitUsage;
+    }
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
@@ -171,8 +208,8 @@ int Main(int argc, char** argv) {
   try {
     return chosen->run(ctx);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "internal error: %s\nThis is a bug in matomo-etl; please report it with the command line.\n",
-                 e.what());
+    ReportError(Error(ErrorKind::kInternal, std::string("internal error: ") + e.what())
+                    .WithHint("this is a bug in matomo-etl; please report it with the command line"));
     return kExitInternal;
   }
 }

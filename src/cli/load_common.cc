@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "core/exit_codes.h"
+#include "core/log.h"
 #include "core/version.h"
 
 namespace metl::cli {
@@ -32,33 +32,23 @@ warehouse::LoadOptions LoadOptionsFromConfig(const Config& config) {
   o.filter = FilterFromConfig(config);
   o.full_refresh = config.Has("full_refresh") && config.Bool("full_refresh");
   o.threads = config.Has("threads") ? static_cast<int>(config.Int("threads")) : 0;
+  o.raw_visits_in_warehouse = config.String("raw_visits") != "landing";
   o.etl_version = METL_VERSION;
   return o;
-}
-
-int PrintLoadSummary(const warehouse::LoadSummary& s, const std::string& where) {
-  std::printf("loaded %d partition%s (%lld visits, %lld rows) into %s in %.1f s; %d unchanged; %d failed\n",
-              s.loaded, s.loaded == 1 ? "" : "s", static_cast<long long>(s.visits), static_cast<long long>(s.rows),
-              where.c_str(), s.seconds, s.skipped, s.failed);
-  for (const auto& p : s.partitions) {
-    if (p.result != warehouse::PartitionResult::kFailed || !p.error) continue;
-    std::printf("  FAILED %s\n", p.error->ToString().c_str());
-  }
-  if (s.failed > 0) {
-    std::printf("Fix the cause and run the same command again: loaded partitions are skipped, failed ones retried.\n");
-    return kExitPartitionsFailed;
-  }
-  return kExitOk;
 }
 
 bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where) {
   if (where.file.empty() || where.file_exists) return false;
   auto landed = landing::LandingZone(options.landing).ListPartitions(options.filter);
   if (!landed.ok() || !landed->empty()) return false;
-  std::printf(
-      "nothing to load: no partition landed in %s%s; %s not created\n", options.landing.string().c_str(),
-      options.filter.sites.empty() && !options.filter.from && !options.filter.to ? "" : " in the range asked for",
-      where.file.string().c_str());
+  const bool ranged = !options.filter.sites.empty() || options.filter.from || options.filter.to;
+  if (CurrentLogFormat() == LogFormat::kJson) {  // a summary: a log event with JSON logs (run_summary.h)
+    LogInfo("nothing to load: the warehouse is not created",
+            {{"landing", options.landing.string()}, {"in_range", ranged}, {"warehouse_file", where.file.string()}});
+    return true;
+  }
+  std::printf("nothing to load: no partition landed in %s%s; %s not created\n", options.landing.string().c_str(),
+              ranged ? " in the range asked for" : "", where.file.string().c_str());
   return true;
 }
 

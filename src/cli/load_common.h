@@ -1,11 +1,12 @@
 // Helpers shared by load, sync, status, verify and demo: opening the warehouse named by
-// --warehouse, the load options from the config, and printing a load summary.
+// --warehouse, the load options from the config (the load summary: run_summary.h).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/run_summary.h"  // PrintLoadSummary
 #include "warehouse/loader.h"
 #include "warehouse/warehouse.h"
 
@@ -17,9 +18,6 @@ Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Conf
 Result<std::unique_ptr<warehouse::Session>> ConnectMigrated(warehouse::Warehouse& warehouse);
 landing::PartitionFilter FilterFromConfig(const Config& config);
 warehouse::LoadOptions LoadOptionsFromConfig(const Config& config);
-// "loaded 28 partitions (3,120 visits, 41,002 rows) in 1.2 s; 0 unchanged; 0 failed" and one
-// line per failed partition; returns kExitOk or kExitPartitionsFailed.
-int PrintLoadSummary(const warehouse::LoadSummary& summary, const std::string& where);
 // True, after saying so, when nothing has landed (in the range asked for) and the warehouse is a file
 // that does not exist yet: a run with nothing to write leaves no empty warehouse behind.
 bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where);

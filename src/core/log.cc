@@ -1,7 +1,9 @@
 #include "core/log.h"
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <mutex>
 
@@ -25,6 +27,22 @@ const char* LevelName(LogLevel level) {
 }
 
 }  // namespace
+
+LogValue::LogValue(double number) : kind_(Kind::kNumber) {
+  if (!std::isfinite(number)) {  // JSON has no NaN or infinity
+    kind_ = Kind::kNull;
+    text_ = "null";
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, number);  // shortest text that reads back the same
+  text_.assign(buf, ec == std::errc() ? end : buf);
+}
+
+LogValue::LogValue(const std::vector<int64_t>& numbers) : kind_(Kind::kNumberList), text_("[") {
+  for (size_t i = 0; i < numbers.size(); ++i) text_ += (i ? "," : "") + std::to_string(numbers[i]);
+  text_ += "]";
+}
 
 void SetLogLevel(LogLevel level) { g_level = level; }
 void SetLogFormat(LogFormat format) { g_format = format; }
@@ -64,7 +82,7 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+void Log(LogLevel level, std::string_view message, std::span<const LogField> fields) {
   if (level < g_level.load()) return;
   auto now = std::chrono::system_clock::now();
   int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
@@ -74,14 +92,19 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
   std::string line;
   if (g_format.load() == LogFormat::kJson) {
     line = "{\"time\":\"" + ts + "\",\"level\":\"" + LevelName(level) + "\",\"message\":\"" + JsonEscape(message) + "\"";
-    for (const auto& [k, v] : fields) line += ",\"" + JsonEscape(k) + "\":\"" + JsonEscape(v) + "\"";
+    for (const auto& [k, v] : fields) {
+      line += ",\"" + JsonEscape(k) + "\":";
+      line += v.kind() == LogValue::Kind::kText ? "\"" + JsonEscape(v.text()) + "\"" : v.text();
+    }
     line += "}\n";
   } else {
     line = ts + " " + LevelName(level) + " " + std::string(message);
     for (const auto& [k, v] : fields) {
       line += " " + std::string(k) + "=";
-      bool quote = v.empty() || v.find_first_of(" \"=") != std::string::npos;
-      line += quote ? "\"" + JsonEscape(v) + "\"" : v;
+      const bool list = v.kind() == LogValue::Kind::kNumberList;  // [1,2] -> 1,2
+      const std::string t = list ? v.text().substr(1, v.text().size() - 2) : v.text();
+      bool quote = v.kind() == LogValue::Kind::kText && (t.empty() || t.find_first_of(" \"=") != std::string::npos);
+      line += quote ? "\"" + JsonEscape(t) + "\"" : t;
     }
     line += "\n";
   }

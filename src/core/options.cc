@@ -51,7 +51,7 @@ const std::vector<OptionSpec> kOptions = {
     {"ca_file", OptionType::kPath, "", kMatomo, "CA bundle for TLS verification (default: the system's)."},
     {"insecure_skip_tls_verify", OptionType::kBool, "false", kMatomo,
      "Turn off TLS certificate verification (prints a warning on every run)."},
-    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo,
+    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo | kCmdSql,
      "Warehouse: duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo."},
     {"duckdb_memory_mb", OptionType::kInt, "96", kWarehouse | kCmdDemo,
      "Memory limit of an embedded DuckDB warehouse while partitions load, in MB (0 = none: DuckDB's "
@@ -59,6 +59,12 @@ const std::vector<OptionSpec> kOptions = {
      "this plus about 150 MB however large the day; what does not fit spills to PATH.tmp. Raise it for "
      "speed when memory is plentiful.",
      "0..1048576"},
+    {"raw_visits", OptionType::kEnum, "warehouse", kCmdLoad | kCmdSync | kCmdDemo,
+     "Where each visit's raw JSON is kept. `warehouse`: in matomo_raw_visits too (most of a DuckDB file's "
+     "size). `landing`: only in the landing zone; matomo_raw_visits stays empty (every load empties it) and "
+     "every other table is the same. Back to `warehouse`: days loaded from then on get their raw visits; "
+     "`load --full-refresh` fills the older ones.",
+     "warehouse|landing"},
     {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
     {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
      "Partitions loaded in parallel into PostgreSQL, one connection each (0 = number of cores). DuckDB loads "
@@ -70,6 +76,14 @@ const std::vector<OptionSpec> kOptions = {
     {"progress", OptionType::kEnum, "auto", kCmdExtract | kCmdSync | kCmdLoad | kCmdDemo,
      "Progress display: auto (on a terminal), always, never.", "auto|always|never"},
     {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
+    {"query", OptionType::kString, "", kCmdSql,
+     "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). "
+     "Read-only: writes, and access to other files, are refused.",
+     {}, false},
+    {"format", OptionType::kEnum, "table", kCmdSql,
+     "Output of `sql`: an aligned table, CSV (RFC 4180, a header line) or JSON (an array of objects; "
+     "numbers and booleans typed, NULL as null).",
+     "table|csv|json"},
 };
 
 }  // namespace
@@ -112,7 +126,7 @@ const char* OptionTypeName(OptionType type) {
 std::string OptionsMarkdown() {
   static constexpr std::pair<unsigned, const char*> kNames[] = {
       {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
-      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}};
+      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"}};
   std::string md =
       "# Configuration reference\n\n"
       "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"

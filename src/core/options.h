@@ -31,8 +31,9 @@ enum CommandBit : unsigned {
   kCmdStatus = 1u << 4,
   kCmdVerify = 1u << 5,
   kCmdDemo = 1u << 6,
+  kCmdSql = 1u << 7,
 };
-inline constexpr unsigned kCmdAll = 0x7f;
+inline constexpr unsigned kCmdAll = 0xff;
 
 struct OptionSpec {
   std::string_view key;  // snake_case TOML key

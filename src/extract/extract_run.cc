@@ -108,8 +108,8 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
   summary.sites = conn.sites;
   summary.partitions.resize(plan.size());
   LogInfo("extracting", {{"matomo_version", conn.matomo_version},
-                         {"sites", std::to_string(conn.sites.size())},
-                         {"partitions", std::to_string(plan.size())},
+                         {"sites", conn.sites.size()},
+                         {"partitions", plan.size()},
                          {"landing", zone.root().string()}});
 
   int64_t page_size = config.Int("page_size");
@@ -148,10 +148,10 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
       summary.partitions[i] = o;
       progress.PartitionDone();
       std::initializer_list<LogField> fields = {
-          {"site", std::to_string(o.site_id)}, {"date", o.date.ToString()},
-          {"result", PartitionResultName(o.result)}, {"visits", std::to_string(o.visits)},
-          {"matomo_nb_visits", o.matomo_nb_visits ? std::to_string(*o.matomo_nb_visits) : "null"},
-          {"requests", std::to_string(o.requests)}};
+          {"site", o.site_id}, {"date", o.date.ToString()},
+          {"result", PartitionResultName(o.result)}, {"visits", o.visits},
+          {"matomo_nb_visits", o.matomo_nb_visits},
+          {"requests", o.requests}};
       if (o.result == PartitionResult::kFailed) {
         LogError("partition failed: " + o.error, fields);
       } else if (o.result == PartitionResult::kMismatch) {

@@ -39,7 +39,7 @@ Result<Extracted> ExtractOnce(const ExportContext& ctx, const PlannedPartition& 
         int64_t next = ctx.sizer->OnTimeout(limit);
         tie_limit = 0;
         LogInfo("page timed out; asking for smaller pages",
-                {{"site", std::to_string(p.site.id)}, {"date", p.date.ToString()}, {"page_size", std::to_string(next)}});
+                {{"site", p.site.id}, {"date", p.date.ToString()}, {"page_size", next}});
         continue;
       }
       return std::move(page).error();
@@ -112,7 +112,7 @@ PartitionOutcome ExportPartition(const ExportContext& ctx, const PlannedPartitio
       if (nb.error().kind() == ErrorKind::kConfig) return fail(nb.error());
       o.matomo_nb_visits.reset();
       LogWarn("VisitsSummary.get failed; landing without the count check",
-              {{"site", std::to_string(p.site.id)}, {"date", p.date.ToString()}, {"error", nb.error().ToString()}});
+              {{"site", p.site.id}, {"date", p.date.ToString()}, {"error", nb.error().ToString()}});
     }
     landing::PartitionStatus status = landing::PartitionStatus::kComplete;
     if (p.partial) {
@@ -120,10 +120,10 @@ PartitionOutcome ExportPartition(const ExportContext& ctx, const PlannedPartitio
     } else if (o.matomo_nb_visits && *o.matomo_nb_visits != writer.visits()) {
       if (attempt == 1) {
         LogWarn("visit count differs from VisitsSummary.get; extracting the day again",
-                {{"site", std::to_string(p.site.id)},
+                {{"site", p.site.id},
                  {"date", p.date.ToString()},
-                 {"landed", std::to_string(writer.visits())},
-                 {"matomo_nb_visits", std::to_string(*o.matomo_nb_visits)}});
+                 {"landed", writer.visits()},
+                 {"matomo_nb_visits", *o.matomo_nb_visits}});
         writer.Abort();
         continue;
       }
@@ -134,8 +134,8 @@ PartitionOutcome ExportPartition(const ExportContext& ctx, const PlannedPartitio
     if (o.invalid_utf8_replaced > 0) {
       // Visible in the data (U+FFFD), counted here and in the manifest: never silently dropped.
       LogWarn("Matomo sent invalid UTF-8: replaced with U+FFFD",
-              {{"site", std::to_string(p.site.id)}, {"date", p.date.ToString()},
-               {"replaced_bytes", std::to_string(o.invalid_utf8_replaced)}});
+              {{"site", p.site.id}, {"date", p.date.ToString()},
+               {"replaced_bytes", o.invalid_utf8_replaced}});
     }
     o.visits = writer.visits();
     o.content_sha256 = writer.ContentSha256();

@@ -13,8 +13,10 @@ namespace metl::extract {
 ProgressDisplay::ProgressDisplay(const std::string& mode, int64_t total, const matomo::ClientStats* stats,
                                  const std::atomic<int64_t>* visits)
     : total_(total), stats_(stats), visits_(visits) {
-  bool tty = ::isatty(STDERR_FILENO) == 1 && CurrentLogFormat() == LogFormat::kText;
-  active_ = mode == "always" || (mode != "never" && tty);
+  // With JSON logs every stderr line must be a JSON object: no redrawn line, even with `always`.
+  const bool text_logs = CurrentLogFormat() == LogFormat::kText;
+  bool tty = ::isatty(STDERR_FILENO) == 1;
+  active_ = text_logs && (mode == "always" || (mode != "never" && tty));
   if (!active_) return;
   window_.Sample(MonotonicSeconds(), stats_->requests.load());
   thread_ = std::thread([this] { Loop(); });

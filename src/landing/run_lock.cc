@@ -123,7 +123,7 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const fs::path& landing_root, 
     lock->fd_ = fd;
     if (lock->took_over_) {
       LogWarn("took over a stale landing zone lock (its holder is gone)",
-              {{"previous_pid", std::to_string(lock->previous_.pid)}, {"previous_started_at", lock->previous_.started_at}});
+              {{"previous_pid", lock->previous_.pid}, {"previous_started_at", lock->previous_.started_at}});
     }
     return lock;
   }

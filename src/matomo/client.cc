@@ -116,8 +116,8 @@ void MatomoClient::OnRetry(const std::string& method, const Params& params, cons
   LogDebug("retrying a Matomo call", {{"method", method},
                                       {"params", where},
                                       {"error", e.ToString()},
-                                      {"retry", std::to_string(retry)},
-                                      {"delay_s", std::to_string(delay)}});
+                                      {"retry", retry},
+                                      {"delay_s", delay}});
 }
 
 Result<std::string> MatomoClient::CallRaw(const std::string& method, const Params& params, CallInfo* info) {

@@ -62,10 +62,13 @@ TableDef RawVisits() {
   namespace c = raw_col;
   return {"matomo_raw_visits",
           "One row per visit: the visit's JSON object exactly as Matomo sent it. Unknown and unmapped "
-          "fields live here; re-deriving the curated tables needs nothing else.",
+          "fields live here; re-deriving the curated tables needs nothing else. A table (not a view); "
+          "empty when raw_visits = \"landing\".",
           Place("matomo_raw_visits", c::kCount,
                 {SiteId(c::kSiteId), VisitDate(c::kVisitDate), VisitId(c::kVisitId),
-                 {c::kVisit, {"visit", T::kJson, kNotNull, "visit", "The visit's JSON object, byte-exact as received."}},
+                 {c::kVisit, {"visit", T::kJson, kNotNull, "visit",
+                              "The visit's JSON object: byte-exact as received in DuckDB (JSON); PostgreSQL's "
+                              "jsonb keeps the values but reorders keys and drops whitespace."}},
                  {c::kExtractedAt, {"extracted_at", T::kTimestampTz, kNotNull, "landing manifest extracted_at",
                                     "When the partition was extracted from Matomo (UTC)."}}}),
           {"site_id", "visit_date", "visit_id"},

@@ -51,8 +51,10 @@ std::string SchemaMarkdown() {
         "A (site, day) partition is replaced as a whole with its ledger row.\n"
         "- Empty strings from Matomo are stored as null. Fields not listed here are kept in "
         "`matomo_raw_visits`.\n"
-        "- `matomo_raw_visits` is a table, or a view over the landing zone where the engine reads the "
-        "landing files in place (DuckDB can); the landing zone must then be kept.\n\n";
+        "- `matomo_raw_visits` is a table on every engine, loaded like the others (never a view over the "
+        "landing zone): the warehouse does not need the landing zone to answer. It is most of a DuckDB "
+        "file's size; with `raw_visits = \"landing\"` (docs/configuration.md) it stays empty and the raw "
+        "JSON is kept in the landing zone only.\n\n";
   md += "| Table | Rows |\n|---|---|\n";
   for (const auto& t : AllTables()) {
     md += "| [`" + std::string(t.name) + "`](#" + std::string(t.name) + ") | " + Cell(t.description) + " |\n";

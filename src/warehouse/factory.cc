@@ -40,8 +40,15 @@ Result<ParsedUrl> ParseUrl(std::string_view url) {
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options) {
   METL_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
   if (parsed.engine == "duckdb") return OpenDuckDbWarehouse(parsed.target, options);
-  if (parsed.engine == "bigquery") return OpenBigQueryWarehouseWithDefaultCredentials(parsed.target);
-  return OpenPostgresWarehouse(parsed.target);
+  if (parsed.engine == "bigquery") {
+    // `matomo-etl sql` must not write, and nothing here makes a BigQuery job read-only yet.
+    if (options.read_only) {
+      return Error(ErrorKind::kConfig, "`sql` does not run against BigQuery yet (it could not refuse writes there)")
+          .WithHint("query the dataset in the BigQuery console or with `bq query`");
+    }
+    return OpenBigQueryWarehouseWithDefaultCredentials(parsed.target);
+  }
+  return OpenPostgresWarehouse(parsed.target, options);
 }
 
 Result<WarehouseLocation> CheckWarehouseUrl(std::string_view url) {

@@ -81,7 +81,7 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
   const std::string date = ref.date.ToString();
   METL_ASSIGN_OR_RETURN(auto zone, TimeZone::Load(manifest.site_timezone));
   METL_ASSIGN_OR_RETURN(auto reader, landing::PartitionReader::Open(ref, manifest));
-  const bool raw_as_table = !caps.raw_visits_view;
+  const bool raw_as_table = !caps.raw_visits_view && options.raw_visits_in_warehouse;
   METL_ASSIGN_OR_RETURN(auto load, session.BeginPartition(outcome.key, PartitionTables(raw_as_table)));
   LedgerEntry entry = EntryFromManifest(manifest, options, clock);
   NormalizerOptions nopts;
@@ -114,11 +114,9 @@ Status LoadOne(Session& session, const Capabilities& caps, const landing::Partit
 
 // Money beyond DECIMAL(18,6) is loaded as null: say so, with where to look (docs/schema.md).
 void WarnMoneyOutOfRange(const PartitionOutcome& o) {
-  std::string visits;
-  for (int64_t id : o.money_out_of_range_visits) visits += (visits.empty() ? "" : ",") + std::to_string(id);
   LogWarn("money beyond DECIMAL(18,6) loaded as NULL (the raw visit keeps the exact value)",
-          {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
-           {"values", std::to_string(o.money_out_of_range)}, {"visits", visits}});
+          {{"site", o.key.site_id}, {"date", o.key.date.ToString()},
+           {"values", o.money_out_of_range}, {"visits", o.money_out_of_range_visits}});
 }
 
 // The end of --full-refresh. Each landed partition has been replaced in a transaction of its own, as
@@ -158,7 +156,7 @@ Status DropUnlanded(Session& session, const Capabilities& caps, const std::vecto
   }
   if (st.ok() && !unlanded.empty()) {
     LogInfo("full refresh: removed the partitions that are no longer landed",
-            {{"partitions", std::to_string(unlanded.size())}});
+            {{"partitions", unlanded.size()}});
   }
   return st;
 }
@@ -170,6 +168,12 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   const Capabilities& caps = warehouse.capabilities();
   METL_TRY(warehouse.Migrate(AllTables()));
   METL_ASSIGN_OR_RETURN(auto main_session, warehouse.Connect());
+
+  if (!options.raw_visits_in_warehouse) {
+    // raw_visits = "landing": the table holds no day at all, whatever an earlier setting loaded, so
+    // that it never answers for some days and not others.
+    METL_TRY(main_session->Execute("DELETE FROM matomo_raw_visits"));
+  }
 
   landing::LandingZone zone(options.landing);
   METL_ASSIGN_OR_RETURN(auto refs, zone.ListPartitions(options.filter));
@@ -225,8 +229,8 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
 
   auto report_loaded = [&](const PartitionOutcome& o) {
     std::lock_guard<std::mutex> lock(log_mu);
-    LogInfo("loaded", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
-                       {"visits", std::to_string(o.visits)}, {"rows", std::to_string(o.rows)}});
+    LogInfo("loaded", {{"site", o.key.site_id}, {"date", o.key.date.ToString()},
+                       {"visits", o.visits}, {"rows", o.rows}});
     if (o.money_out_of_range > 0) WarnMoneyOutOfRange(o);
   };
 
@@ -251,7 +255,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     Status ls = session->WriteLedger(failed);
     std::lock_guard<std::mutex> lock(log_mu);
     if (!ls.ok() && !fatal) fatal = std::move(ls).error();
-    LogError("partition failed", {{"site", std::to_string(o.key.site_id)}, {"date", o.key.date.ToString()},
+    LogError("partition failed", {{"site", o.key.site_id}, {"date", o.key.date.ToString()},
                                   {"error", err.ToString()}});
     o.error = std::move(err);
   };
@@ -269,7 +273,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     if (!st.ok()) {
       session->AbortGroup();
       LogDebug("a group of partitions failed; loading them one by one",
-               {{"partitions", std::to_string(group.size())}, {"error", st.error().ToString()}});
+               {{"partitions", group.size()}, {"error", st.error().ToString()}});
       return false;
     }
     const double each = (MonotonicSeconds() - t0) / static_cast<double>(group.size());

@@ -24,6 +24,9 @@ struct LoadOptions {
   // replaced in a transaction of its own, so readers never see the tables empty (docs/operations.md).
   bool full_refresh = false;
   int threads = 0;  // 0 = hardware threads
+  // false (raw_visits = "landing"): matomo_raw_visits is emptied and gets no rows; the raw visits
+  // stay in the landing zone only.
+  bool raw_visits_in_warehouse = true;
   std::string etl_version;
 };
 

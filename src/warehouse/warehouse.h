@@ -108,9 +108,13 @@ struct LedgerEntry {
   std::string etl_version;
 };
 
-// A small, engine-neutral result set for status, verify, demo and tests (not for bulk reads).
+// What a result column holds, for output that keeps types (`matomo-etl sql --format json`).
+enum class ColumnKind { kText, kNumber, kBool };
+
+// A small, engine-neutral result set for status, verify, demo, `sql` and tests (not for bulk reads).
 struct QueryResult {
   std::vector<std::string> columns;
+  std::vector<ColumnKind> kinds;                              // one per column (kText when unsure)
   std::vector<std::vector<std::optional<std::string>>> rows;  // values as text; nullopt = NULL
   int ColumnIndex(std::string_view name) const;               // -1 when absent
 };
@@ -188,10 +192,15 @@ struct WarehouseOptions {
   // Open an existing warehouse only (`status`): a missing DuckDB file is a kConfig error instead of a
   // new empty file. A server engine's database exists or the connection fails anyway.
   bool must_exist = false;
+  // For reading only (`matomo-etl sql`): a missing warehouse is an error, never created; every write
+  // is refused by the engine (DuckDB opens the file read-only, without access to other files;
+  // PostgreSQL sessions run READ ONLY transactions). Migrate is refused.
+  bool read_only = false;
 };
 
 // `duckdb:PATH` (also a bare path ending in .duckdb), `postgres://...` / `postgresql://...`, or
 // `bigquery://PROJECT/DATASET?location=EU` (Google credentials from the environment: cloud/).
+// A warehouse opened read_only that does not exist is a kConfig error.
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options = {});
 
 // What a --warehouse URL names, found without opening, creating or locking anything: `sync` checks

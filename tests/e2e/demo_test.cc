@@ -53,5 +53,36 @@ TEST(Demo, KilledDemoTakesItsSimulatorWithIt) {
   if (Alive(sim)) kill(sim, SIGKILL);
 }
 
+// The demo's "query it" hints run as printed: `matomo-etl sql`, not a DuckDB CLI nobody installed.
+TEST(Demo, PrintsQueriesThatRunAsPrinted) {
+  TempDir dir;
+  ProcessResult demo = RunEtl({"demo", "--demo-dir", dir.str() + "/demo"}, {}, dir.str(), 600);
+  ASSERT_EQ(demo.exit_code, 0) << demo.out << demo.err;
+  EXPECT_EQ(demo.out.find("  duckdb "), std::string::npos) << "a hint needs the DuckDB CLI:\n" << demo.out;
+  int ran = 0;
+  for (size_t pos = demo.out.find(" sql --warehouse "); pos != std::string::npos;
+       pos = demo.out.find(" sql --warehouse ", pos + 1)) {
+    // "  PROGRAM sql --warehouse duckdb:PATH \\\n    \"SELECT ...\"\n"
+    size_t line_start = demo.out.rfind('\n', pos) + 1;
+    std::string program = demo.out.substr(line_start, pos - line_start);
+    program.erase(0, program.find_first_not_of(' '));
+    size_t url_start = pos + std::string(" sql --warehouse ").size();
+    std::string url = demo.out.substr(url_start, demo.out.find(' ', url_start) - url_start);
+    size_t q1 = demo.out.find('"', url_start), q2 = demo.out.find("\"\n", q1 + 1);
+    ASSERT_NE(q1, std::string::npos);
+    ASSERT_NE(q2, std::string::npos);
+    std::string sql = demo.out.substr(q1 + 1, q2 - q1 - 1);
+    SCOPED_TRACE(program + " sql --warehouse " + url + " \"" + sql + "\"");
+    ProcessResult r = RunProcess({program.front() == '/' ? program : dir.str() + "/" + program, "sql", "--warehouse",
+                                  url, sql},
+                                 {}, dir.str());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find(" rows)\n"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("(0 rows)"), std::string::npos) << r.out;
+    ++ran;
+  }
+  EXPECT_EQ(ran, 2) << demo.out;
+}
+
 }  // namespace
 }  // namespace metl::e2e

@@ -39,7 +39,8 @@ TEST(ExtractE2E, ThreeSitesTenDaysLandExactlyWhatMatomoServes) {
   auto r = RunExtract(sim.url(), landing, {"--now", kNow, "--backfill-days", "10", "--page-size", "100",
                                           "--log-format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_NE(r.out.find("30 partitions: 30 landed"), std::string::npos) << r.out;
+  // With --log-format json the summary is a log event on stderr (docs/operations.md), not text on stdout.
+  EXPECT_NE(r.err.find("\"message\":\"extract summary\",\"partitions\":30,\"landed\":30,"), std::string::npos) << r.err;
 
   LandingSnapshot snap = SnapshotLanding(landing);
   ASSERT_EQ(snap.size(), 30u);

@@ -248,14 +248,15 @@ class DuckDbSession final : public Session {
 
 class DuckDbWarehouse final : public Warehouse {
  public:
-  DuckDbWarehouse(std::string path, duckdb_database db, int64_t memory_mb)
-      : path_(std::move(path)), db_(db), memory_mb_(memory_mb), caps_(DuckDbCapabilities()) {}
+  DuckDbWarehouse(std::string path, duckdb_database db, int64_t memory_mb, bool read_only)
+      : path_(std::move(path)), db_(db), memory_mb_(memory_mb), read_only_(read_only), caps_(DuckDbCapabilities()) {}
   ~DuckDbWarehouse() override { duckdb_close(&db_); }
 
   const Capabilities& capabilities() const override { return caps_; }
   std::string Describe() const override { return "duckdb:" + path_; }
 
   Status Migrate(const std::vector<TableDef>& tables) override {
+    if (read_only_) return Error(ErrorKind::kInternal, "the DuckDB warehouse " + path_ + " is open read-only");
     METL_ASSIGN_OR_RETURN(auto session, Connect());
     return MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false);
   }
@@ -305,6 +306,7 @@ class DuckDbWarehouse final : public Warehouse {
   std::string path_;
   duckdb_database db_;
   int64_t memory_mb_;
+  bool read_only_;
   std::string default_limit_;  // DuckDB's own memory_limit, e.g. "18.8 GiB"
   int default_threads_ = 0;    // DuckDB's own threads (the cores it sees)
   Capabilities caps_;
@@ -338,13 +340,29 @@ Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, 
     return Error(ErrorKind::kConfig, "the DuckDB warehouse " + path + " does not exist")
         .WithHint("check --warehouse (or `warehouse` in matomo-etl.toml); `matomo-etl sync` or `load` creates it");
   }
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (options.read_only) {
+    // Reading never creates the file (nor its folder): a mistyped path is said, not made.
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Error(ErrorKind::kConfig, "no DuckDB warehouse at " + path)
+          .WithHint("check --warehouse (duckdb:PATH), or create it with `matomo-etl sync` or `matomo-etl load`");
+    }
+  } else {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
   duckdb_config config;
   if (duckdb_create_config(&config) == DuckDBError) return Error(ErrorKind::kInternal, "DuckDB: cannot create config");
   // Nothing is ever downloaded or loaded from outside the binary (a warehouse must not reach the network).
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   duckdb_set_config(config, "autoload_known_extensions", "false");
+  if (options.read_only) {
+    // Writes to the file are refused by DuckDB itself, and the query may not reach other files either
+    // (COPY ... TO, ATTACH, read_csv): a reader's SQL writes nothing anywhere. Locked, so that a SET in
+    // the query cannot undo it.
+    duckdb_set_config(config, "access_mode", "READ_ONLY");
+    duckdb_set_config(config, "enable_external_access", "false");
+    duckdb_set_config(config, "lock_configuration", "true");
+  }
   duckdb_database db;
   char* err = nullptr;
   if (duckdb_open_ext(path.c_str(), &db, config, &err) == DuckDBError) {
@@ -355,7 +373,8 @@ Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, 
         .WithHint("check the path and that no other process holds the file open for writing");
   }
   duckdb_destroy_config(&config);
-  return std::unique_ptr<Warehouse>(std::make_unique<DuckDbWarehouse>(path, db, options.duckdb_memory_mb));
+  return std::unique_ptr<Warehouse>(
+      std::make_unique<DuckDbWarehouse>(path, db, options.duckdb_memory_mb, options.read_only));
 }
 
 }  // namespace metl::warehouse

@@ -220,6 +220,26 @@ Result<std::string> Render(const ColumnReader& col, void* data, idx_t row) {
       .WithHint("CAST the column to VARCHAR in the query");
 }
 
+ColumnKind KindOf(duckdb_type id) {
+  switch (id) {
+    case DUCKDB_TYPE_BOOLEAN: return ColumnKind::kBool;
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+    case DUCKDB_TYPE_DECIMAL: return ColumnKind::kNumber;
+    default: return ColumnKind::kText;
+  }
+}
+
 }  // namespace
 
 Result<QueryResult> ResultToText(duckdb_result& result) {
@@ -238,6 +258,7 @@ Result<QueryResult> ResultToText(duckdb_result& result) {
     out.columns.push_back(r.name);
     r.logical = duckdb_column_logical_type(&result, c);
     r.id = duckdb_get_type_id(r.logical);
+    out.kinds.push_back(KindOf(r.id));
     if (r.id == DUCKDB_TYPE_DECIMAL) {
       r.internal = duckdb_decimal_internal_type(r.logical);
       r.scale = duckdb_decimal_scale(r.logical);

@@ -33,6 +33,11 @@ class PgRows {
   }
   std::string_view ColumnName(int col) const { return PQfname(result_.get(), col); }
   bool IsBool(int col) const { return PQftype(result_.get(), col) == kBoolOid; }
+  // int2, int4, int8, float4, float8, numeric (pg_type oids, fixed in the catalog).
+  bool IsNumber(int col) const {
+    Oid t = PQftype(result_.get(), col);
+    return t == 21 || t == 23 || t == 20 || t == 700 || t == 701 || t == 1700;
+  }
 
  private:
   std::unique_ptr<PGresult, PgResultDeleter> result_;

@@ -138,7 +138,8 @@ class PostgresPartitionLoad final : public PartitionLoad {
 
 class PostgresSession final : public Session {
  public:
-  explicit PostgresSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
+  explicit PostgresSession(std::unique_ptr<PgConnection> conn, bool read_only = false)
+      : conn_(std::move(conn)), read_only_(read_only) {}
 
   Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
                                                         const std::vector<const TableDef*>& tables) override {
@@ -171,9 +172,14 @@ class PostgresSession final : public Session {
   Status Execute(std::string_view sql) override { return conn_->Exec(std::string(sql)); }
 
   Result<QueryResult> Query(std::string_view sql) override {
-    METL_ASSIGN_OR_RETURN(pg_engine::PgRows rows, conn_->Query(std::string(sql)));
+    METL_ASSIGN_OR_RETURN(pg_engine::PgRows rows, read_only_ ? ReadOnlyQuery(sql) : conn_->Query(std::string(sql)));
     QueryResult out;
-    for (int c = 0; c < rows.columns(); ++c) out.columns.emplace_back(rows.ColumnName(c));
+    for (int c = 0; c < rows.columns(); ++c) {
+      out.columns.emplace_back(rows.ColumnName(c));
+      out.kinds.push_back(rows.IsBool(c)     ? ColumnKind::kBool
+                          : rows.IsNumber(c) ? ColumnKind::kNumber
+                                             : ColumnKind::kText);
+    }
     out.rows.resize(rows.rows());
     for (int r = 0; r < rows.rows(); ++r) {
       out.rows[r].resize(rows.columns());
@@ -191,6 +197,18 @@ class PostgresSession final : public Session {
   PgConnection& connection() { return *conn_; }
 
  private:
+  // One statement (the extended protocol refuses "...; ..."), inside a READ ONLY transaction that has
+  // already taken its snapshot, so that the statement can neither write nor switch the transaction to
+  // read-write; rolled back afterwards whatever it did.
+  Result<pg_engine::PgRows> ReadOnlyQuery(std::string_view sql) {
+    METL_TRY(conn_->Exec("BEGIN TRANSACTION READ ONLY"));
+    auto snapshot = conn_->Query("SELECT 1");
+    Result<pg_engine::PgRows> rows =
+        snapshot.ok() ? conn_->Query(std::string(sql)) : Result<pg_engine::PgRows>(std::move(snapshot).error());
+    conn_->RollbackQuietly();
+    return rows;
+  }
+
   template <typename F>
   Status InTransaction(F&& body) {
     METL_TRY(conn_->Exec("BEGIN"));
@@ -201,16 +219,19 @@ class PostgresSession final : public Session {
   }
 
   std::unique_ptr<PgConnection> conn_;
+  bool read_only_;
 };
 
 class PostgresWarehouse final : public Warehouse {
  public:
-  explicit PostgresWarehouse(PgTarget target) : target_(std::move(target)), caps_(PostgresCapabilities()) {}
+  PostgresWarehouse(PgTarget target, bool read_only)
+      : target_(std::move(target)), read_only_(read_only), caps_(PostgresCapabilities()) {}
 
   const Capabilities& capabilities() const override { return caps_; }
   std::string Describe() const override { return target_.redacted; }
 
   Status Migrate(const std::vector<TableDef>& tables) override {
+    if (read_only_) return Error(ErrorKind::kInternal, "the warehouse " + target_.redacted + " is open read-only");
     METL_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(target_));
     PostgresSession session(std::move(conn));
     PgConnection& c = session.connection();
@@ -248,6 +269,12 @@ class PostgresWarehouse final : public Warehouse {
   Result<std::unique_ptr<Session>> Connect() override {
     METL_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(target_));
     METL_TRY(conn->Exec(pg_engine::SetSearchPathSql(target_.schema)));
+    if (read_only_) {
+      // Every statement of this session, not only Query's, in read-only transactions.
+      METL_TRY(conn->Exec("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"));
+      METL_TRY(RequireSchema(*conn));
+      return std::unique_ptr<Session>(std::make_unique<PostgresSession>(std::move(conn), /*read_only=*/true));
+    }
     // Raw visits are TOASTed values of several KB: lz4 compresses them much faster than the default
     // pglz. Servers before 14, or built without lz4, refuse the setting: then pglz it is.
     (void)conn->Exec("SET default_toast_compression = 'lz4'");
@@ -255,7 +282,19 @@ class PostgresWarehouse final : public Warehouse {
   }
 
  private:
+  // A reader gets a clear error for a schema that was never loaded (instead of "relation does not
+  // exist" on every table), and the schema is never created.
+  Status RequireSchema(PgConnection& conn) {
+    METL_ASSIGN_OR_RETURN(pg_engine::PgRows rows,
+                          conn.Query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {target_.schema}));
+    if (rows.rows() > 0) return OkStatus();
+    return Error(ErrorKind::kConfig,
+                 "no schema " + QuoteIdent(target_.schema) + " in the warehouse " + target_.redacted)
+        .WithHint("check ?schema= in --warehouse, or load it first with `matomo-etl sync` or `matomo-etl load`");
+  }
+
   PgTarget target_;
+  bool read_only_;
   Capabilities caps_;
 };
 
@@ -266,9 +305,9 @@ Status CheckPostgresUri(std::string_view uri) {
   return OkStatus();
 }
 
-Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(std::string_view uri) {
+Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(std::string_view uri, const WarehouseOptions& options) {
   METL_ASSIGN_OR_RETURN(PgTarget target, pg_engine::ParsePgUri(uri));
-  return std::unique_ptr<Warehouse>(std::make_unique<PostgresWarehouse>(std::move(target)));
+  return std::unique_ptr<Warehouse>(std::make_unique<PostgresWarehouse>(std::move(target), options.read_only));
 }
 
 }  // namespace metl::warehouse

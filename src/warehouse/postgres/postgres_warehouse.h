@@ -13,7 +13,7 @@ namespace metl::warehouse {
 
 // Parses the URI (a config error names what is wrong, never the password); connects lazily in
 // Migrate/Connect, so that opening never blocks.
-Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(std::string_view uri);
+Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(std::string_view uri, const WarehouseOptions& options = {});
 // The same check of the URI, without a Warehouse.
 Status CheckPostgresUri(std::string_view uri);
 
