@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <system_error>
 #include <unistd.h>
@@ -156,29 +158,48 @@ Result<Manifest> LandingZone::ReadManifest(const PartitionRef& ref) const {
 Status LandingZone::CleanStore() const {
   METL_TRY(open_status_);
   // Parts of killed runs (never listed by a manifest) and parts a replacement left behind when it
-  // was killed between writing its manifest and deleting the old parts.
+  // was killed between writing its manifest and deleting the old parts. All parts of one run carry
+  // its id, so a folder with a manifest and parts of a single run is clean without reading the
+  // manifest: only folders with no manifest or with several runs' parts cost a GET.
   METL_ASSIGN_OR_RETURN(auto objects, store_->List("site="));
-  std::string current_dir;
-  std::vector<std::string> listed;  // part files of current_dir's manifest
+  struct Folder {
+    bool has_manifest = false;
+    std::set<std::string> runs;
+    std::vector<const objstore::ObjectInfo*> parts;
+  };
+  std::map<std::string, Folder> folders;
   for (const auto& o : objects) {
     size_t slash = o.key.rfind('/');
     if (slash == std::string::npos) continue;
-    std::string dir = o.key.substr(0, slash + 1), name = o.key.substr(slash + 1);
-    if (!name.starts_with("part-")) continue;  // manifests, and anything we did not write
-    if (dir != current_dir) {
-      current_dir = dir;
-      listed.clear();
+    Folder& f = folders[o.key.substr(0, slash + 1)];
+    std::string_view name = std::string_view(o.key).substr(slash + 1);
+    if (name == kManifestFile) {
+      f.has_manifest = true;
+    } else if (name.starts_with("part-")) {  // anything else is not ours: left alone
+      f.parts.push_back(&o);
+      // "part-00000-<run>.jsonl.zst" -> "<run>"; local-style "part-00000.jsonl.zst" -> ""
+      std::string_view rest = name.substr(10);
+      f.runs.insert(std::string(rest.starts_with("-") ? rest.substr(1, rest.find('.') - 1) : ""));
+    }
+  }
+  for (const auto& [dir, f] : folders) {
+    if (f.parts.empty() || (f.has_manifest && f.runs.size() == 1)) continue;
+    std::vector<std::string> listed;
+    if (f.has_manifest) {
       auto manifest = store_->GetString(dir + kManifestFile);
-      if (manifest.ok()) {
-        auto m = ParseManifest(*manifest);
-        if (!m.ok()) continue;  // unreadable manifest: leave its folder alone
-        for (const auto& p : m->parts) listed.push_back(p.file);
-      } else if (manifest.error().kind() != ErrorKind::kTerminal) {
+      if (!manifest.ok()) {
+        if (manifest.error().kind() == ErrorKind::kTerminal) continue;  // replaced meanwhile? leave it
         return std::move(manifest).error();
       }
+      auto m = ParseManifest(*manifest);
+      if (!m.ok()) continue;  // unreadable manifest: leave its folder alone
+      for (const auto& p : m->parts) listed.push_back(p.file);
     }
-    if (std::find(listed.begin(), listed.end(), name) != listed.end()) continue;
-    METL_TRY(store_->Delete(o.key, o.version));
+    for (const auto* o : f.parts) {
+      std::string name = o->key.substr(dir.size());
+      if (std::find(listed.begin(), listed.end(), name) != listed.end()) continue;
+      METL_TRY(store_->Delete(o->key, o->version));
+    }
   }
   return OkStatus();
 }

@@ -203,6 +203,30 @@ TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
     ExpectOnlyListedParts(*store);
   }
   EXPECT_GT(took_over, 0);
+
+  // Deterministically: parts no manifest lists (a killed replacement in a committed partition, a
+  // killed first landing without a manifest) are invisible to readers and deleted by the next run;
+  // objects that are not ours stay.
+  const std::string gs = "gs://land-bkt/killed0";
+  auto store = gcs.Store(gs);
+  ASSERT_TRUE(store);
+  const std::string committed = "site=1/date=2026-11-03/part-00000-0123456789abcdef.jsonl.zst";
+  const std::string uncommitted = "site=1/date=2026-10-01/part-00000-0123456789abcdef.jsonl.zst";
+  ASSERT_TRUE(store->PutString(committed, "not zstd").ok());
+  ASSERT_TRUE(store->PutString(uncommitted, "not zstd").ok());
+  ASSERT_TRUE(store->PutString("site=1/README.txt", "kept").ok());
+  EXPECT_EQ(SnapshotLanding(gs), expected);  // readers trust manifests only
+  auto rerun = RunExtract(sim.url(), gs, flags, gcs.env());
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  for (const auto& key : {committed, uncommitted}) {
+    auto info = store->Stat(key);
+    ASSERT_TRUE(info.ok());
+    EXPECT_FALSE(info->has_value()) << key << " survived the rerun";
+  }
+  auto kept = store->Stat("site=1/README.txt");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(kept->has_value());
+  EXPECT_EQ(SnapshotLanding(gs), expected);
 }
 
 TEST(GcsLandingE2E, TheLockObjectRefusesAConcurrentRun) {
