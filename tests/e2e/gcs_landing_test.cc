@@ -229,6 +229,50 @@ TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
   EXPECT_EQ(SnapshotLanding(gs), expected);
 }
 
+TEST(GcsLandingE2E, AReExtractionReplacesThePartitionByItsManifest) {
+  TempDir dir;
+  GoogleFake gcs(dir);
+  const std::string gs = "gs://land-bkt/replaced";
+  const std::vector<std::string> day = {"--now", kNow, "--from", "2026-11-03", "--to", "2026-11-03", "--site", "1"};
+  auto store = gcs.Store(gs);
+  ASSERT_TRUE(store);
+  const std::string manifest_key = "site=1/date=2026-11-03/_manifest.json";
+  std::vector<std::string> old_parts;
+  {
+    SimServer sim({"--sites", "1", "--visits-per-day", "300", "--seed", "1", "--now", kNow});
+    auto first = RunExtract(sim.url(), gs, day, gcs.env());
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    auto listed = store->List("site=1/date=2026-11-03/part-");
+    ASSERT_TRUE(listed.ok());
+    for (const auto& o : *listed) old_parts.push_back(o.key);
+    ASSERT_FALSE(old_parts.empty());
+  }
+  auto before = store->Stat(manifest_key);
+  ASSERT_TRUE(before.ok() && before->has_value());
+  LandingSnapshot first_snapshot = SnapshotLanding(gs);
+
+  // Other data for the same day (another seed): the partition is replaced.
+  SimServer sim({"--sites", "1", "--visits-per-day", "300", "--seed", "2", "--now", kNow});
+  auto second = RunExtract(sim.url(), gs, day, gcs.env());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  auto after = store->Stat(manifest_key);
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_NE((*after)->version, (*before)->version);
+  LandingSnapshot replaced = SnapshotLanding(gs);
+  ASSERT_EQ(replaced.size(), 1u);
+  EXPECT_NE(replaced, first_snapshot);
+  for (const auto& key : old_parts) {
+    auto info = store->Stat(key);
+    ASSERT_TRUE(info.ok());
+    EXPECT_FALSE(info->has_value()) << key << ": the replaced partition's part was not deleted";
+  }
+  ExpectOnlyListedParts(*store);
+  // The manifest replaced only the generation read before it (not blindly).
+  EXPECT_NE(gcs.RequestLog().find("ifGenerationMatch=" + (*before)->version), std::string::npos);
+  auto lines = LandedLines(gs, 1, "2026-11-03");
+  EXPECT_EQ(static_cast<int64_t>(lines.size()), replaced.begin()->second.visits);
+}
+
 TEST(GcsLandingE2E, TheLockObjectRefusesAConcurrentRun) {
   SimServer sim({"--sites", "2", "--visits-per-day", "130", "--from", "2026-10-31", "--to", "2026-11-04", "--now",
                  kNow, "--latency-ms", "150"});
