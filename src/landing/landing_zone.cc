@@ -1,13 +1,16 @@
 #include "landing/landing_zone.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <system_error>
-#include <unistd.h>
 
 #include "landing/partition_writer.h"
 
@@ -204,8 +207,30 @@ Status LandingZone::CleanStore() const {
   return OkStatus();
 }
 
+// Staging folders in $TMPDIR of runs on this host that were killed (their pid is gone): a killed
+// run's part file can be large. Best effort: a folder that cannot be read or removed is left.
+void CleanLocalStaging() {
+  std::error_code ec;
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) return;
+  const std::string prefix = kLocalStagingPrefix;
+  for (fs::directory_iterator it(tmp, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    long pid = 0;
+    auto r = std::from_chars(name.data() + prefix.size(), name.data() + name.size(), pid);
+    if (r.ec != std::errc() || r.ptr == name.data() + name.size() || *r.ptr != '-' || pid <= 0) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ec2;
+    fs::remove_all(it->path(), ec2);
+  }
+}
+
 Status LandingZone::CleanTemp() const {
-  if (IsObjectStoreUrl(root_.string())) return CleanStore();
+  if (IsObjectStoreUrl(root_.string())) {
+    CleanLocalStaging();
+    return CleanStore();
+  }
   std::error_code ec;
   fs::path tmp = TempRoot();
   if (!fs::exists(tmp, ec)) return OkStatus();

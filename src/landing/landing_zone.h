@@ -24,6 +24,8 @@ namespace metl::landing {
 inline constexpr const char* kManifestFile = "_manifest.json";
 inline constexpr const char* kTempDir = ".tmp";
 inline constexpr const char* kLockFile = ".lock";
+// Local staging folders of part files bound for an object store: $TMPDIR/metl-landing-<pid>-<run>-...
+inline constexpr const char* kLocalStagingPrefix = "metl-landing-";
 
 struct PartitionRef {
   int64_t site_id = 0;

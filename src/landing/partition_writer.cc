@@ -91,7 +91,9 @@ Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(const LandingZon
     w->key_prefix_ = LandingZone::PartitionKey(site_id, date);
     fs::path tmp = fs::temp_directory_path(ec);
     if (ec) return Error(ErrorKind::kInternal, "no temp folder: " + ec.message()).WithHint("set TMPDIR");
-    w->tmp_dir_ = tmp / ("metl-landing-" + w->run_id_ + "-site" + std::to_string(site_id) + "-" + date.ToString());
+    // The pid in the name lets the next run on this host delete what a killed run left (CleanTemp).
+    w->tmp_dir_ = tmp / (kLocalStagingPrefix + std::to_string(::getpid()) + "-" + w->run_id_ + "-site" +
+                         std::to_string(site_id) + "-" + date.ToString());
     if (::mkdir(w->tmp_dir_.c_str(), 0700) != 0) return Errno("cannot create " + w->tmp_dir_.string());
     return w;
   }

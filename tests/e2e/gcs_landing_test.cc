@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -182,6 +183,7 @@ TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
 
   std::mt19937 rng(std::random_device{}());
   int took_over = 0;  // reruns that found a killed run's lock: the kills did hit runs in progress
+  std::vector<pid_t> killed;
   for (int round = 0; round < 2; ++round) {
     const std::string gs = "gs://land-bkt/killed" + std::to_string(round);
     for (int kill = 0; kill < 2; ++kill) {
@@ -192,6 +194,7 @@ TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 900)(rng)));
       p.Signal(SIGKILL);
       p.Wait();
+      killed.push_back(p.pid());
     }
     // The killed holder's .lock (this host, a dead pid) is taken over; orphaned parts are deleted.
     auto rerun = RunExtract(sim.url(), gs, flags, gcs.env());
@@ -203,6 +206,11 @@ TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
     ExpectOnlyListedParts(*store);
   }
   EXPECT_GT(took_over, 0);
+  // The killed runs' local staging folders ($TMPDIR/metl-landing-<pid>-...) are gone too.
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+    std::string name = entry.path().filename().string();
+    for (pid_t pid : killed) EXPECT_FALSE(name.starts_with("metl-landing-" + std::to_string(pid) + "-")) << name;
+  }
 
   // Deterministically: parts no manifest lists (a killed replacement in a committed partition, a
   // killed first landing without a manifest) are invisible to readers and deleted by the next run;
