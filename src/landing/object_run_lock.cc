@@ -18,7 +18,9 @@ std::string HostName() {
   return buf;
 }
 
-bool IsPreconditionFailure(const Error& e) { return e.message().starts_with("precondition failed"); }
+bool IsPreconditionFailure(const Error& e) {
+  return e.message().starts_with("precondition failed");
+}
 
 // A holder on this host whose process is gone cannot be running any more.
 bool DeadOnThisHost(const LockHolder& h) {
@@ -77,8 +79,10 @@ Result<std::unique_ptr<ObjectRunLock>> ObjectRunLock::Acquire(std::shared_ptr<ob
           .WithHint("if no matomo-etl run is using this landing zone, delete the lock: gcloud storage rm " + lock_url);
     }
     return Error(ErrorKind::kConfig, "another matomo-etl run holds the landing zone " + where + " (" + who + ")")
-        .WithHint("wait for it to finish; overlapping runs are refused so that partitions land exactly once (if that "
-                  "run died on another machine, delete the lock: gcloud storage rm " + lock_url + ")");
+        .WithHint(
+            "wait for it to finish; overlapping runs are refused so that partitions land exactly once (if that "
+            "run died on another machine, delete the lock: gcloud storage rm " +
+            lock_url + ")");
   }
   return Error(ErrorKind::kInternal, "cannot lock " + lock_url + ": it keeps being replaced");
 }

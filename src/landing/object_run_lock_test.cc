@@ -1,6 +1,8 @@
 // ObjectRunLock on the local object store (the same interface and if_absent semantics as gs://,
 // whose end-to-end behaviour is in tests/e2e/gcs_landing_test.cc): refusal naming the holder,
 // release, take-over of a dead holder on this host, and the stale-lock message with its way out.
+#include "landing/object_run_lock.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 #include <chrono>
 #include <filesystem>
 
-#include "landing/object_run_lock.h"
 #include "landing/partition_writer.h"
 
 namespace metl::landing {
@@ -29,8 +30,7 @@ struct Store {
 };
 
 int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string Host() {

@@ -23,7 +23,7 @@ namespace metl::e2e {
 namespace {
 
 constexpr const char* kNow = "2026-11-05 12:00:00";
-const std::vector<std::string> kTables = {"matomo_visits", "matomo_actions", "matomo_conversions",
+const std::vector<std::string> kTables = {"matomo_visits",          "matomo_actions",    "matomo_conversions",
                                           "matomo_ecommerce_items", "matomo_raw_visits", "matomo_daily_kpis"};
 const std::vector<std::string> kVolatile = {"updated_at", "loaded_at", "extracted_at"};
 
@@ -46,7 +46,8 @@ class GoogleFake {
     ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
   }
   Env env() const {
-    return {{"STORAGE_EMULATOR_HOST", host_}, {"GOOGLE_APPLICATION_CREDENTIALS", key_},
+    return {{"STORAGE_EMULATOR_HOST", host_},
+            {"GOOGLE_APPLICATION_CREDENTIALS", key_},
             {"MATOMO_TOKEN_AUTH", SimServer::kToken}};
   }
   std::unique_ptr<objstore::ObjectStore> Store(const std::string& url) const {
@@ -90,13 +91,14 @@ void ExpectOnlyListedParts(objstore::ObjectStore& store) {
 }
 
 std::vector<std::string> SyncArgs(const std::string& sim_url, const std::string& landing, const std::string& db) {
-  return {"sync", "--url", sim_url,   "--landing",    landing, "--warehouse", "duckdb:" + db, "--now", kNow,
-          "--backfill-days", "3",     "--page-size", "100",   "--progress",  "never",        "--retry-delay-ms", "20",
-          "--rate-limit",  "100000"};
+  return {"sync", "--url",           sim_url, "--landing",   landing, "--warehouse", "duckdb:" + db, "--now",
+          kNow,   "--backfill-days", "3",     "--page-size", "100",   "--progress",  "never",        "--retry-delay-ms",
+          "20",   "--rate-limit",    "100000"};
 }
 
 TEST(GcsLandingE2E, SyncThroughGcsGivesTheTablesOfALocalLandingAndLeaksNoSecret) {
-  SimServer sim({"--sites", "2", "--visits-per-day", "130", "--from", "2026-11-01", "--to", "2026-11-04", "--now", kNow});
+  SimServer sim(
+      {"--sites", "2", "--visits-per-day", "130", "--from", "2026-11-01", "--to", "2026-11-04", "--now", kNow});
   TempDir dir;
   GoogleFake gcs(dir);
   const std::string gs = "gs://land-bkt/landing/prod";
@@ -170,12 +172,12 @@ TEST(GcsLandingE2E, SyncThroughGcsGivesTheTablesOfALocalLandingAndLeaksNoSecret)
 }
 
 TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
-  SimServer sim({"--sites", "2", "--visits-per-day", "130", "--from", "2026-10-31", "--to", "2026-11-04", "--now",
-                 kNow, "--latency-ms", "15"});
+  SimServer sim({"--sites", "2", "--visits-per-day", "130", "--from", "2026-10-31", "--to", "2026-11-04", "--now", kNow,
+                 "--latency-ms", "15"});
   TempDir dir;
   GoogleFake gcs(dir);
-  const std::vector<std::string> flags = {"--now", kNow, "--backfill-days", "3", "--page-size", "100",
-                                          "--concurrency", "2"};
+  const std::vector<std::string> flags = {"--now",       kNow,  "--backfill-days", "3",
+                                          "--page-size", "100", "--concurrency",   "2"};
   auto ref = RunExtract(sim.url(), (dir.path() / "reference").string(), flags, gcs.env());
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   LandingSnapshot expected = SnapshotLanding((dir.path() / "reference").string());
@@ -187,8 +189,8 @@ TEST(GcsLandingE2E, KilledExtractionsThenRerunGiveTheUndisturbedLanding) {
   for (int round = 0; round < 2; ++round) {
     const std::string gs = "gs://land-bkt/killed" + std::to_string(round);
     for (int kill = 0; kill < 2; ++kill) {
-      std::vector<std::string> argv = {EtlBin(), "extract", "--url", sim.url(), "--landing", gs,
-                                       "--retry-delay-ms", "20", "--rate-limit", "100000", "--progress", "never"};
+      std::vector<std::string> argv = {EtlBin(),           "extract", "--url",        sim.url(), "--landing",  gs,
+                                       "--retry-delay-ms", "20",      "--rate-limit", "100000",  "--progress", "never"};
       argv.insert(argv.end(), flags.begin(), flags.end());
       BackgroundProcess p(argv, gcs.env());
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 900)(rng)));
@@ -282,16 +284,16 @@ TEST(GcsLandingE2E, AReExtractionReplacesThePartitionByItsManifest) {
 }
 
 TEST(GcsLandingE2E, TheLockObjectRefusesAConcurrentRun) {
-  SimServer sim({"--sites", "2", "--visits-per-day", "130", "--from", "2026-10-31", "--to", "2026-11-04", "--now",
-                 kNow, "--latency-ms", "150"});
+  SimServer sim({"--sites", "2", "--visits-per-day", "130", "--from", "2026-10-31", "--to", "2026-11-04", "--now", kNow,
+                 "--latency-ms", "150"});
   TempDir dir;
   GoogleFake gcs(dir);
   const std::string gs = "gs://land-bkt/locked";
   auto store = gcs.Store(gs);
   ASSERT_TRUE(store);
-  std::vector<std::string> argv = {EtlBin(), "extract", "--url", sim.url(), "--landing", gs, "--now", kNow,
-                                   "--backfill-days", "3", "--page-size", "100", "--concurrency", "1",
-                                   "--progress", "never", "--rate-limit", "100000"};
+  std::vector<std::string> argv = {EtlBin(),        "extract", "--url",           sim.url(), "--landing",    gs,
+                                   "--now",         kNow,      "--backfill-days", "3",       "--page-size",  "100",
+                                   "--concurrency", "1",       "--progress",      "never",   "--rate-limit", "100000"};
   BackgroundProcess first(argv, gcs.env());
   bool locked = false;
   for (int i = 0; i < 200 && !locked; ++i) {
@@ -315,8 +317,11 @@ TEST(GcsLandingE2E, TheLockObjectRefusesAConcurrentRun) {
   EXPECT_FALSE(after->has_value()) << "released at the end";
 
   // A lock held from another machine cannot be checked for liveness: refused, with the way out.
-  ASSERT_TRUE(store->PutString(".lock", "{\"pid\": 4242, \"host\": \"other-machine\", \"started_at\": "
-                                        "\"2026-11-05T11:00:00Z\", \"command\": \"extract\"}\n").ok());
+  ASSERT_TRUE(store
+                  ->PutString(".lock",
+                              "{\"pid\": 4242, \"host\": \"other-machine\", \"started_at\": "
+                              "\"2026-11-05T11:00:00Z\", \"command\": \"extract\"}\n")
+                  .ok());
   auto blocked = RunExtract(sim.url(), gs, {"--now", kNow, "--backfill-days", "3"}, gcs.env());
   EXPECT_EQ(blocked.exit_code, 2) << blocked.err;
   EXPECT_NE(blocked.err.find("pid 4242 on other-machine"), std::string::npos) << blocked.err;
