@@ -1,8 +1,13 @@
 // `matomo-etl status`: per site and day, what was extracted (landing manifests) and what was
 // loaded (the warehouse ledger), with the last error, freshness and the gaps in the range.
-// Exit code: 0 when every day in range is loaded; 3 when a day failed, is not loaded yet, or is a
-// gap (so that a cron job or an alert can run `status --json` and act on the code).
+// Gaps run up to each site's last CLOSED day (the planner's rule: site-local day end + the 30-minute
+// visit timeout), not up to the last loaded day: a job that stopped days ago must not look healthy.
+// Exit code: 0 when every day in range is loaded; 2 when the warehouse does not exist (status never
+// creates one); 3 when a day failed, is not loaded yet, is a gap, or a site is stale (its last
+// closed day is not loaded), so that a cron job or an alert can run `status --json` and act on it.
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -10,6 +15,8 @@
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
+#include "core/time_zone.h"
+#include "extract/planner.h"
 #include "landing/landing_zone.h"
 #include "warehouse/ledger.h"
 
@@ -24,6 +31,17 @@ struct DayStatus {
   std::string status;  // loaded, failed, not_loaded, changed, gap
 };
 
+// What status knows of one site: the days it checks and how fresh the site is.
+struct SiteSummary {
+  std::string timezone = "UTC";
+  std::optional<CivilDate> first_known;  // first day landed or loaded (within --from/--to)
+  CivilDate from, to;                    // the days checked for gaps (to = last closed day or --to)
+  CivilDate last_closed;
+  std::optional<CivilDate> last_loaded_day;
+  int64_t last_loaded_at = 0;  // epoch seconds of the newest load, 0 = never
+  bool stale = false;          // its last closed day is not loaded
+};
+
 std::string Iso(std::optional<int64_t> t) { return t ? landing::FormatIsoUtc(*t) : ""; }
 
 std::string Quote(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }
@@ -35,16 +53,40 @@ std::string Age(int64_t seconds) {
   return std::to_string(seconds / 86400) + " days";
 }
 
+// "2026-11-27T08:00:00Z (3 h ago)"; a load later than --now (a replayed clock) shows no age rather
+// than a negative one.
+std::string LastLoadText(int64_t loaded_at, int64_t now) {
+  if (!loaded_at) return "never";
+  if (now < loaded_at) return Iso(loaded_at) + " (after --now)";
+  return Iso(loaded_at) + " (" + Age(now - loaded_at) + " ago)";
+}
+
+// Site time zones: the newest landing manifest says it, else matomo_sites in the warehouse.
+std::map<int64_t, std::string> SiteTimeZones(warehouse::Session& session) {
+  std::map<int64_t, std::string> out;
+  auto rows = session.Query("SELECT site_id, timezone FROM matomo_sites");
+  if (!rows.ok()) return out;
+  for (const auto& row : rows->rows) {
+    if (row.size() < 2 || !row[0] || !row[1]) continue;
+    out[std::strtoll(row[0]->c_str(), nullptr, 10)] = *row[1];
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunStatus(CommandContext& ctx) {
-  auto wh = OpenConfiguredWarehouse(ctx.config);
+  warehouse::WarehouseOptions wh_options;
+  wh_options.must_exist = true;  // `status` in the wrong folder must not leave an empty warehouse there
+  const std::string& wh_url = ctx.config.String("warehouse");
+  auto wh = warehouse::OpenWarehouse(wh_url, wh_options);
   if (!wh.ok()) {
     ReportError(wh.error());
     return ExitCodeFor(wh.error());
   }
   landing::PartitionFilter filter = FilterFromConfig(ctx.config);
   std::vector<warehouse::LedgerEntry> ledger;
+  std::map<int64_t, std::string> warehouse_zones;
   {
     auto session = ConnectMigrated(**wh);
     if (!session.ok()) {
@@ -57,6 +99,7 @@ int RunStatus(CommandContext& ctx) {
       return kExitInternal;
     }
     ledger = std::move(rows).value();
+    warehouse_zones = SiteTimeZones(**session);
   }
   landing::LandingZone zone(ctx.config.String("landing"));
   auto refs = zone.ListPartitions(filter);
@@ -79,33 +122,50 @@ int RunStatus(CommandContext& ctx) {
     d.date = e.key.date;
     d.loaded = std::move(e);
   }
-  // Gaps: days between a site's first and last known day (or --from/--to) that neither landed nor loaded.
-  std::map<int64_t, std::pair<CivilDate, CivilDate>> ranges;
+
+  const int64_t now = ctx.clock->NowEpochSeconds();
+  std::map<int64_t, SiteSummary> sites;
   for (const auto& [k, d] : days) {
-    auto it = ranges.find(d.site_id);
-    if (it == ranges.end()) {
-      ranges[d.site_id] = {d.date, d.date};
-    } else {
-      it->second.first = std::min(it->second.first, d.date);
-      it->second.second = std::max(it->second.second, d.date);
-    }
+    SiteSummary& s = sites[d.site_id];
+    if (!s.first_known || d.date < *s.first_known) s.first_known = d.date;
+    if (d.landed) s.timezone = d.landed->site_timezone;  // days ascend: the newest manifest wins
   }
   for (int64_t site : filter.sites) {
-    if (!ranges.count(site) && filter.from && filter.to) ranges[site] = {*filter.from, *filter.to};
+    if (!sites.count(site) && filter.from) sites[site];
   }
-  for (auto& [site, range] : ranges) {
-    if (filter.from) range.first = *filter.from;
-    if (filter.to) range.second = *filter.to;
-    for (CivilDate day = range.first; day <= range.second; ++day) {
+  // Gaps: every day from --from (or the site's first known day) to the last closed day (or --to, when
+  // earlier) that neither landed nor loaded.
+  for (auto& [site, s] : sites) {
+    bool from_manifest = std::any_of(days.begin(), days.end(), [&, id = site](const auto& kv) {
+      return kv.second.site_id == id && kv.second.landed;
+    });
+    if (!from_manifest) {
+      if (auto it = warehouse_zones.find(site); it != warehouse_zones.end()) s.timezone = it->second;
+    }
+    auto tz = TimeZone::Load(s.timezone);
+    s.last_closed = extract::LastClosedDay(tz.ok() ? **tz : *TimeZone::Utc(), now);
+    s.from = filter.from.value_or(s.first_known.value_or(s.last_closed));
+    s.to = s.last_closed;
+    if (filter.to && *filter.to < s.to) s.to = *filter.to;
+    if (filter.to && *filter.to > s.last_closed) {
+      LogInfo("--to is after the site's last closed day: gaps are counted up to that day",
+              {{"site", std::to_string(site)},
+               {"to", filter.to->ToString()},
+               {"last_closed_day", s.last_closed.ToString()}});
+    }
+    for (CivilDate day = s.from; day <= s.to; ++day) {
       DayStatus& d = days[{site, day.days()}];
       d.site_id = site;
       d.date = day;
     }
   }
   int problems = 0;
+  CivilDate first_problem, last_problem;
+  bool any_gap = false;
   for (auto& [k, d] : days) {
     if (!d.landed && !d.loaded) {
       d.status = "gap";
+      any_gap = true;
     } else if (d.loaded && d.loaded->status == warehouse::kLedgerFailed) {
       d.status = "failed";
     } else if (!d.loaded) {
@@ -115,17 +175,29 @@ int RunStatus(CommandContext& ctx) {
     } else {
       d.status = "loaded";
     }
-    if (d.status != "loaded") ++problems;
+    SiteSummary& s = sites[d.site_id];
+    if (d.loaded) s.last_loaded_at = std::max(s.last_loaded_at, d.loaded->loaded_at);
+    if (d.status == "loaded" && (!s.last_loaded_day || d.date > *s.last_loaded_day)) s.last_loaded_day = d.date;
+    if (d.status != "loaded") {
+      if (!problems || d.date < first_problem) first_problem = d.date;
+      if (!problems || d.date > last_problem) last_problem = d.date;
+      ++problems;
+    }
   }
+  for (auto& [site, s] : sites) {
+    // Stale: the last closed day is in range and not loaded (what a stopped daily job looks like).
+    auto it = days.find({site, s.last_closed.days()});
+    s.stale = s.to == s.last_closed && it != days.end() && it->second.status != "loaded";
+  }
+  // The first day after the last loaded one: "stale since" (the whole range when nothing loaded).
+  auto stale_since = [](const SiteSummary& s) { return s.last_loaded_day ? *s.last_loaded_day + 1 : s.from; };
 
-  const int64_t now = ctx.clock->NowEpochSeconds();
   if (ctx.config.Has("json") && ctx.config.Bool("json")) {
     std::string o = "{\"warehouse\":" + Quote((*wh)->Describe()) + ",\"landing\":" + Quote(zone.root().string()) +
                     ",\"now\":" + Quote(Iso(now)) + ",\"problems\":" + std::to_string(problems) + ",\"sites\":[";
     bool first_site = true;
-    for (const auto& [site, range] : ranges) {
+    for (const auto& [site, s] : sites) {
       int loaded = 0, failed = 0, gaps = 0, pending = 0;
-      int64_t last_loaded = 0;
       std::string gap_list;
       for (const auto& [k, d] : days) {
         if (d.site_id != site) continue;
@@ -136,14 +208,17 @@ int RunStatus(CommandContext& ctx) {
           ++gaps;
           gap_list += std::string(gap_list.empty() ? "" : ",") + Quote(d.date.ToString());
         }
-        if (d.loaded) last_loaded = std::max(last_loaded, d.loaded->loaded_at);
       }
-      o += std::string(first_site ? "" : ",") + "{\"site_id\":" + std::to_string(site) + ",\"from\":" +
-           Quote(range.first.ToString()) + ",\"to\":" + Quote(range.second.ToString()) +
-           ",\"loaded\":" + std::to_string(loaded) + ",\"failed\":" + std::to_string(failed) +
-           ",\"pending\":" + std::to_string(pending) + ",\"gaps\":[" + gap_list + "],\"last_loaded_at\":" +
-           (last_loaded ? Quote(Iso(last_loaded)) : "null") + ",\"freshness_seconds\":" +
-           (last_loaded ? std::to_string(now - last_loaded) : "null") + "}";
+      const int64_t last = s.last_loaded_at;
+      o += std::string(first_site ? "" : ",") + "{\"site_id\":" + std::to_string(site) +
+           ",\"from\":" + Quote(s.from.ToString()) + ",\"to\":" + Quote(s.to.ToString()) +
+           ",\"last_closed_day\":" + Quote(s.last_closed.ToString()) + ",\"loaded\":" + std::to_string(loaded) +
+           ",\"failed\":" + std::to_string(failed) + ",\"pending\":" + std::to_string(pending) + ",\"gaps\":[" +
+           gap_list + "],\"stale\":" + (s.stale ? "true" : "false") +
+           ",\"stale_since\":" + (s.stale ? Quote(stale_since(s).ToString()) : "null") +
+           ",\"last_loaded_day\":" + (s.last_loaded_day ? Quote(s.last_loaded_day->ToString()) : "null") +
+           ",\"last_loaded_at\":" + (last ? Quote(Iso(last)) : "null") +
+           ",\"freshness_seconds\":" + (last ? std::to_string(std::max<int64_t>(0, now - last)) : "null") + "}";
       first_site = false;
     }
     o += "],\"partitions\":[";
@@ -183,9 +258,9 @@ int RunStatus(CommandContext& ctx) {
                 d.loaded ? std::to_string(d.loaded->visits).c_str() : "-", err.c_str());
   }
   std::printf("\n");
-  for (const auto& [site, range] : ranges) {
+  for (const auto& [site, s] : sites) {
     int loaded = 0, total = 0;
-    int64_t last_loaded = 0, invalid_utf8 = 0;
+    int64_t invalid_utf8 = 0;
     std::string gaps, invalid_utf8_days;
     for (const auto& [k, d] : days) {
       if (d.site_id != site) continue;
@@ -196,20 +271,31 @@ int RunStatus(CommandContext& ctx) {
       }
       if (d.status == "loaded") ++loaded;
       if (d.status == "gap") gaps += " " + d.date.ToString();
-      if (d.loaded) last_loaded = std::max(last_loaded, d.loaded->loaded_at);
     }
-    std::printf("site %lld: %s..%s, %d of %d days loaded; last load %s%s; gaps:%s\n", static_cast<long long>(site),
-                range.first.ToString().c_str(), range.second.ToString().c_str(), loaded, total,
-                last_loaded ? Age(now - last_loaded).c_str() : "never", last_loaded ? " ago" : "",
-                gaps.empty() ? " none" : gaps.c_str());
+    std::printf("site %lld: %s..%s, %d of %d days loaded; last load %s; gaps:%s\n", static_cast<long long>(site),
+                s.from.ToString().c_str(), s.to.ToString().c_str(), loaded, total,
+                LastLoadText(s.last_loaded_at, now).c_str(), gaps.empty() ? " none" : gaps.c_str());
+    if (s.stale) {
+      std::printf("site %lld: STALE since %s: its last closed day %s (%s) is not loaded%s\n",
+                  static_cast<long long>(site), stale_since(s).ToString().c_str(), s.last_closed.ToString().c_str(),
+                  s.timezone.c_str(),
+                  s.last_loaded_day ? (", the last loaded day is " + s.last_loaded_day->ToString()).c_str()
+                                    : ", no day in range is loaded");
+    }
     if (invalid_utf8 > 0) {
       std::printf("site %lld: %lld invalid UTF-8 byte(s) from Matomo landed as U+FFFD on:%s\n",
                   static_cast<long long>(site), static_cast<long long>(invalid_utf8), invalid_utf8_days.c_str());
     }
   }
   if (problems) {
-    std::printf("%d day(s) need attention: `matomo-etl sync` (or `extract --from D --to D` then `load`) repairs them.\n",
-                problems);
+    std::string range = "--from " + first_problem.ToString() + " --to " + last_problem.ToString();
+    if (any_gap) {
+      // A plain `sync` only fills gaps after a site's first landed day: an explicit range reaches any day.
+      std::printf("%d day(s) need attention: `matomo-etl sync %s` extracts and loads them.\n", problems, range.c_str());
+    } else {
+      std::printf("%d day(s) need attention: `matomo-etl load %s` loads them (what landed and is not loaded).\n",
+                  problems, range.c_str());
+    }
   }
   return problems ? kExitPartitionsFailed : kExitOk;
 }

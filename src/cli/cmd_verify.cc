@@ -96,28 +96,28 @@ int RunVerify(CommandContext& ctx) {
   // Warehouse side. matomo_daily_kpis is safe to drop (docs/operations.md; the migration above then
   // recreated it empty): rebuilt here as after every load when it lacks a loaded day, rather than
   // comparing Matomo's figures with zeros.
-  const std::string kpis_sql = "SELECT *, CAST(date AS VARCHAR) AS date_text FROM matomo_daily_kpis";
-  auto kpis = (*session)->Query(kpis_sql);
+  warehouse::Session& s = **session;
+  const std::string kpis_sql = "SELECT *, " + s.TextOf(s.Name("date")) + " AS date_text FROM matomo_daily_kpis";
+  auto kpis = s.Query(kpis_sql);
   if (kpis.ok()) {
     size_t missing = MissingDays(*kpis, days);
     if (missing > 0) {
       LogInfo("matomo_daily_kpis lacks loaded days (dropped or emptied): rebuilding it before comparing",
               {{"days", std::to_string(missing)}});
-      Status rebuilt = models::RunModels(**session, (*wh)->capabilities());
+      Status rebuilt = models::RunModels(s, (*wh)->capabilities());
       if (!rebuilt.ok()) {
         ReportError(rebuilt.error());
         return kExitInternal;
       }
-      kpis = (*session)->Query(kpis_sql);
+      kpis = s.Query(kpis_sql);
       if (kpis.ok() && MissingDays(*kpis, days) > 0) {
         ReportError(Error(ErrorKind::kInternal, "matomo_daily_kpis still lacks loaded days after its rebuild"));
         return kExitInternal;
       }
     }
   }
-  auto trunc = (*session)->Query(
-      "SELECT site_id, CAST(visit_date AS VARCHAR), visit_id FROM matomo_visits WHERE truncated_actions > 0 "
-      "ORDER BY site_id, visit_date, visit_id");
+  auto trunc = s.Query("SELECT site_id, " + s.TextOf("visit_date") +
+                       ", visit_id FROM matomo_visits WHERE truncated_actions > 0 ORDER BY site_id, visit_date, visit_id");
   if (!kpis.ok() || !trunc.ok()) {
     ReportError(!kpis.ok() ? kpis.error() : trunc.error());
     return kExitInternal;

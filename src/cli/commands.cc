@@ -34,6 +34,11 @@ const CommandDef kCommands[] = {
      RunDemo},
 };
 
+// Flags a user may try for the Matomo token (which is only read from the environment or token_file).
+bool IsTokenFlag(std::string_view name) {
+  return name == "--token" || name == "--token-auth" || name == "--token_auth" || name == "--auth-token";
+}
+
 void ApplyLogOptions(const Config& config) {
   SetLogFormat(config.String("log_format") == "json" ? LogFormat::kJson : LogFormat::kText);
   LogLevel level = LogLevel::kInfo;
@@ -107,6 +112,7 @@ int Main(int argc, char** argv) {
     // Name only the options (without any =value) and count the rest.
     std::string what = e.what(), names;
     int hidden = 0;
+    bool token_flag = false;
     size_t colon = what.find(": ");
     std::string list = colon == std::string::npos ? "" : what.substr(colon + 2);
     for (size_t start = 0; start < list.size();) {
@@ -115,10 +121,19 @@ int Main(int argc, char** argv) {
       start = end == std::string::npos ? list.size() : end + 1;
       if (word.empty()) continue;
       if (word[0] == '-') {
-        names += " " + word.substr(0, word.find('='));
+        std::string name = word.substr(0, word.find('='));
+        token_flag = token_flag || IsTokenFlag(name);
+        names += " " + name;
       } else {
         ++hidden;
       }
+    }
+    if (token_flag) {
+      // The value stays unprinted: it is the secret that must not be in a process argument.
+      std::fprintf(stderr,
+                   "error: the Matomo token is never read from the command line (other users see it in `ps`). "
+                   "Export it instead: export MATOMO_TOKEN_AUTH=<token_auth> (or set token_file, mode 0600)\n");
+      return kExitUsage;
     }
     std::fprintf(stderr, "unexpected argument(s):%s%s\nRun with --help for more information.\n", names.c_str(),
                  hidden ? (" and " + std::to_string(hidden) + " value(s), not shown (a value may be a secret)").c_str()

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -44,6 +45,11 @@ std::vector<std::string> SplitComma(const std::string& s) {
     start = comma + 1;
   }
   return out;
+}
+
+std::string ToLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // Closest declared key, for "did you mean" hints (edit distance <= 3).
@@ -124,6 +130,21 @@ void WarnIfSecretReadableByOthers(const std::string& path, const std::string& wa
   LogWarn("the config file holds a password (in `warehouse`) and is readable by other users; restrict it with "
           "chmod 600, or move the password to PGPASSWORD or ~/.pgpass",
           {{"path", path}});
+}
+
+void WarnUnknownEnvironment(const std::map<std::string, std::string>& env) {
+  constexpr std::string_view kPrefix = "MATOMO_ETL_";
+  for (const auto& [name, value] : env) {
+    if (!name.starts_with(kPrefix)) continue;
+    if (const OptionSpec* spec = FindOption(ToLower(name.substr(kPrefix.size()))); spec && EnvName(spec->key) == name) {
+      continue;
+    }
+    std::string suggestion = Suggest(ToLower(name.substr(kPrefix.size())));
+    // The value is never shown: the variable may hold a secret.
+    LogWarn("unknown environment variable " + name + " is ignored" +
+                (suggestion.empty() ? "" : ": did you mean " + EnvName(suggestion) + "?"),
+            {{"hint", "see docs/configuration.md for every MATOMO_ETL_<KEY> variable"}});
+  }
 }
 
 }  // namespace
@@ -299,7 +320,8 @@ Result<Config> ResolveConfig(unsigned command, const ConfigInputs& inputs) {
     WarnIfSecretReadableByOthers(path, config.String("warehouse"));
   }
   (void)explicit_path;
-  // 3. environment (MATOMO_ETL_<KEY>)
+  // 3. environment (MATOMO_ETL_<KEY>); a misspelled variable would be silently ignored, so say so.
+  WarnUnknownEnvironment(inputs.env);
   for (const auto& o : AllOptions()) {
     auto e = inputs.env.find(EnvName(o.key));
     if (e == inputs.env.end()) continue;
@@ -313,6 +335,12 @@ Result<Config> ResolveConfig(unsigned command, const ConfigInputs& inputs) {
     if (!spec) return ConfigError("unknown option " + FlagName(key));
     if (!(spec->commands & command)) return ConfigError("option " + FlagName(key) + " does not apply to this command");
     METL_TRY(config.Set(key, values, "flag " + FlagName(key)));
+  }
+  // Reversed dates: one message for every command, before anything runs or is created.
+  if (auto from = config.Date("from"), to = config.Date("to"); from && to && *from > *to) {
+    return ConfigError("from " + from->ToString() + " (" + config.Source("from") + ") is after to " + to->ToString() +
+                           " (" + config.Source("to") + ")",
+                       "swap them: --from is the first site-local day, --to the last");
   }
   return config;
 }
@@ -333,7 +361,13 @@ Result<std::string> ResolveMatomoToken(const Config& config, const std::map<std:
   } else {
     const std::string& var = config.String("token_env");
     auto it = env.find(var);
-    if (it == env.end() || it->second.empty()) {
+    if (it != env.end() && it->second.empty()) {
+      return ConfigError("no Matomo token: the environment variable " + var + " is set but empty",
+                         "export " + var +
+                             "=<token_auth> with the token's value (check the script or unit that "
+                             "sets it), or set token_file");
+    }
+    if (it == env.end()) {
       return Error(ErrorKind::kConfig, "no Matomo token: the environment variable " + var + " is not set",
                    ErrorContext{.hint = "create a token in Matomo (Administration > Personal > Security > "
                                         "Auth tokens) and export " + var + "=..., or set token_file"});

@@ -69,7 +69,9 @@ Result<Connection> Connect(matomo::MatomoClient& client, const Config& config) {
                                          s.timezone)
           .WithHint("install the tzdata package");
     }
-    c.sites.push_back({s.id, s.name, s.timezone, *tz});
+    SiteRef ref{s.id, s.name, s.timezone, *tz};
+    if (auto created = ParseTimestamp(s.ts_created); created.ok()) ref.created = (*tz)->LocalDateOf(*created);
+    c.sites.push_back(std::move(ref));
   }
   if (c.sites.empty()) {
     return Error(ErrorKind::kConfig, "the token cannot view any site").WithHint("give the token's user view access");
@@ -96,9 +98,6 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
   // unknown site, Matomo unreachable) leaves nothing behind.
   METL_ASSIGN_OR_RETURN(auto client, MakeClient(config, token, options.transport));
   METL_ASSIGN_OR_RETURN(Connection conn, Connect(*client, config));
-  if (config.Date("from") && config.Date("to") && *config.Date("from") > *config.Date("to")) {
-    return Error(ErrorKind::kConfig, "--from is after --to");
-  }
   std::shared_ptr<void> lock;  // a landing::RunLock or, on an object store, a landing::ObjectRunLock
   if (options.acquire_lock) {
     if (zone.store() || !zone.open_status().ok()) {

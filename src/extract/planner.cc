@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/log.h"
+
 namespace metl::extract {
 
 const char* DueReasonName(DueReason r) {
@@ -25,6 +27,7 @@ CivilDate LastClosedDay(const TimeZone& tz, int64_t now) {
 Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone& zone,
                                                      const std::vector<SiteRef>& sites, const PlanOptions& o) {
   std::vector<PlannedPartition> out;
+  bool noted_future = false;  // one note per run, not one per site
   for (const SiteRef& site : sites) {
     CivilDate today = site.tz->LocalDateOf(o.now);
     CivilDate last_closed = LastClosedDay(*site.tz, o.now);
@@ -38,6 +41,22 @@ Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone&
     if (o.from || o.to) {
       CivilDate from = o.from.value_or(last_closed - (o.backfill_days - 1));
       CivilDate to = o.to.value_or(o.include_today ? today : last_closed);
+      if (site.created && from < *site.created) {
+        if (o.from) {
+          LogInfo(
+              "--from is before the site was created: starting at its creation day",
+              {{"site", std::to_string(site.id)}, {"from", o.from->ToString()}, {"created", site.created->ToString()}});
+        }
+        from = *site.created;
+      }
+      CivilDate last_plannable = o.include_today ? today : last_closed;
+      bool future = (o.to && to > last_plannable) || (o.from && from > last_plannable);
+      if (future && !noted_future) {
+        noted_future = true;
+        LogInfo(std::string("the requested range reaches into the future: it stops at the last ") +
+                    (o.include_today ? "day (today, partial)" : "closed day"),
+                {{"site", std::to_string(site.id)}, {"last_day", last_plannable.ToString()}});
+      }
       for (CivilDate d = from; d <= std::min(to, last_closed); ++d) out.push_back({site, d, DueReason::kRequested, false});
       add_open_days(from, to);
       continue;
@@ -54,6 +73,7 @@ Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone&
       if (!first_landed || ref.date < *first_landed) first_landed = ref.date;
     }
     CivilDate backfill_start = last_closed - (o.backfill_days - 1);
+    if (site.created && backfill_start < *site.created) backfill_start = *site.created;  // a new site
     CivilDate start = first_landed ? *first_landed : backfill_start;
     CivilDate lookback_start = last_closed - (o.lookback_days - 1);
     for (CivilDate d = start; d <= last_closed; ++d) {

@@ -4,7 +4,9 @@
 // - otherwise incremental: a first run backfills `backfill_days` closed days; later runs take every
 //   closed day not landed yet since the first landed day (so gaps left by failures are retried),
 //   plus the last `lookback_days` closed days again;
-// - include_today adds the open day, which lands marked partial.
+// - include_today adds the open day, which lands marked partial;
+// - no day before the site was created, nor after the last closed day, is planned: an explicit
+//   --from/--to beyond them is clamped with a note (never thousands of empty days).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,9 @@ struct SiteRef {
   std::string name;
   std::string timezone_name;
   std::shared_ptr<const TimeZone> tz;
+  // The site-local day Matomo created the site (SitesManager ts_created, UTC): no visit is older
+  // (Matomo moves ts_created back when older visits are tracked or imported), so no day before it is planned.
+  std::optional<CivilDate> created;
 };
 
 struct PlannedPartition {

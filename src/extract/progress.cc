@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "http/rate_limiter.h"
 
 namespace metl::extract {
 
@@ -15,7 +16,7 @@ ProgressDisplay::ProgressDisplay(const std::string& mode, int64_t total, const m
   bool tty = ::isatty(STDERR_FILENO) == 1 && CurrentLogFormat() == LogFormat::kText;
   active_ = mode == "always" || (mode != "never" && tty);
   if (!active_) return;
-  start_s_ = window_start_s_ = MonotonicSeconds();
+  window_.Sample(MonotonicSeconds(), stats_->requests.load());
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -34,20 +35,14 @@ void ProgressDisplay::Stop() {
 }
 
 std::string ProgressDisplay::Line() {
-  double now = MonotonicSeconds();
   int64_t req = stats_->requests.load();
-  if (now - window_start_s_ >= 5) {  // request rate over the last few seconds
-    rate_per_min_ = (req - window_requests_) / (now - window_start_s_) * 60;
-    window_start_s_ = now;
-    window_requests_ = req;
-  } else if (rate_per_min_ == 0 && now > start_s_ + 0.5) {
-    rate_per_min_ = req / (now - start_s_) * 60;
-  }
+  window_.Sample(MonotonicSeconds(), req);
   char buf[256];
-  std::snprintf(buf, sizeof buf, "partitions %lld/%lld  visits %lld  requests %lld  retries %lld  %.0f req/min   ",
-                static_cast<long long>(done_.load()), static_cast<long long>(total_),
-                static_cast<long long>(visits_->load()), static_cast<long long>(req),
-                static_cast<long long>(stats_->retries.load()), rate_per_min_);
+  std::snprintf(
+      buf, sizeof buf, "partitions %lld/%lld  visits %lld  requests %lld  retries %lld  %lld in the last %.0f s   ",
+      static_cast<long long>(done_.load()), static_cast<long long>(total_), static_cast<long long>(visits_->load()),
+      static_cast<long long>(req), static_cast<long long>(stats_->retries.load()),
+      static_cast<long long>(window_.InWindow()), http::kRateWindowSeconds);
   return buf;
 }
 

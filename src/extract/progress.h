@@ -1,6 +1,6 @@
 // Progress of an extraction: on a terminal, one line redrawn twice a second (partitions done of
-// total, visits, requests, retries, current request rate); otherwise nothing here, the run logs
-// one line per partition instead.
+// total, visits, requests, retries, and the requests of the last 60 s: the window the rate limit is
+// counted over); otherwise nothing here, the run logs one line per partition instead.
 #pragma once
 
 #include <atomic>
@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "extract/request_window.h"
+#include "http/rate_limiter.h"
 #include "matomo/client.h"
 
 namespace metl::extract {
@@ -36,10 +38,7 @@ class ProgressDisplay {
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
-  double start_s_ = 0;
-  double window_start_s_ = 0;
-  int64_t window_requests_ = 0;
-  double rate_per_min_ = 0;
+  RequestWindow window_{http::kRateWindowSeconds};  // requests over the rate limiter's window
 };
 
 }  // namespace metl::extract

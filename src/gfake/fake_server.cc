@@ -25,6 +25,7 @@ FakeServer::FakeServer(FakeOptions options, std::vector<RouteModule> modules)
   });
   RegisterTokenRoutes(svr, *ctx);
   RegisterGcsRoutes(svr, *ctx);
+  RegisterBigQueryRoutes(svr, *ctx);
   for (auto& m : modules) m(svr, *ctx);
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty() && res.status == 404) {

@@ -12,5 +12,7 @@ class FakeContext;
 
 void RegisterTokenRoutes(httplib::Server& server, FakeContext& ctx);
 void RegisterGcsRoutes(httplib::Server& server, FakeContext& ctx);
+// BigQuery REST v2 (bigquery_fake.h), its load jobs reading the GCS objects of `ctx`.
+void RegisterBigQueryRoutes(httplib::Server& server, FakeContext& ctx);
 
 }  // namespace metl::gfake

@@ -77,7 +77,17 @@ Result<HttpResponse> CurlTransport::Post(const std::string& url, const std::stri
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
   pool_.Release(h, rc == CURLE_OK);
   if (rc == CURLE_OK) return response;
-  return CurlFailure(rc, errbuf, "Matomo", "the `url` option");
+  // Not reaching the server at all. Transient, since a server restarting mid-run refuses for a
+  // moment and DNS can hiccup; MatomoClient fails fast on these until the server has answered once
+  // (ReachFailureOf in transport.h), with a hint about `url`.
+  std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return Error(ErrorKind::kTransient, std::string(kResolveFailed) + detail);
+    case CURLE_COULDNT_CONNECT: return Error(ErrorKind::kTransient, std::string(kConnectFailed) + detail);
+    case CURLE_SSL_CONNECT_ERROR: return Error(ErrorKind::kTransient, std::string(kTlsHandshakeFailed) + detail);
+    default: return CurlFailure(rc, errbuf, "Matomo", "the `url` option");
+  }
 }
 
 }  // namespace metl::http

@@ -8,7 +8,9 @@
 namespace metl::http {
 
 RateLimiter::RateLimiter(double per_minute, double burst, double margin)
-    : interval_s_(60.0 / per_minute * (1.0 + margin)), burst_(std::max(1.0, burst)), now_(MonotonicSeconds) {}
+    : interval_s_(kRateWindowSeconds / per_minute * (1.0 + margin)),
+      burst_(std::max(1.0, burst)),
+      now_(MonotonicSeconds) {}
 
 double RateLimiter::Reserve(double now_s) {
   std::lock_guard<std::mutex> lock(mu_);

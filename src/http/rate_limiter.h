@@ -10,6 +10,10 @@
 
 namespace metl::http {
 
+// The window a per-minute limit is counted over (Matomo Cloud counts Live requests per IP in a sliding
+// 60-second window); the progress display measures over the same window.
+inline constexpr double kRateWindowSeconds = 60;
+
 class RateLimiter {
  public:
   explicit RateLimiter(double per_minute, double burst = 1, double margin = 0.02);

@@ -90,6 +90,12 @@ Result<std::vector<PartitionRef>> LandingZone::ListStorePartitions(const Partiti
   return out;
 }
 
+std::string LandingNotWritableHint(const fs::path& root) {
+  return "make " + root.string() + " and everything in it writable by the user running matomo-etl (uid " +
+         std::to_string(::geteuid()) + "): fix the owner or mode, e.g. `chown -R $(id -un) " + root.string() +
+         "`, or set `landing` to another folder";
+}
+
 Result<std::vector<PartitionRef>> LandingZone::ListPartitions(const PartitionFilter& filter) const {
   if (IsObjectStoreUrl(root_.string())) return ListStorePartitions(filter);
   std::vector<PartitionRef> out;

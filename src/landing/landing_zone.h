@@ -27,6 +27,10 @@ inline constexpr const char* kLockFile = ".lock";
 // Local staging folders of part files bound for an object store: $TMPDIR/metl-landing-<pid>-<run>-...
 inline constexpr const char* kLocalStagingPrefix = "metl-landing-";
 
+// The hint of every "cannot write the landing zone" error (its folder, lock file or .tmp/): one
+// cause, one fix.
+std::string LandingNotWritableHint(const std::filesystem::path& root);
+
 struct PartitionRef {
   int64_t site_id = 0;
   CivilDate date;

@@ -100,7 +100,7 @@ Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(const LandingZon
   fs::create_directories(zone.TempRoot(), ec);
   if (ec) {
     return Error(ErrorKind::kInternal, "cannot create " + zone.TempRoot().string() + ": " + ec.message())
-        .WithHint("check that the landing folder is writable");
+        .WithHint(LandingNotWritableHint(zone.root()));
   }
   w->tmp_dir_ = zone.TempRoot() / (RandomName() + "-site" + std::to_string(site_id) + "-" + date.ToString());
   if (::mkdir(w->tmp_dir_.c_str(), 0755) != 0) return Errno("cannot create " + w->tmp_dir_.string());

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "landing/landing_zone.h"
 #include "landing/manifest.h"
 
 namespace metl::landing {
@@ -70,7 +71,7 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const fs::path& landing_root, 
   fs::create_directories(landing_root, ec);
   if (ec) {
     return Error(ErrorKind::kConfig, "cannot create the landing folder " + landing_root.string() + ": " + ec.message())
-        .WithHint("check the `landing` option and the folder's permissions");
+        .WithHint(LandingNotWritableHint(landing_root));
   }
   std::unique_ptr<RunLock> lock(new RunLock());
   lock->path_ = landing_root / ".lock";
@@ -78,8 +79,11 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const fs::path& landing_root, 
   for (int attempt = 0; attempt < 100; ++attempt) {
     int fd = ::open(lock->path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-      return Error(ErrorKind::kConfig, "cannot open the lock file " + lock->path_.string() + ": " +
-                                           std::strerror(errno));
+      // Typically a .lock left by a run as another user (root) after a kill -9: the same fix as an
+      // unwritable landing folder.
+      return Error(ErrorKind::kConfig,
+                   "cannot open the lock file " + lock->path_.string() + ": " + std::strerror(errno))
+          .WithHint(LandingNotWritableHint(landing_root));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       int err = errno;

@@ -85,7 +85,52 @@ std::string Snippet(std::string_view body) {
   return out;
 }
 
-Status ClassifyResponse(const http::HttpResponse& r) {
+std::string BodySummary(const http::HttpResponse& r) {
+  // Text without tags, <script>/<style> contents, entities' ampersands or runs of white space.
+  std::string text;
+  std::string_view body(r.body);
+  bool in_tag = false, skipping = false, space = false;
+  for (size_t i = 0; i < body.size() && text.size() < 100; ++i) {
+    char c = body[i];
+    if (c == '<') {
+      in_tag = true;
+      std::string_view rest = body.substr(i + 1, 7);
+      if (Contains(rest.substr(0, 6), "script") || Contains(rest.substr(0, 5), "style")) skipping = true;
+      if (Contains(rest.substr(0, 7), "/script") || Contains(rest.substr(0, 6), "/style")) skipping = false;
+      continue;
+    }
+    if (in_tag) {
+      if (c == '>') in_tag = false, space = true;
+      continue;
+    }
+    if (skipping) continue;
+    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) {
+      space = true;
+      continue;
+    }
+    if (space && !text.empty()) text += ' ';
+    space = false;
+    text += c == '"' ? '\'' : c;
+  }
+  std::string type = r.content_type.substr(0, r.content_type.find(';'));
+  if (type.empty()) type = "no content type";
+  if (text.empty()) return type + ", " + (r.body.empty() ? "empty body" : "no readable text");
+  return type + ": \"" + text + (text.size() >= 100 ? "...\"" : "\"");
+}
+
+bool LooksLikePhpOrMatomoError(std::string_view body) {
+  // A blank page is what a PHP fatal error gives with display_errors off. Not "matomo": the website
+  // a wrong `url` points to mentions matomo.js in its tracking code.
+  if (TrimLeft(body).empty()) return true;
+  static constexpr std::array<std::string_view, 5> kPatterns = {"Fatal error", "Parse error", "Uncaught", "Warning</b>",
+                                                                "Stack trace"};
+  for (auto p : kPatterns) {
+    if (Contains(body, p)) return true;
+  }
+  return false;
+}
+
+Status ClassifyResponse(const http::HttpResponse& r, bool first_contact) {
   std::string_view body = TrimLeft(r.body);
   // Arrays and objects, and a JSON string for scalar answers (API.getMatomoVersion may be "5.1.2").
   bool json_like = !body.empty() && (body.front() == '[' || body.front() == '{' || body.front() == '"');
@@ -106,26 +151,40 @@ Status ClassifyResponse(const http::HttpResponse& r) {
   if (r.status == 429) {
     return Error(ErrorKind::kTransient, "rate limited by Matomo (HTTP 429)").WithHttpStatus(429);
   }
+  // The HTTP status travels in the context (Error::ToString prints it once); messages summarise
+  // the page instead of quoting its HTML.
   if (r.status >= 500) {
-    return Error(ErrorKind::kTransient, "Matomo server error: " + Snippet(r.body)).WithHttpStatus(static_cast<int>(r.status));
+    return Error(ErrorKind::kTransient, "Matomo server error, " + BodySummary(r))
+        .WithHttpStatus(static_cast<int>(r.status));
   }
   if (r.status >= 300 && r.status < 400) {
-    return Error(ErrorKind::kConfig, "the Matomo URL redirects (HTTP " + std::to_string(r.status) + ")")
+    return Error(ErrorKind::kConfig, "the Matomo URL redirects")
         .WithHttpStatus(static_cast<int>(r.status))
         .WithHint("set `url` to the final address (https, with or without www) so that the token is not dropped");
   }
   if (r.status == 404) {
-    return Error(ErrorKind::kConfig, "no Matomo API at this URL (HTTP 404)")
+    return Error(ErrorKind::kConfig, "no Matomo API at this URL, the server answered " + BodySummary(r))
         .WithHttpStatus(404)
-        .WithHint("set `url` to the Matomo base URL, e.g. https://example.matomo.cloud/");
+        .WithHint(
+            "set `url` to the Matomo base URL (the address of its login page), e.g. "
+            "https://example.matomo.cloud/ or https://example.com/matomo/");
   }
   if (r.status != 200) {
-    return Error(ErrorKind::kTerminal, "unexpected HTTP status from Matomo: " + Snippet(r.body))
-        .WithHttpStatus(static_cast<int>(r.status));
+    return Error(ErrorKind::kTerminal, "unexpected answer from the Matomo URL, " + BodySummary(r))
+        .WithHttpStatus(static_cast<int>(r.status))
+        .WithHint("check `url`: it must be the Matomo base URL, e.g. https://example.matomo.cloud/");
   }
   if (!json_like) {
-    // An HTML error page (PHP fatal error, proxy page) or a cut-off body: retry.
-    return Error(ErrorKind::kTransient, "Matomo answered with a non-JSON body: " + Snippet(r.body)).WithHttpStatus(200);
+    if (first_contact && !LooksLikePhpOrMatomoError(r.body)) {
+      return Error(ErrorKind::kConfig,
+                   "the URL does not answer like the Matomo API, the server answered " + BodySummary(r))
+          .WithHttpStatus(200)
+          .WithHint(
+              "set `url` to the Matomo base URL (the address of its login page), e.g. "
+              "https://example.com/matomo/, not the website it tracks");
+    }
+    // A PHP fatal error page, a proxy page or a cut-off body from a Matomo that answered before: retry.
+    return Error(ErrorKind::kTransient, "Matomo answered with a non-JSON body, " + BodySummary(r)).WithHttpStatus(200);
   }
   if (error_object) {
     ErrorContext ctx;

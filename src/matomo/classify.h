@@ -13,7 +13,10 @@
 namespace metl::matomo {
 
 // OK when the body looks like a JSON answer (array or non-error object); otherwise the error.
-Status ClassifyResponse(const http::HttpResponse& response);
+// `first_contact`: no JSON answer came from this server yet. A non-JSON page that is not a PHP or
+// Matomo error page then means the URL is not a Matomo API (a website, a CMS answering index.php):
+// a kConfig error at once instead of a minute of retries.
+Status ClassifyResponse(const http::HttpResponse& response, bool first_contact = false);
 
 // Whether Matomo's error message describes a passing condition (query timeout, database hiccup).
 bool IsTransientMatomoMessage(std::string_view message);
@@ -23,5 +26,10 @@ bool IsQueryTimeoutMessage(std::string_view message);
 
 // Body snippet for error messages: the first line, at most 120 characters, control chars removed.
 std::string Snippet(std::string_view body);
+// What a non-Matomo answer was, for a message, never the page itself: its content type and first
+// words with HTML tags removed, e.g. `text/html: "404 Not Found nginx"`.
+std::string BodySummary(const http::HttpResponse& response);
+// PHP's own error output or a blank page (a passing fault of a real Matomo, retried).
+bool LooksLikePhpOrMatomoError(std::string_view body);
 
 }  // namespace metl::matomo

@@ -60,11 +60,13 @@ Result<std::string> MatomoClient::Once(const std::string& method, const Params& 
   }
   if (!response.ok()) {
     if (info && response.error().message().starts_with("request timed out")) info->query_timeout = true;
-    return std::move(response).error();
+    return FailFastIfNeverReached(std::move(response).error());
   }
+  answered_ = true;
   stats_.bytes += static_cast<int64_t>(response->body.size());
   if (info) info->last_elapsed_s = response->elapsed_s;
-  Status st = ClassifyResponse(*response);
+  Status st = ClassifyResponse(*response, /*first_contact=*/!json_seen_.load());
+  if (st.ok()) json_seen_ = true;
   if (!st.ok()) {
     if (response->status == 429) {
       ++stats_.rate_limited;
@@ -78,6 +80,31 @@ Result<std::string> MatomoClient::Once(const std::string& method, const Params& 
     return std::move(st).error();
   }
   return std::move(response->body);
+}
+
+Error MatomoClient::FailFastIfNeverReached(Error e) {
+  http::ReachFailure what = http::ReachFailureOf(e);
+  if (what == http::ReachFailure::kNone || answered_.load()) return e;  // mid-run: retried as transient
+  if (what == http::ReachFailure::kConnect && ++refused_before_answer_ <= kFirstContactConnectRetries) return e;
+  std::string hint;
+  switch (what) {
+    case http::ReachFailure::kResolve:
+      hint = "check the host name in `url` (and the DNS or proxy settings: http_proxy, https_proxy)";
+      break;
+    case http::ReachFailure::kConnect:
+      hint =
+          "check `url` (host, port, http:// or https://) and that Matomo is running and reachable from here "
+          "(firewall, proxy)";
+      break;
+    case http::ReachFailure::kTls:
+      hint =
+          "the server does not speak TLS at this host and port: if Matomo is served over plain HTTP, use http:// "
+          "in `url`; otherwise check the port in `url`";
+      break;
+    case http::ReachFailure::kNone:
+      break;
+  }
+  return Error(ErrorKind::kConfig, "cannot reach Matomo at " + SourceUrl(api_url_) + ": " + e.message()).WithHint(hint);
 }
 
 void MatomoClient::OnRetry(const std::string& method, const Params& params, const Error& e, int retry, double delay) {

@@ -43,6 +43,11 @@ struct CallInfo {
   bool stop_on_query_timeout = false;
 };
 
+// Quick retries of a refused connection before the server ever answered: a Matomo or proxy that is
+// restarting when a cron job starts is back within a second or two (the retry policy's first two
+// waits), a wrong port never is; a minute of backoff would only hide the wrong `url`.
+inline constexpr int kFirstContactConnectRetries = 2;
+
 // "https://x/" or "https://x/index.php?..." -> "https://x/index.php"; error on other schemes.
 Result<std::string> NormalizeApiUrl(const std::string& url);
 // The API URL without "index.php" (the manifest's source_url).
@@ -84,6 +89,9 @@ class MatomoClient {
   Result<std::string> Once(const std::string& method, const Params& params, std::optional<double>& retry_after,
                            CallInfo* info);
   void OnRetry(const std::string& method, const Params& params, const Error& e, int retry, double delay);
+  // A failure to reach a server that never answered this client: a kConfig error with a hint
+  // about `url` (after kFirstContactConnectRetries for a refused connection); otherwise `e` as is.
+  Error FailFastIfNeverReached(Error e);
 
   std::shared_ptr<http::Transport> transport_;
   ClientOptions options_;
@@ -94,6 +102,9 @@ class MatomoClient {
   http::RateLimiter limiter_;
   http::ConcurrencyGate gate_;
   ClientStats stats_;
+  std::atomic<bool> answered_{false};   // some HTTP response came back from the server
+  std::atomic<bool> json_seen_{false};  // some answer was JSON (the URL is a Matomo API)
+  std::atomic<int> refused_before_answer_{0};
 };
 
 }  // namespace metl::matomo

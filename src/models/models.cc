@@ -18,6 +18,15 @@ std::vector<std::string_view> SplitStatements(std::string_view sql) {
 }  // namespace
 
 Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps) {
+  if (caps.scripts) {  // one script, its transaction inside (BigQuery)
+    std::string script = "BEGIN TRANSACTION;\n";
+    for (const Model& m : ModelsFor(caps.dialect)) {
+      for (std::string_view stmt : SplitStatements(m.sql)) script += std::string(stmt) + ";\n";
+    }
+    Status st = session.Execute(script + "COMMIT TRANSACTION;");
+    if (!st.ok()) return Error(st.error().kind(), "models failed: " + st.error().message(), st.error().context());
+    return OkStatus();
+  }
   if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
   for (const Model& m : ModelsFor(caps.dialect)) {
     for (std::string_view stmt : SplitStatements(m.sql)) {

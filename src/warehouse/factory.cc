@@ -2,6 +2,8 @@
 // engine adds one branch to ParseUrl and keeps everything else inside src/warehouse/<engine>/.
 #include <algorithm>
 
+#include "warehouse/bigquery/bq_uri.h"
+#include "warehouse/bigquery/bq_warehouse.h"
 #include "warehouse/duckdb/duckdb_warehouse.h"
 #include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/warehouse.h"
@@ -26,10 +28,11 @@ Result<ParsedUrl> ParseUrl(std::string_view url) {
     return ParsedUrl{"duckdb", std::string(url)};
   }
   if (starts("postgres://") || starts("postgresql://")) return ParsedUrl{"postgres", std::string(url)};
+  if (starts("bigquery://")) return ParsedUrl{"bigquery", std::string(url)};
   // Only the scheme is echoed: the rest may hold a password.
   std::string scheme(url.substr(0, std::min(url.find(':'), size_t{20})));
   return Error(ErrorKind::kConfig, "unknown --warehouse scheme '" + scheme + "'")
-      .WithHint("use duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo");
+      .WithHint("use duckdb:PATH, postgres://USER@HOST:PORT/DB?schema=matomo or bigquery://PROJECT/DATASET?location=EU");
 }
 
 }  // namespace
@@ -37,6 +40,7 @@ Result<ParsedUrl> ParseUrl(std::string_view url) {
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options) {
   METL_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
   if (parsed.engine == "duckdb") return OpenDuckDbWarehouse(parsed.target, options);
+  if (parsed.engine == "bigquery") return OpenBigQueryWarehouseWithDefaultCredentials(parsed.target);
   return OpenPostgresWarehouse(parsed.target);
 }
 
@@ -49,6 +53,11 @@ Result<WarehouseLocation> CheckWarehouseUrl(std::string_view url) {
     where.file = parsed.target;
     std::error_code ec;
     where.file_exists = std::filesystem::exists(where.file, ec);
+    return where;
+  }
+  if (parsed.engine == "bigquery") {
+    // The URI only: credentials and the dataset are checked when the load opens it.
+    METL_TRY(bq_engine::ParseBigQueryUri(parsed.target, std::nullopt));
     return where;
   }
   METL_TRY(CheckPostgresUri(parsed.target));

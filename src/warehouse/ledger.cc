@@ -63,19 +63,19 @@ void AppendLedgerRow(const LedgerEntry& e, TableBatch& b) {
 
 Result<std::vector<LedgerEntry>> ReadLedger(Session& session, const std::vector<int64_t>& sites,
                                             std::optional<CivilDate> from, std::optional<CivilDate> to) {
-  std::string sql =
-      "SELECT site_id, CAST(date AS VARCHAR) AS d, visits, content_hash, status, "
-      "CAST(EXTRACT(EPOCH FROM loaded_at) AS BIGINT), CAST(EXTRACT(EPOCH FROM extracted_at) AS BIGINT), landing_status, matomo_nb_visits, "
-      "truncated_visits, bytes, last_error, etl_version FROM " +
-      QuoteIdent(kLedgerTable) + " WHERE 1 = 1";
+  const std::string date_col = session.Name("date");
+  std::string sql = "SELECT site_id, " + session.TextOf(date_col) + " AS d, visits, content_hash, status, " +
+                    session.EpochSecondsOf("loaded_at") + ", " + session.EpochSecondsOf("extracted_at") +
+                    ", landing_status, matomo_nb_visits, truncated_visits, bytes, last_error, etl_version FROM " +
+                    session.Name(kLedgerTable) + " WHERE 1 = 1";
   if (!sites.empty()) {
     sql += " AND site_id IN (";
     for (size_t i = 0; i < sites.size(); ++i) sql += (i ? "," : "") + std::to_string(sites[i]);
     sql += ")";
   }
-  if (from) sql += " AND date >= DATE " + QuoteLiteral(from->ToString());
-  if (to) sql += " AND date <= DATE " + QuoteLiteral(to->ToString());
-  sql += " ORDER BY site_id, date";
+  if (from) sql += " AND " + date_col + " >= DATE " + QuoteLiteral(from->ToString());
+  if (to) sql += " AND " + date_col + " <= DATE " + QuoteLiteral(to->ToString());
+  sql += " ORDER BY site_id, " + date_col;
   METL_ASSIGN_OR_RETURN(QueryResult r, session.Query(sql));
   std::vector<LedgerEntry> out;
   out.reserve(r.rows.size());

@@ -127,28 +127,36 @@ void WarnMoneyOutOfRange(const PartitionOutcome& o) {
 // half-loaded, and a refresh killed midway leaves every day complete, old or new. What emptying
 // would also have removed goes here, in one transaction: the partitions of the range that are no
 // longer landed (ledger rows and data), and rows no ledger row accounts for.
-Status DropUnlanded(Session& session, const std::vector<PartitionKey>& unlanded, const landing::PartitionFilter& filter,
-                    const std::vector<const TableDef*>& tables) {
+Status DropUnlanded(Session& session, const Capabilities& caps, const std::vector<PartitionKey>& unlanded,
+                    const landing::PartitionFilter& filter, const std::vector<const TableDef*>& tables) {
   const TableDef& ledger = LedgerTable();
-  METL_TRY(session.Execute("BEGIN TRANSACTION"));
-  auto run = [&]() -> Status {
-    for (const PartitionKey& key : unlanded) {
-      METL_TRY(session.Execute("DELETE FROM " + QuoteIdent(ledger.name) + " WHERE " + PartitionPredicate(ledger, key)));
-    }
-    for (const TableDef* t : tables) {
-      const std::string name = QuoteIdent(t->name), date = name + "." + QuoteIdent(t->partition_date_column);
-      std::string sql = "DELETE FROM " + name + " WHERE NOT EXISTS (SELECT 1 FROM " + QuoteIdent(ledger.name) +
-                        " l WHERE l.site_id = " + name + ".site_id AND l." + QuoteIdent(ledger.partition_date_column) +
-                        " = " + date + ")";
-      if (!filter.sites.empty()) sql += " AND " + name + "." + SiteIdIn(filter.sites);
-      if (filter.from) sql += " AND " + date + " >= DATE " + QuoteLiteral(filter.from->ToString());
-      if (filter.to) sql += " AND " + date + " <= DATE " + QuoteLiteral(filter.to->ToString());
-      METL_TRY(session.Execute(sql));
-    }
-    return session.Execute("COMMIT");
-  };
-  Status st = run();
-  if (!st.ok()) (void)session.Execute("ROLLBACK");
+  // Names through the session: BigQuery quotes with backticks ("date" would be a string there).
+  const std::string ledger_name = session.Name(ledger.name), ledger_date = session.Name(ledger.partition_date_column);
+  std::vector<std::string> statements;
+  for (const PartitionKey& key : unlanded) {
+    statements.push_back("DELETE FROM " + ledger_name + " WHERE site_id = " + std::to_string(key.site_id) + " AND " +
+                         ledger_date + " = DATE " + QuoteLiteral(key.date.ToString()));
+  }
+  for (const TableDef* t : tables) {
+    const std::string name = session.Name(t->name), date = name + "." + session.Name(t->partition_date_column);
+    std::string sql = "DELETE FROM " + name + " WHERE NOT EXISTS (SELECT 1 FROM " + ledger_name +
+                      " l WHERE l.site_id = " + name + ".site_id AND l." + ledger_date + " = " + date + ")";
+    if (!filter.sites.empty()) sql += " AND " + name + "." + SiteIdIn(filter.sites);
+    if (filter.from) sql += " AND " + date + " >= DATE " + QuoteLiteral(filter.from->ToString());
+    if (filter.to) sql += " AND " + date + " <= DATE " + QuoteLiteral(filter.to->ToString());
+    statements.push_back(std::move(sql));
+  }
+  Status st = OkStatus();
+  if (caps.scripts) {  // one script, its transaction inside (a BigQuery transaction cannot span jobs)
+    std::string script = "BEGIN TRANSACTION;\n";
+    for (const std::string& sql : statements) script += sql + ";\n";
+    st = session.Execute(script + "COMMIT TRANSACTION;");
+  } else {
+    st = session.Execute("BEGIN TRANSACTION");
+    for (size_t i = 0; st.ok() && i < statements.size(); ++i) st = session.Execute(statements[i]);
+    if (st.ok()) st = session.Execute("COMMIT");
+    if (!st.ok()) (void)session.Execute("ROLLBACK");
+  }
   if (st.ok() && !unlanded.empty()) {
     LogInfo("full refresh: removed the partitions that are no longer landed",
             {{"partitions", std::to_string(unlanded.size())}});
@@ -310,7 +318,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     for (const auto& [key, entry] : by_key) {
       if (!landed.count(key)) unlanded.push_back(key);
     }
-    METL_TRY(DropUnlanded(*main_session, unlanded, options.filter, PartitionTables(!caps.raw_visits_view)));
+    METL_TRY(DropUnlanded(*main_session, caps, unlanded, options.filter, PartitionTables(!caps.raw_visits_view)));
   }
   METL_TRY(models::RunModels(*main_session, caps));
 

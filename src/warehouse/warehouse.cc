@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "warehouse/batch_pipe.h"
+#include "warehouse/ddl.h"
 
 namespace metl::warehouse {
 
@@ -35,6 +36,14 @@ Status PartitionLoad::ConsumeFrom(const std::function<Status(RowSink&)>& produce
   producer.join();
   return pipe.producer_status();
 }
+
+std::string Session::TextOf(std::string_view expr) const { return "CAST(" + std::string(expr) + " AS VARCHAR)"; }
+
+std::string Session::EpochSecondsOf(std::string_view expr) const {
+  return "CAST(EXTRACT(EPOCH FROM " + std::string(expr) + ") AS BIGINT)";
+}
+
+std::string Session::Name(std::string_view ident) const { return QuoteIdent(ident); }
 
 int QueryResult::ColumnIndex(std::string_view name) const {
   for (size_t i = 0; i < columns.size(); ++i) {

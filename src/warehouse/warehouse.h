@@ -5,8 +5,10 @@
 //   duckdb      transactions; a partition is DELETE + append + ledger upsert in ONE transaction
 //               (several small partitions share one: Capabilities::group_visits).
 //   postgres    the same, with COPY ... FROM STDIN.
-//   bigquery    no multi-statement transaction for loads: stage the partition's rows, overwrite the
-//               date partition with a load job (table$YYYYMMDD, WRITE_TRUNCATE), THEN write the ledger.
+//   bigquery    the rows of a group of partitions are loaded into expiring staging tables (load jobs
+//               under deterministic ids), then ONE multi-statement transaction deletes the group's
+//               (site, day) rows, inserts them from staging and upserts the ledger rows. Never a
+//               partition decorator with WRITE_TRUNCATE: a date partition holds every site's rows.
 //   clickhouse  no transactions: fill a staging table, REPLACE PARTITION, THEN write the ledger.
 //
 // Exactly-once on every engine rests on two rules the loader follows and every engine must honour:
@@ -58,8 +60,12 @@ struct Capabilities {
   // Data and ledger row commit atomically (DuckDB, PostgreSQL). When false, the engine writes the
   // ledger row only after the data is in place (rule 2 above).
   bool transactions = false;
-  // A date partition can be overwritten atomically by a load (BigQuery WRITE_TRUNCATE table$YYYYMMDD).
+  // A date partition can be overwritten atomically by a load (a partition decorator with WRITE_TRUNCATE).
+  // No engine uses it: such a partition holds every site's rows of the date.
   bool partition_overwrite = false;
+  // Several statements and their transaction go to the engine as ONE script (BigQuery: each query is a
+  // job of its own, and a transaction cannot span two jobs).
+  bool scripts = false;
   // A partition can be swapped in from a staging table (ClickHouse REPLACE PARTITION).
   bool partition_replace = false;
   // ALTER TABLE ... ADD COLUMN for self-migration when the declared schema gains columns.
@@ -149,6 +155,11 @@ class Session {
   virtual Status WriteLedger(const LedgerEntry& entry) = 0;
   virtual Status Execute(std::string_view sql) = 0;
   virtual Result<QueryResult> Query(std::string_view sql) = 0;
+  // SQL spellings that differ between engines, for the few queries written outside an engine (the
+  // ledger, verify): `expr` as text, a timestamp's epoch seconds, a quoted table or column name.
+  virtual std::string TextOf(std::string_view expr) const;
+  virtual std::string EpochSecondsOf(std::string_view expr) const;
+  virtual std::string Name(std::string_view ident) const;
 };
 
 class Warehouse {
@@ -174,9 +185,13 @@ struct WarehouseOptions {
   // DuckDB's memory_limit in MB while partitions load (times the partitions loading at once, where an
   // engine loads several); 0, and every query and model, leave DuckDB's default (80% of RAM).
   int64_t duckdb_memory_mb = 96;
+  // Open an existing warehouse only (`status`): a missing DuckDB file is a kConfig error instead of a
+  // new empty file. A server engine's database exists or the connection fails anyway.
+  bool must_exist = false;
 };
 
-// `duckdb:PATH` (also a bare path ending in .duckdb) or `postgres://...` / `postgresql://...`.
+// `duckdb:PATH` (also a bare path ending in .duckdb), `postgres://...` / `postgresql://...`, or
+// `bigquery://PROJECT/DATASET?location=EU` (Google credentials from the environment: cloud/).
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const WarehouseOptions& options = {});
 
 // What a --warehouse URL names, found without opening, creating or locking anything: `sync` checks

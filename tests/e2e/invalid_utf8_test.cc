@@ -100,11 +100,13 @@ TEST_P(InvalidUtf8, ReplacedVisiblyCountedAndNoVisitDropped) {
   EXPECT_NE(r.err.find("replaced_bytes="), std::string::npos) << r.err;
 
   // `status` shows it per partition (JSON) and per site (text).
-  ProcessResult status = RunEtl({"status", "--landing", landing_, "--warehouse", url_, "--json"});
+  ProcessResult status = RunEtl({"status", "--landing", landing_, "--warehouse", url_, "--from", kDays.front(), "--to",
+                                 kDays.back(), "--now", kNow, "--json"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
   EXPECT_NE(status.out.find("\"invalid_utf8_replaced\":"), std::string::npos) << status.out;
   EXPECT_EQ(status.out.find("\"invalid_utf8_replaced\":-"), std::string::npos) << status.out;
-  status = RunEtl({"status", "--landing", landing_, "--warehouse", url_});
+  status = RunEtl({"status", "--landing", landing_, "--warehouse", url_, "--from", kDays.front(), "--to", kDays.back(),
+                   "--now", kNow});
   EXPECT_NE(status.out.find("invalid UTF-8 byte(s) from Matomo landed as U+FFFD"), std::string::npos) << status.out;
 
   // Deterministic per visit: a second sync finds the same content, so nothing changes.

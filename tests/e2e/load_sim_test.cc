@@ -82,7 +82,8 @@ TEST_P(LoadSim, SyncTwiceLeavesTheWarehouseIdentical) {
   EXPECT_EQ(DumpTables(url_, tables, {"updated_at"}), before);
   r = RunEtl({"verify", "--url", sim_.url(), "--warehouse", url_}, env);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  r = RunEtl({"status", "--landing", landing_, "--warehouse", url_, "--json"});
+  r = RunEtl({"status", "--landing", landing_, "--warehouse", url_, "--from", kDays.front(), "--to", kDays.back(),
+              "--now", kNow, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"problems\":0"), std::string::npos) << r.out;
 }

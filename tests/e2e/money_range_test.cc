@@ -144,6 +144,9 @@ TEST_P(MoneyRange, AValueBeyondDecimal18IsNullAndWarnedNeverWrapped) {
 }
 
 TEST_P(MoneyRange, AWarehouseWithNarrowDailySumsIsWidenedByTheNextRun) {
+  if (GetParam().engine == "bigquery") {
+    GTEST_SKIP() << "no earlier BigQuery schema to migrate from (the engine is new; BigQuery cannot change a column's type)";
+  }
   // The previous version's shape: matomo_daily_kpis.revenue DECIMAL(18,6) (NUMERIC(18,6)).
   WriteDay("2026-11-26", Visit(301, kDay26 + 3600, {"1.5"}));
   ProcessResult first = Sync("2026-11-26", "2026-11-26");

@@ -12,8 +12,39 @@
 
 namespace metl::e2e {
 
+namespace {
+
+// One google-fake for the whole test process (BigQuery targets): its key and host go into this
+// process's environment, which the binaries under test inherit.
+std::string TestGoogleFakeHost() {
+  static TempDir* dir = new TempDir();
+  static BackgroundProcess* fake = nullptr;
+  static std::string host;
+  if (fake) return host;
+  const std::string key = (dir->path() / "sa-key.json").string();
+  fake = new BackgroundProcess({GFAKE_BIN_PATH, "--port", "0", "--write-test-key", key});
+  std::string url = fake->ReadFirstLine(30);
+  if (url.find("://") == std::string::npos) return "";
+  host = url.substr(url.find("://") + 3);
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  setenv("GOOGLE_APPLICATION_CREDENTIALS", key.c_str(), 1);
+  setenv("BIGQUERY_EMULATOR_HOST", host.c_str(), 1);
+  return host;
+}
+
+}  // namespace
+
 std::string WarehouseTarget::FreshUrl(const TempDir& tmp) const {
   if (engine == "duckdb") return "duckdb:" + (tmp.path() / "warehouse.duckdb").string();
+  if (engine == "bigquery") {
+    if (TestGoogleFakeHost().empty()) {
+      ADD_FAILURE() << "google-fake did not start";
+      return "";
+    }
+    static std::atomic<int> datasets{0};
+    return "bigquery://metl-test-project/t" + std::to_string(::getpid()) + "_" + std::to_string(datasets++) +
+           "?location=US";
+  }
   std::string base = base_url.empty() ? TestPostgresServer() : base_url;
   if (base.empty()) {
     [] { METL_NO_POSTGRES("no PostgreSQL server could be found or started"); }();
@@ -27,7 +58,11 @@ std::string WarehouseTarget::FreshUrl(const TempDir& tmp) const {
 std::vector<WarehouseTarget> WarehouseTargets() {
   // PostgreSQL is always a target, so that ctest's test discovery (run without a server) lists its
   // tests; FreshUrl finds or starts the server on first use (postgres_server.h).
-  return {{"duckdb", ""}, {"postgres", ""}};
+  std::vector<WarehouseTarget> targets = {{"duckdb", ""}, {"postgres", ""}};
+  // BigQuery on google-fake (started on first use; METL_TEST_BIGQUERY=0 leaves it out). The fake runs
+  // GoogleSQL on DuckDB, so a test's own DuckDB-flavoured SQL (CAST ... AS VARCHAR) passes there too.
+  if (const char* bq = std::getenv("METL_TEST_BIGQUERY"); !bq || std::string(bq) != "0") targets.push_back({"bigquery", ""});
+  return targets;
 }
 
 std::string TargetName(const WarehouseTarget& t) { return t.engine; }

@@ -1,5 +1,5 @@
 // The engine-neutral warehouse test suite: end-to-end tests are written once and parameterized
-// over WarehouseTargets(): DuckDB and PostgreSQL (the server from postgres_server.h: the ctest fixture,
+// over WarehouseTargets(): DuckDB, BigQuery (google-fake, one per test process) and PostgreSQL (the server from postgres_server.h: the ctest fixture,
 // METL_TEST_POSTGRES_URL, or one started on first use), each PostgreSQL test getting a schema of its own. Tests read the warehouse through the same Warehouse interface
 // the loader writes with (for DuckDB: the real file, through the C API).
 #pragma once
@@ -17,7 +17,7 @@
 namespace metl::e2e {
 
 struct WarehouseTarget {
-  std::string engine;    // "duckdb", "postgres"
+  std::string engine;    // "duckdb", "postgres", "bigquery"
   std::string base_url;  // postgres: the server URL; duckdb: unused
   // A fresh, empty warehouse URL for one test, placed under `tmp` where the engine has files.
   // Without a PostgreSQL server: "" after a fatal failure (METL_REQUIRE_POSTGRES=1, as under ctest)

@@ -19,5 +19,14 @@ TEST(DuckDbError, KeepsTheMessageAndAddsAHintOnlyForOutOfMemory) {
   EXPECT_EQ(DuckDbError("DuckDB: ", nullptr).message(), "DuckDB: unknown error");
 }
 
+TEST(DuckDbError, PermissionDeniedIsAConfigErrorSayingWhatMustBeWritable) {
+  Error denied = DuckDbError("DuckDB: ",
+                             "TransactionContext Error: Failed to commit: Cannot open file "
+                             "\"/x/w.duckdb.wal\": Permission denied");
+  EXPECT_EQ(denied.kind(), ErrorKind::kConfig);
+  EXPECT_NE(denied.message().find("/x/w.duckdb.wal"), std::string::npos);
+  EXPECT_NE(denied.context().hint.find("its folder writable"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace metl::warehouse::duckdb_engine

@@ -334,6 +334,10 @@ Status CheckDuckDbPath(const std::string& path) {
 
 Result<std::unique_ptr<Warehouse>> OpenDuckDbWarehouse(const std::string& path, const WarehouseOptions& options) {
   std::error_code ec;
+  if (options.must_exist && path != ":memory:" && !std::filesystem::exists(path, ec)) {
+    return Error(ErrorKind::kConfig, "the DuckDB warehouse " + path + " does not exist")
+        .WithHint("check --warehouse (or `warehouse` in matomo-etl.toml); `matomo-etl sync` or `load` creates it");
+  }
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   duckdb_config config;

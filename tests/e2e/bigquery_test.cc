@@ -1,0 +1,210 @@
+// `matomo-etl load` into BigQuery end to end (issue 13): the real binary against google-fake (its
+// token endpoint checks the JWT signed with a throwaway key; its BigQuery module keeps the rows in
+// DuckDB), compared with a DuckDB warehouse loaded from the same landing zone: the same tables and
+// numbers, an idempotent rerun that loads nothing, and faults (HTTP 503 with Retry-After, backendError
+// inside a load job, a transaction cancelled by a concurrent one, a kill mid-load) after which
+// nothing is lost or duplicated.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <simdjson.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "harness.h"
+#include "landing_fixture.h"
+#include "normalize/schema.h"
+#include "warehouse_suite.h"
+
+namespace metl::e2e {
+namespace {
+
+const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
+
+const std::vector<std::string> kTables = {"matomo_visits",      "matomo_actions",         "matomo_custom_dimensions",
+                                          "matomo_conversions", "matomo_ecommerce_items", "matomo_raw_visits",
+                                          "matomo_daily_kpis",  "matomo_etl_partitions"};
+
+// google-fake on a free port with a throwaway key it trusts; this process and the binaries it starts
+// reach it through GOOGLE_APPLICATION_CREDENTIALS and BIGQUERY_EMULATOR_HOST.
+class GoogleFake {
+ public:
+  explicit GoogleFake(const TempDir& tmp, const std::vector<std::string>& extra = {})
+      : key_((tmp.path() / "sa-key.json").string()) {
+    std::vector<std::string> argv{GFAKE_BIN_PATH, "--port", "0", "--write-test-key", key_, "--bucket", "stage:EU"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<BackgroundProcess>(argv);
+    url_ = process_->ReadFirstLine(30);
+    host_ = url_.substr(url_.find("://") + 3);
+    while (!host_.empty() && host_.back() == '/') host_.pop_back();
+    setenv("GOOGLE_APPLICATION_CREDENTIALS", key_.c_str(), 1);
+    setenv("BIGQUERY_EMULATOR_HOST", host_.c_str(), 1);
+    setenv("STORAGE_EMULATOR_HOST", host_.c_str(), 1);
+  }
+  ~GoogleFake() {
+    unsetenv("STORAGE_EMULATOR_HOST");
+    unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+    unsetenv("BIGQUERY_EMULATOR_HOST");
+  }
+  bool ok() const { return !host_.empty(); }
+  std::string Stats() { return HttpGet("http://" + host_ + "/_fake/bigquery/stats").body; }
+  int64_t Stat(const std::string& name) {
+    std::string s = Stats();
+    size_t at = s.find("\"" + name + "\":");
+    return at == std::string::npos ? -1 : std::atoll(s.c_str() + at + name.size() + 3);
+  }
+  void Fault(const std::string& json) {
+    // the control route takes JSON; HttpPost sends a form body, which the route reads as text
+    ProcessResult r = RunProcess(
+        {"/usr/bin/curl", "-s", "-X", "POST", "--data-binary", json, "http://" + host_ + "/_fake/bigquery/faults"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.out, "{}") << "the fake did not take the fault " << json;
+  }
+  BackgroundProcess& process() { return *process_; }
+
+ private:
+  std::string key_, url_, host_;
+  std::unique_ptr<BackgroundProcess> process_;
+};
+
+// A table's rows as sorted text lines, values normalized where two engines may spell one value
+// differently: decimals without trailing zeros, doubles by value, raw visits as canonical JSON is not
+// needed (STRING keeps the bytes).
+std::string Canonical(const std::string& url, const std::string& table) {
+  const TableDef* def = FindTable(table);
+  Rows r = QueryWarehouse(url, "SELECT * FROM " + table);
+  std::vector<std::string> lines;
+  for (const auto& row : r.rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (r.columns[c] == "loaded_at") continue;
+      std::string v = row[c].value_or("\\N");
+      LogicalType type = LogicalType::kText;
+      for (const ColumnDef& col : def->columns) {
+        if (col.name == r.columns[c]) type = col.type;
+      }
+      if (row[c] && (type == LogicalType::kDecimal || type == LogicalType::kWideDecimal) &&
+          v.find('.') != std::string::npos) {
+        while (v.back() == '0') v.pop_back();
+        if (v.back() == '.') v.pop_back();
+      }
+      if (row[c] && type == LogicalType::kDouble) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", std::strtod(v.c_str(), nullptr));
+        v = buf;
+      }
+      line += r.columns[c] + "=" + v + "\t";
+    }
+    lines.push_back(std::move(line));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out = table + " (" + std::to_string(lines.size()) + " rows)\n";
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+class BigQueryLoad : public ::testing::Test {
+ protected:
+  virtual std::vector<std::string> FakeArgs() { return {}; }
+  void SetUp() override {
+    fake_ = std::make_unique<GoogleFake>(tmp_, FakeArgs());
+    ASSERT_TRUE(fake_->ok()) << fake_->process().Stderr();
+    landing_ = (tmp_.path() / "landing").string();
+    LandJsonArray(landing_, 1, "2026-11-25", "UTC",
+                  ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
+    LandJsonArray(landing_, 2, "2026-11-25", "America/New_York",
+                  ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
+    duck_ = WarehouseTarget{"duckdb", ""}.FreshUrl(tmp_);
+    ProcessResult r = RunEtl({"load", "--landing", landing_, "--warehouse", duck_});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  ProcessResult Load(const std::string& dataset = "matomo") {
+    return RunEtl({"load", "--landing", landing_, "--warehouse", Url(dataset)});
+  }
+  static std::string Url(const std::string& dataset = "matomo") {
+    return "bigquery://metl-test-project/" + dataset + "?location=EU";
+  }
+  void ExpectSameAsDuckDb(const std::string& url) {
+    for (const std::string& t : kTables) {
+      std::string duck = Canonical(duck_, t);
+      EXPECT_EQ(duck.find(t + " (0 rows)"), std::string::npos) << "an empty table proves nothing";
+      EXPECT_EQ(Canonical(url, t), duck) << t;
+    }
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<GoogleFake> fake_;
+  std::string landing_, duck_;
+};
+
+TEST_F(BigQueryLoad, SameTablesAndNumbersAsDuckDbAndARerunLoadsNothing) {
+  ProcessResult r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("loaded 2 partitions"), std::string::npos) << r.out;
+  ExpectSameAsDuckDb(Url());
+  // one group: one load job per table with rows (6 curated tables), one publishing transaction
+  EXPECT_EQ(fake_->Stat("load_jobs"), 6) << fake_->Stats();
+  const std::string before = DumpTables(Url(), kTables, {"loaded_at"});
+  const int64_t jobs = fake_->Stat("load_jobs");
+  r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(fake_->Stat("load_jobs"), jobs) << "a rerun of unchanged partitions loads nothing";
+  EXPECT_EQ(DumpTables(Url(), kTables, {"loaded_at"}), before);
+}
+
+TEST_F(BigQueryLoad, FilesStagedInGcsLoadTheSameTables) {
+  const std::string url = "bigquery://metl-test-project/staged?location=EU&staging=gs://stage/bq-staging";
+  ProcessResult r = RunEtl({"load", "--landing", landing_, "--warehouse", url});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ExpectSameAsDuckDb(url);
+  EXPECT_EQ(fake_->Stat("load_jobs"), 6) << fake_->Stats();
+}
+
+TEST_F(BigQueryLoad, FaultsLoseAndDuplicateNothing) {
+  fake_->Fault(R"({"kind":"http","status":503,"reason":"backendError","retry_after":1,"count":2,"api":"jobs.insert"})");
+  fake_->Fault(R"({"kind":"http","status":429,"reason":"rateLimitExceeded","count":1,"api":"upload"})");
+  fake_->Fault(R"({"kind":"job_backend_error","job_type":"LOAD","count":1})");
+  fake_->Fault(R"({"kind":"transaction_conflict","count":2})");
+  ProcessResult r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_GE(fake_->Stat("http_faults"), 3) << fake_->Stats();
+  EXPECT_EQ(fake_->Stat("cancelled_transactions"), 2) << fake_->Stats();
+  ExpectSameAsDuckDb(Url());
+}
+
+TEST_F(BigQueryLoad, KilledMidLoadThenRerunEqualsOneCleanRun) {
+  // The publishing transaction's insert is answered 503 with Retry-After: 20, so the load sits in its
+  // wait after every load job went through: killed there, then run again.
+  fake_->Fault(
+      R"({"kind":"http","status":503,"reason":"backendError","retry_after":20,"count":1,"api":"jobs.insert"})");
+  BackgroundProcess load({EtlBin(), "load", "--landing", landing_, "--warehouse", Url()});
+  bool waiting = false;
+  for (int i = 0; i < 600 && !waiting; ++i) {
+    waiting = fake_->Stat("http_faults") >= 1;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(waiting) << load.Stderr();
+  load.Signal(SIGKILL);
+  load.Wait();
+  EXPECT_EQ(QueryInt(Url(), "SELECT count(*) FROM matomo_visits"), 0) << "nothing published before the kill";
+  ProcessResult r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ExpectSameAsDuckDb(Url());
+}
+
+// Every token the fake issues is refused after 15 API calls (a token expiring mid-run): the tool
+// fetches a new one on the 401 and goes on.
+class BigQueryTokenExpiry : public BigQueryLoad {
+  std::vector<std::string> FakeArgs() override { return {"--revoke-token-after", "15"}; }
+};
+
+TEST_F(BigQueryTokenExpiry, ATokenExpiringMidRunIsReplacedAndTheLoadCompletes) {
+  ProcessResult r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("fetching a new access token"), std::string::npos) << "no token expired: " << r.err;
+  ExpectSameAsDuckDb(Url());
+}
+
+}  // namespace
+}  // namespace metl::e2e
