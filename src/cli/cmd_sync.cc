@@ -34,7 +34,7 @@ int RunSync(CommandContext& ctx) {
   extract::ExtractRunOptions extract_options;
   extract_options.keep_lock = true;
   auto extracted = extract::RunExtraction(ctx.config, *token, *ctx.clock, extract_options);
-  std::shared_ptr<landing::RunLock> run_lock;  // held until the end
+  std::shared_ptr<void> run_lock;  // held until the end
   int extract_rc = kExitOk;
   if (!extracted.ok()) {  // nothing was extracted (e.g. Matomo unreachable); what landed before still loads
     ReportError(extracted.error());

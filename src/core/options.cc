@@ -32,7 +32,7 @@ const std::vector<OptionSpec> kOptions = {
      "Closed days re-extracted on every run to catch late data (replaced only if changed).", "0..365"},
     {"include_today", OptionType::kBool, "false", kExtracting,
      "Also extract today's (open) day; it lands marked partial."},
-    {"landing", OptionType::kPath, "./landing", kLanding, "Landing zone folder."},
+    {"landing", OptionType::kPath, "./landing", kLanding, "Landing zone: a folder or gs://BUCKET/PREFIX."},
     {"compression", OptionType::kEnum, "zstd", kCmdExtract | kCmdSync, "Compression of landed part files.",
      "zstd|gzip"},
     {"now", OptionType::kTimestamp, "", kCmdAll,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "core/version.h"
 #include "extract/progress.h"
 #include "http/curl_transport.h"
+#include "landing/object_run_lock.h"
 #include "landing/run_lock.h"
 
 namespace metl::extract {
@@ -96,9 +98,18 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
   // unknown site, Matomo unreachable) leaves nothing behind.
   METL_ASSIGN_OR_RETURN(auto client, MakeClient(config, token, options.transport));
   METL_ASSIGN_OR_RETURN(Connection conn, Connect(*client, config));
-  std::shared_ptr<landing::RunLock> lock;
+  std::shared_ptr<void> lock;  // a landing::RunLock or, on an object store, a landing::ObjectRunLock
   if (options.acquire_lock) {
-    METL_ASSIGN_OR_RETURN(lock, landing::RunLock::Acquire(zone.root(), "extract"));
+    if (zone.store() || !zone.open_status().ok()) {
+      METL_TRY(zone.open_status());
+      // The real time, not --now: the lock's age is compared with the store's clock.
+      int64_t wall = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+      METL_ASSIGN_OR_RETURN(lock, landing::ObjectRunLock::Acquire(zone.shared_store(), zone.root().string(),
+                                                                  "extract", wall));
+    } else {
+      METL_ASSIGN_OR_RETURN(lock, landing::RunLock::Acquire(zone.root(), "extract"));
+    }
   }
   METL_TRY(zone.CleanTemp());  // leftovers of a killed run
   METL_ASSIGN_OR_RETURN(auto plan, PlanPartitions(zone, conn.sites, PlanOptionsFromConfig(config, clock)));

@@ -30,7 +30,7 @@ struct ExtractSummary {
   double seconds = 0;
   int exit_code = 0;  // core/exit_codes.h: 0, 3 (some failed) or 4 (a mismatch landed)
   // The landing zone's run lock, still held, with ExtractRunOptions::keep_lock.
-  std::shared_ptr<landing::RunLock> run_lock;
+  std::shared_ptr<void> run_lock;  // landing::RunLock or landing::ObjectRunLock
 };
 
 struct ExtractRunOptions {

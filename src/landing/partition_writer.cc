@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <random>
 
 #include "core/log.h"
@@ -17,10 +18,10 @@ namespace {
 
 Error Errno(const std::string& what) { return Error(ErrorKind::kInternal, what + ": " + std::strerror(errno)); }
 
-std::string PartName(int index, Compression c) {
+std::string PartName(int index, Compression c, const std::string& run_id) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "part-%05d", index);
-  return std::string(buf) + CompressionExtension(c);
+  return std::string(buf) + (run_id.empty() ? "" : "-" + run_id) + CompressionExtension(c);
 }
 
 }  // namespace
@@ -83,6 +84,19 @@ Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(const LandingZon
   w->compression_ = compression;
   w->limits_ = limits;
   std::error_code ec;
+  if (zone.store() || !zone.open_status().ok()) {
+    METL_TRY(zone.open_status());
+    w->remote_ = true;
+    w->run_id_ = RandomName();
+    w->key_prefix_ = LandingZone::PartitionKey(site_id, date);
+    fs::path tmp = fs::temp_directory_path(ec);
+    if (ec) return Error(ErrorKind::kInternal, "no temp folder: " + ec.message()).WithHint("set TMPDIR");
+    // The pid in the name lets the next run on this host delete what a killed run left (CleanTemp).
+    w->tmp_dir_ = tmp / (kLocalStagingPrefix + std::to_string(::getpid()) + "-" + w->run_id_ + "-site" +
+                         std::to_string(site_id) + "-" + date.ToString());
+    if (::mkdir(w->tmp_dir_.c_str(), 0700) != 0) return Errno("cannot create " + w->tmp_dir_.string());
+    return w;
+  }
   fs::create_directories(zone.TempRoot(), ec);
   if (ec) {
     return Error(ErrorKind::kInternal, "cannot create " + zone.TempRoot().string() + ": " + ec.message())
@@ -101,10 +115,14 @@ void PartitionWriter::Abort() {
   part_.reset();
   std::error_code ec;
   fs::remove_all(tmp_dir_, ec);
+  // Uploaded parts no manifest lists: best effort (the next run's CleanTemp catches the rest).
+  if (remote_ && zone_->store()) {
+    for (const auto& p : parts_) (void)zone_->store()->Delete(key_prefix_ + p.file);
+  }
 }
 
 Status PartitionWriter::OpenPart() {
-  std::string name = PartName(static_cast<int>(parts_.size()), compression_);
+  std::string name = PartName(static_cast<int>(parts_.size()), compression_, run_id_);
   METL_ASSIGN_OR_RETURN(part_, CompressedFileWriter::Create((tmp_dir_ / name).string(), compression_));
   parts_.push_back({name, 0, 0, 0});
   current_visits_ = current_bytes_ = 0;
@@ -121,6 +139,64 @@ Status PartitionWriter::ClosePart() {
   p.compressed_bytes = compressed;
   bytes_ += current_bytes_;
   current_visits_ = current_bytes_ = 0;
+  if (remote_) METL_TRY(UploadPart(p.file));
+  return OkStatus();
+}
+
+Status PartitionWriter::UploadPart(const std::string& name) {
+  // Streamed from the finished temp file (bounded memory), then the local copy goes at once so a
+  // day of many parts never needs more than one part of local disk.
+  fs::path local = tmp_dir_ / name;
+  std::FILE* in = std::fopen(local.c_str(), "rb");
+  if (!in) return Errno("cannot open " + local.string());
+  bool read_failed = false;
+  objstore::PutOptions options;
+  options.if_absent = true;  // a fresh run id: an existing object would be someone else's
+  Status put = zone_->store()->Put(
+      key_prefix_ + name,
+      [&](char* buf, size_t cap) -> size_t {
+        size_t n = std::fread(buf, 1, cap, in);
+        if (n == 0 && std::ferror(in)) read_failed = true;
+        return n;
+      },
+      options);
+  std::fclose(in);
+  ::unlink(local.c_str());
+  if (read_failed) return Error(ErrorKind::kInternal, "cannot read " + local.string());
+  return put;
+}
+
+Status PartitionWriter::CommitRemote(const Manifest& m) {
+  objstore::ObjectStore& store = *zone_->store();
+  const std::string manifest_key = key_prefix_ + kManifestFile;
+  METL_ASSIGN_OR_RETURN(auto previous, store.Stat(manifest_key));
+  objstore::PutOptions options;
+  options.content_type = "application/json";
+  if (previous) {
+    options.if_version = previous->version;  // replace only the manifest we saw
+  } else {
+    options.if_absent = true;
+  }
+  Status put = store.PutString(manifest_key, ManifestToJson(m), options);
+  if (!put.ok()) {
+    Error e = std::move(put).error();
+    if (e.message().starts_with("precondition failed")) {
+      return Error(ErrorKind::kConfig, "the manifest of " + (zone_->PartitionDir(site_id_, date_)).string() +
+                                           " changed while this run wrote it: another run is writing this landing zone")
+          .WithHint("make sure only one run at a time uses this landing zone (its .lock object), then rerun");
+    }
+    return e;
+  }
+  // Readers now follow the new manifest: the replaced partition's parts can go. A failure here
+  // only leaves unlisted parts, which the next run's CleanTemp deletes.
+  auto objects = store.List(key_prefix_);
+  if (!objects.ok()) return OkStatus();
+  for (const auto& o : *objects) {
+    std::string name = o.key.substr(key_prefix_.size());
+    if (!name.starts_with("part-") || name.find('/') != std::string::npos) continue;
+    bool listed = std::any_of(m.parts.begin(), m.parts.end(), [&](const ManifestPart& p) { return p.file == name; });
+    if (!listed) (void)store.Delete(o.key, o.version);
+  }
   return OkStatus();
 }
 
@@ -152,6 +228,13 @@ Result<Manifest> PartitionWriter::Commit(Manifest m) {
   m.truncated_visits = truncated_;
   m.compression = compression_;
   m.parts = parts_;
+  if (remote_) {
+    METL_TRY(CommitRemote(m));
+    done_ = true;
+    std::error_code ec;
+    fs::remove_all(tmp_dir_, ec);
+    return m;
+  }
   METL_TRY(WriteFileAtomic(tmp_dir_ / kManifestFile, ManifestToJson(m)));
   METL_TRY(SyncDir(tmp_dir_));
 

@@ -1,6 +1,13 @@
 // Writes one partition into a temporary folder under <landing>/.tmp/ and commits it with an
 // atomic rename, replacing a committed partition of the same (site, date) if any. A killed run
 // leaves only a temp folder, which the next run (holding the lock) deletes.
+//
+// On an object store (gs://) there is no rename: each part is compressed into a local temp file
+// and uploaded as soon as it is finished, under a name carrying this run's id
+// (part-00000-<run>.jsonl.zst), so a replacement never touches the parts the current manifest
+// lists. The manifest is written last (if absent: ifGenerationMatch=0; replacing: only the
+// generation read before), which switches readers to the new parts atomically; the old parts
+// are deleted after. A killed run leaves only unlisted parts, which the next run deletes.
 #pragma once
 
 #include <cstdint>
@@ -56,6 +63,11 @@ class PartitionWriter {
   PartLimits limits_;
   std::filesystem::path tmp_dir_;
   bool done_ = false;
+  bool remote_ = false;    // the zone is an object store
+  std::string run_id_;     // in remote part names
+  std::string key_prefix_; // "site=1/date=2026-11-27/"
+  Status UploadPart(const std::string& name);
+  Status CommitRemote(const Manifest& m);
 
   std::unique_ptr<CompressedFileWriter> part_;
   std::vector<ManifestPart> parts_;

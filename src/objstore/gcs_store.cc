@@ -214,7 +214,11 @@ struct GcsObjectStore::Impl {
     body += data;
     body += "\r\n--" + boundary + "--\r\n";
     std::string url = endpoint + "/upload/storage/v1/b/" + bucket + "/o?uploadType=multipart";
-    if (options.if_absent) url += "&ifGenerationMatch=0";
+    if (options.if_absent) {
+      url += "&ifGenerationMatch=0";
+    } else if (options.if_version) {
+      url += "&ifGenerationMatch=" + Encode(*options.if_version);
+    }
     int attempts = 0;
     auto make = [&] {
       return HttpRequest{.method = "POST",
@@ -234,7 +238,11 @@ struct GcsObjectStore::Impl {
   Result<std::string> StartResumable(std::string_view key, const PutOptions& options) {
     std::string url = endpoint + "/upload/storage/v1/b/" + bucket +
                       "/o?uploadType=resumable&name=" + Encode(prefix + std::string(key));
-    if (options.if_absent) url += "&ifGenerationMatch=0";
+    if (options.if_absent) {
+      url += "&ifGenerationMatch=0";
+    } else if (options.if_version) {
+      url += "&ifGenerationMatch=" + Encode(*options.if_version);
+    }
     std::string metadata = "{\"name\":\"" + JsonEscape(prefix + std::string(key)) + "\",\"contentType\":\"" +
                            JsonEscape(options.content_type) + "\"}";
     auto make = [&] {

@@ -58,6 +58,12 @@ Result<std::string> LocalObjectStore::PathOf(std::string_view key) const {
 Status LocalObjectStore::Put(std::string_view key, const std::function<size_t(char*, size_t)>& source,
                              const PutOptions& options) {
   METL_ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  if (options.if_version) {
+    METL_ASSIGN_OR_RETURN(auto current, Stat(key));
+    if (!current || current->version != *options.if_version) {
+      return Error(ErrorKind::kTerminal, "precondition failed: " + path + " changed");
+    }
+  }
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) return IoError("cannot create the folder of", path, ec.value());

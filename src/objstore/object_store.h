@@ -26,6 +26,9 @@ struct PutOptions {
   // Fail with ErrorKind::kTerminal and message starting "precondition failed" when the key exists
   // (GCS ifGenerationMatch=0; locally O_EXCL + rename).
   bool if_absent = false;
+  // Replace only this version (GCS ifGenerationMatch=<generation>); fails like if_absent when the
+  // object changed or vanished meanwhile. The local store checks it before its rename (not atomic).
+  std::optional<std::string> if_version;
   std::string content_type = "application/octet-stream";
 };
 

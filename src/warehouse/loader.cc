@@ -75,12 +75,13 @@ Status NormalizeAll(landing::PartitionReader& reader, VisitNormalizer& normalize
 }
 
 // Loads one partition in `session`. The manifest has been read already.
-Status LoadOne(Session& session, const Capabilities& caps, const landing::PartitionRef& ref,
+Status LoadOne(Session& session, const Capabilities& caps, const landing::LandingZone& landing_zone,
+               const landing::PartitionRef& ref,
                const landing::Manifest& manifest, const LoadOptions& options, const Clock& clock,
                PartitionOutcome& outcome) {
   const std::string date = ref.date.ToString();
   METL_ASSIGN_OR_RETURN(auto zone, TimeZone::Load(manifest.site_timezone));
-  METL_ASSIGN_OR_RETURN(auto reader, landing::PartitionReader::Open(ref, manifest));
+  METL_ASSIGN_OR_RETURN(auto reader, landing::PartitionReader::Open(landing_zone, ref, manifest));
   const bool raw_as_table = !caps.raw_visits_view && options.raw_visits_in_warehouse;
   METL_ASSIGN_OR_RETURN(auto load, session.BeginPartition(outcome.key, PartitionTables(raw_as_table)));
   LedgerEntry entry = EntryFromManifest(manifest, options, clock);
@@ -238,7 +239,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   auto load_alone = [&](Session* session, size_t i) {
     PartitionOutcome& o = summary.partitions[i];
     const double t0 = MonotonicSeconds();
-    Status st = LoadOne(*session, caps, refs[i], manifests[i], options, clock, o);
+    Status st = LoadOne(*session, caps, zone, refs[i], manifests[i], options, clock, o);
     o.seconds = MonotonicSeconds() - t0;
     if (st.ok()) {
       o.result = PartitionResult::kLoaded;
@@ -267,7 +268,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     const double t0 = MonotonicSeconds();
     Status st = session->BeginGroup();
     for (size_t k = 0; k < group.size() && st.ok(); ++k) {
-      st = LoadOne(*session, caps, refs[group[k]], manifests[group[k]], options, clock, summary.partitions[group[k]]);
+      st = LoadOne(*session, caps, zone, refs[group[k]], manifests[group[k]], options, clock, summary.partitions[group[k]]);
     }
     if (st.ok()) st = session->CommitGroup();
     if (!st.ok()) {
