@@ -32,7 +32,7 @@ $(ASAN_BUILD)/build.ninja: CMakeLists.txt
 
 # The unit tests, and the end-to-end tests driving sanitized matomo-etl and matomo-sim.
 build-asan: deps $(ASAN_BUILD)/build.ninja
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target metl_unit_tests metl_e2e_tests matomo-etl matomo-sim
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target metl_unit_tests metl_e2e_tests matomo-etl matomo-sim google-fake
 
 run: build
 	./$(BUILD)/matomo-etl demo
