@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "gfake/fake_context.h"
 #include "gfake/routes.h"
+#include "http/transport.h"
 
 namespace metl::gfake {
 namespace {
@@ -36,20 +37,7 @@ std::string Rfc3339(int64_t ms) {
   return buf;
 }
 
-std::string PathEncode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string PathEncode(const std::string& s) { return http::FormEncode(s); }
 
 // The object resource; 64-bit numbers are JSON strings, as in GCS.
 std::string ObjectJson(const FakeContext& ctx, const FakeObject& o) {

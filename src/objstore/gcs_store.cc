@@ -14,6 +14,7 @@
 #include "core/flat_json.h"
 #include "core/log.h"
 #include "http/curl_http_client.h"
+#include "http/transport.h"
 
 namespace metl::objstore {
 namespace {
@@ -21,20 +22,9 @@ namespace {
 using http::HttpRequest;
 using http::HttpResult;
 
-std::string Encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+// Object names and query values: every byte but RFC 3986's unreserved ones percent-encoded ('/' too,
+// as GCS wants it inside an object name).
+std::string Encode(std::string_view s) { return http::FormEncode(std::string(s)); }
 
 // GCS's {"error":{"message":...}}, or "" when the body is something else.
 std::string GcsErrorMessage(const std::string& body) {
