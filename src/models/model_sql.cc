@@ -9,46 +9,9 @@
 namespace metl::models {
 namespace {
 
+// Portable to DuckDB, PostgreSQL and BigQuery: GoogleSQL wants a WHERE on every DELETE and DISTINCT or
+// ALL after UNION, which the other two accept as well.
 constexpr std::string_view kDailyKpisPortable = R"SQL(
-DELETE FROM matomo_daily_kpis;
-INSERT INTO matomo_daily_kpis (site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions,
-                               nb_visits_converted, bounce_count, sum_visit_length, max_actions,
-                               nb_pageviews, nb_conversions, revenue)
-WITH v AS (
-  SELECT site_id, visit_date AS date,
-         count(*) AS nb_visits,
-         count(DISTINCT visitor_id) AS nb_uniq_visitors,
-         count(DISTINCT user_id) AS nb_users,
-         sum(actions) AS nb_actions,
-         sum(CASE WHEN visit_converted THEN 1 ELSE 0 END) AS nb_visits_converted,
-         sum(CASE WHEN actions <= 1 THEN 1 ELSE 0 END) AS bounce_count,
-         sum(visit_duration_s) AS sum_visit_length,
-         max(actions) AS max_actions
-  FROM matomo_visits GROUP BY site_id, visit_date
-), a AS (
-  SELECT site_id, visit_date AS date, count(*) AS nb_pageviews
-  FROM matomo_actions WHERE action_type = 'pageview' GROUP BY site_id, visit_date
-), c AS (
-  SELECT site_id, visit_date AS date, count(*) AS nb_conversions, sum(revenue) AS revenue
-  FROM matomo_conversions WHERE conversion_type IN ('goal', 'ecommerce_order') GROUP BY site_id, visit_date
-), p AS (
-  SELECT site_id, date FROM matomo_etl_partitions WHERE status = 'loaded'
-  UNION
-  SELECT site_id, date FROM v
-)
-SELECT p.site_id, p.date,
-       coalesce(v.nb_visits, 0), coalesce(v.nb_uniq_visitors, 0), coalesce(v.nb_users, 0),
-       coalesce(v.nb_actions, 0), coalesce(v.nb_visits_converted, 0), coalesce(v.bounce_count, 0),
-       coalesce(v.sum_visit_length, 0), coalesce(v.max_actions, 0), coalesce(a.nb_pageviews, 0),
-       coalesce(c.nb_conversions, 0), coalesce(c.revenue, 0)
-FROM p
-LEFT JOIN v ON v.site_id = p.site_id AND v.date = p.date
-LEFT JOIN a ON a.site_id = p.site_id AND a.date = p.date
-LEFT JOIN c ON c.site_id = p.site_id AND c.date = p.date
-)SQL";
-
-// BigQuery (GoogleSQL): a DELETE needs a WHERE clause, and UNION says DISTINCT or ALL.
-constexpr std::string_view kDailyKpisBigQuery = R"SQL(
 DELETE FROM matomo_daily_kpis WHERE TRUE;
 INSERT INTO matomo_daily_kpis (site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions,
                                nb_visits_converted, bounce_count, sum_visit_length, max_actions,
@@ -89,8 +52,8 @@ LEFT JOIN c ON c.site_id = p.site_id AND c.date = p.date
 }  // namespace
 
 std::vector<Model> ModelsFor(std::string_view dialect) {
-  // One portable version serves DuckDB and PostgreSQL; a dialect that needs its own adds an entry.
-  if (dialect == "bigquery") return {Model{"matomo_daily_kpis", "bigquery", kDailyKpisBigQuery}};
+  // One portable version serves every engine; a dialect that needs its own adds an entry.
+  (void)dialect;
   return {Model{"matomo_daily_kpis", "", kDailyKpisPortable}};
 }
 
