@@ -4,6 +4,8 @@
 #  - Debian packages through apt (needs root; skipped when all are present).
 #  - DuckDB's shared library and C header from the npm registry at pinned versions,
 #    sha256-checked, into third_party/duckdb/ (ignored by git).
+#  - The npm servers the tests start (the local S3, @20minutes/s3rver), from
+#    tests/servers/package-lock.json with `npm ci` (integrity-checked), into third_party/test-servers/.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +17,7 @@ APT_PACKAGES=(
   libtomlplusplus-dev libzstd-dev zstd zlib1g-dev libssl-dev libpq-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   postgresql-15 postgresql-client-15
+  clickhouse-server clickhouse-client chromium fonts-dejavu-core
   python3 curl procps
 )
 
@@ -101,6 +104,22 @@ install_node() {
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 }
 
+install_test_servers() {
+  local src="$here/tests/servers" dir="$here/third_party/test-servers"
+  local want
+  want=$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -d' ' -f1)
+  if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ] && [ -d "$dir/node_modules/@20minutes/s3rver" ]; then
+    log "test servers (npm): present"
+    return
+  fi
+  log "installing the test servers from the npm registry (npm ci, tests/servers/package-lock.json)"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$src/package.json" "$src/package-lock.json" "$dir/"
+  (cd "$dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+  echo "$want" >"$dir/.stamp"
+}
+
 install_apt
 install_node
 install_duckdb
+install_test_servers
