@@ -19,6 +19,7 @@ int RunLoad(CommandContext& ctx) {
   }
   warehouse::LoadOptions options = LoadOptionsFromConfig(ctx.config);
   options.force = options.filter.from.has_value() || options.filter.to.has_value();
+  if (ctx.config.Has("dry_run") && ctx.config.Bool("dry_run")) return RunLoadDryRun(ctx, options, *where);
   if (NothingToLoad(options, *where)) return kExitOk;
   auto wh = OpenConfiguredWarehouse(ctx.config);
   if (!wh.ok()) {

@@ -7,6 +7,8 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "warehouse/loader.h"
+#include "warehouse/warehouse.h"
 
 namespace metl::cli {
 
@@ -23,6 +25,8 @@ int Main(int argc, char** argv);
 int RunExtract(CommandContext& ctx);
 int RunCheck(CommandContext& ctx);
 int RunLoad(CommandContext& ctx);
+// `load --dry-run` (cmd_load_dry_run.cc): what the load would do, changing nothing.
+int RunLoadDryRun(CommandContext& ctx, warehouse::LoadOptions options, const warehouse::WarehouseLocation& where);
 int RunSync(CommandContext& ctx);
 int RunStatus(CommandContext& ctx);
 int RunVerify(CommandContext& ctx);

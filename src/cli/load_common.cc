@@ -10,6 +10,7 @@ namespace metl::cli {
 Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Config& config) {
   warehouse::WarehouseOptions options;
   options.duckdb_memory_mb = config.Int("duckdb_memory_mb");
+  options.landing = config.String("landing");
   return warehouse::OpenWarehouse(config.String("warehouse"), options);
 }
 

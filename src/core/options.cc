@@ -66,6 +66,10 @@ const std::vector<OptionSpec> kOptions = {
      "`load --full-refresh` fills the older ones.",
      "warehouse|landing"},
     {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
+    {"dry_run", OptionType::kBool, "false", kCmdLoad,
+     "Print what the load would do and change nothing. BigQuery: the files, bytes, job ids and transaction, "
+     "with the equivalent bq / gcloud storage commands (nothing is sent). DuckDB and PostgreSQL: the landed "
+     "partitions that are due, the warehouse only read."},
     {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
      "Partitions loaded in parallel into PostgreSQL, one connection each (0 = number of cores). DuckDB loads "
      "with one writer, several small days to a transaction, whatever this says.",

@@ -46,7 +46,13 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const War
       return Error(ErrorKind::kConfig, "`sql` does not run against BigQuery yet (it could not refuse writes there)")
           .WithHint("query the dataset in the BigQuery console or with `bq query`");
     }
-    return OpenBigQueryWarehouseWithDefaultCredentials(parsed.target);
+    BigQueryOptions bq;
+    bq.landing = options.landing;
+    bq.dry_run = options.dry_run;
+    return OpenBigQueryWarehouseWithDefaultCredentials(parsed.target, bq);
+  }
+  if (options.dry_run) {
+    return Error(ErrorKind::kInternal, "a dry run opens only a BigQuery warehouse (" + std::string(parsed.engine) + ")");
   }
   return OpenPostgresWarehouse(parsed.target, options);
 }

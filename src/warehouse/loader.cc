@@ -230,7 +230,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
 
   auto report_loaded = [&](const PartitionOutcome& o) {
     std::lock_guard<std::mutex> lock(log_mu);
-    LogInfo("loaded", {{"site", o.key.site_id}, {"date", o.key.date.ToString()},
+    LogInfo(options.dry_run ? "would load" : "loaded", {{"site", o.key.site_id}, {"date", o.key.date.ToString()},
                        {"visits", o.visits}, {"rows", o.rows}});
     if (o.money_out_of_range > 0) WarnMoneyOutOfRange(o);
   };

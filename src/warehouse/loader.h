@@ -28,6 +28,8 @@ struct LoadOptions {
   // stay in the landing zone only.
   bool raw_visits_in_warehouse = true;
   std::string etl_version;
+  // `load --dry-run` (the engine was opened in plan mode): partitions are logged as "would load".
+  bool dry_run = false;
 };
 
 enum class PartitionResult { kLoaded, kSkipped, kFailed };

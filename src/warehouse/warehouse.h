@@ -196,6 +196,11 @@ struct WarehouseOptions {
   // is refused by the engine (DuckDB opens the file read-only, without access to other files;
   // PostgreSQL sessions run READ ONLY transactions). Migrate is refused.
   bool read_only = false;
+  // The landing zone (--landing). BigQuery stages its load files under <landing>/_staging/ when it is gs://.
+  std::string landing;
+  // `load --dry-run`: the engine prints what it would do and sends nothing. BigQuery only; the other
+  // engines refuse it (`load --dry-run` lists their partitions without opening them).
+  bool dry_run = false;
 };
 
 // `duckdb:PATH` (also a bare path ending in .duckdb), `postgres://...` / `postgresql://...`, or

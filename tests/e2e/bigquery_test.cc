@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <sstream>
 #include <thread>
 
 #include "harness.h"
@@ -204,6 +205,68 @@ TEST_F(BigQueryTokenExpiry, ATokenExpiringMidRunIsReplacedAndTheLoadCompletes) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE((r.out + r.err).find("fetching a new access token"), std::string::npos) << "no token expired: " << r.err;
   ExpectSameAsDuckDb(Url());
+}
+
+
+// `load --dry-run` prints the plan from the landed partitions (files, rows and bytes per table, the
+// staging tables, the load jobs and the publishing transaction, the bq / gcloud storage commands) and
+// sends nothing: the fake's request log stays empty, no job ran, and a real load afterwards still
+// finds no dataset to start from.
+class BigQueryDryRun : public BigQueryLoad {
+ protected:
+  std::vector<std::string> FakeArgs() override { return {"--request-log", RequestLog()}; }
+  std::string RequestLog() const { return (tmp_.path() / "requests.jsonl").string(); }
+  // The logged requests apart from the test's own to the fake's control routes (/_fake/...).
+  std::string ToolRequests() const {
+    std::string out, line;
+    std::istringstream in(ReadFile(RequestLog()));
+    while (std::getline(in, line)) {
+      if (line.find("\"path\":\"/_fake/") == std::string::npos) out += line + "\n";
+    }
+    return out;
+  }
+};
+
+TEST_F(BigQueryDryRun, PrintsThePlanAndSendsNothing) {
+  const std::string url = "bigquery://metl-test-project/planned?location=EU";
+  ProcessResult r = RunEtl({"load", "--dry-run", "--landing", landing_, "--warehouse", url});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string visits = std::to_string(QueryInt(duck_, "SELECT count(*) FROM matomo_visits"));
+  const std::string actions = std::to_string(QueryInt(duck_, "SELECT count(*) FROM matomo_actions"));
+  for (const std::string& want :
+       {std::string("bq --project_id=metl-test-project --location=EU mk --dataset metl-test-project:planned"),
+        std::string("group 1: 2 partition(s)"), "  matomo_visits: " + visits + " rows, ",
+        "  matomo_actions: " + actions + " rows, ", std::string("_load_matomo_visits_a1 (WRITE_TRUNCATE"),
+        std::string(" load --job_id=metl_"), std::string("--source_format=NEWLINE_DELIMITED_JSON --replace"),
+        std::string("upload with the load job (POST /upload/bigquery/v2/projects/metl-test-project/jobs"),
+        std::string("_publish_a1, one multi-statement transaction"), std::string("      BEGIN TRANSACTION;"),
+        std::string("      COMMIT TRANSACTION;"), std::string("DELETE FROM `matomo_etl_partitions` WHERE"),
+        std::string("dry run: would load 2 partitions")}) {
+    EXPECT_NE(r.out.find(want), std::string::npos) << "missing: " << want << "\n" << r.out;
+  }
+  // Bytes are the NDJSON file's real size: a number above zero for each table with rows.
+  size_t at = r.out.find("  matomo_visits: " + visits + " rows, ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GT(std::atoll(r.out.c_str() + at + 17 + visits.size() + 7), 1000) << r.out.substr(at, 80);
+  EXPECT_NE(r.err.find("would load"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\"loaded\""), std::string::npos) << r.err;
+
+  // Nothing reached the fake: not a token request, not a GET.
+  EXPECT_EQ(ToolRequests(), "");
+  EXPECT_EQ(fake_->Stat("jobs"), 0) << fake_->Stats();
+
+  // With a gs:// staging area: the upload and the gcloud storage command, still nothing sent.
+  r = RunEtl({"load", "--dry-run", "--landing", landing_, "--warehouse", url + "&staging=gs://stage/bq"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("gcloud storage cp matomo_visits.ndjson gs://stage/bq/_metl_stage_metl_"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(ToolRequests(), "");
+
+  // The dataset the plan named does not exist: a real load creates it now (the fake logs the 404).
+  r = RunEtl({"load", "--landing", landing_, "--warehouse", url});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(ReadFile(RequestLog()).find("\"method\":\"GET\",\"path\":\"/bigquery/v2/projects/metl-test-project/datasets/planned\",\"query\":\"\",\"status\":404"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -15,29 +15,10 @@ std::string Json(std::string_view s) {
 
 // "type" (+ precision/scale) of a logical type.
 std::string TypeJson(LogicalType type) {
-  switch (type) {
-    case LogicalType::kBigInt:
-    case LogicalType::kInt:
-      return "\"type\":\"INTEGER\"";
-    case LogicalType::kDouble:
-      return "\"type\":\"FLOAT\"";
-    case LogicalType::kDecimal:
-      return "\"type\":\"NUMERIC\",\"precision\":\"18\",\"scale\":\"6\"";
-    case LogicalType::kWideDecimal:
-      return "\"type\":\"BIGNUMERIC\",\"precision\":\"38\",\"scale\":\"6\"";
-    case LogicalType::kBool:
-      return "\"type\":\"BOOLEAN\"";
-    case LogicalType::kText:
-    case LogicalType::kJson:
-      return "\"type\":\"STRING\"";
-    case LogicalType::kDate:
-      return "\"type\":\"DATE\"";
-    case LogicalType::kTimestampTz:
-      return "\"type\":\"TIMESTAMP\"";
-    case LogicalType::kTimestamp:
-      return "\"type\":\"DATETIME\"";
-  }
-  return "\"type\":\"STRING\"";
+  std::string out = "\"type\":\"" + std::string(BqTypeName(type)) + "\"";
+  if (type == LogicalType::kDecimal) out += ",\"precision\":\"18\",\"scale\":\"6\"";
+  if (type == LogicalType::kWideDecimal) out += ",\"precision\":\"38\",\"scale\":\"6\"";
+  return out;
 }
 
 // Microseconds since the epoch as "2026-11-25T23:19:02.123456".
@@ -64,6 +45,32 @@ std::string MicroUnitsText(int64_t v) {
 }
 
 }  // namespace
+
+std::string_view BqTypeName(LogicalType type) {
+  switch (type) {
+    case LogicalType::kBigInt:
+    case LogicalType::kInt:
+      return "INTEGER";
+    case LogicalType::kDouble:
+      return "FLOAT";
+    case LogicalType::kDecimal:
+      return "NUMERIC";
+    case LogicalType::kWideDecimal:
+      return "BIGNUMERIC";
+    case LogicalType::kBool:
+      return "BOOLEAN";
+    case LogicalType::kText:
+    case LogicalType::kJson:
+      return "STRING";
+    case LogicalType::kDate:
+      return "DATE";
+    case LogicalType::kTimestampTz:
+      return "TIMESTAMP";
+    case LogicalType::kTimestamp:
+      return "DATETIME";
+  }
+  return "STRING";
+}
 
 std::string BqIdent(std::string_view name) {
   return "`" + std::string(name) + "`";

@@ -16,6 +16,8 @@
 
 namespace metl::warehouse::bq_engine {
 
+// BigQuery's type name of a logical type (precision and scale aside: NUMERIC is NUMERIC(18,6) here).
+std::string_view BqTypeName(LogicalType type);
 // The schema's `fields` array for a table (names, types, modes, descriptions).
 std::string FieldsJson(const TableDef& table);
 // A tables.insert body: `table_id` (the table's own name, or a staging name) in `dataset`, with

@@ -14,10 +14,11 @@
 #include "cloud/google_credentials.h"
 #include "core/log.h"
 #include "http/curl_http_client.h"
-#include "landing/content_hash.h"
 #include "objstore/object_store.h"
 #include "warehouse/bigquery/bq_client.h"
+#include "warehouse/bigquery/bq_dry_run.h"
 #include "warehouse/bigquery/bq_schema.h"
+#include "warehouse/bigquery/bq_staged_group.h"
 #include "warehouse/bigquery/bq_uri.h"
 #include "warehouse/ledger.h"
 
@@ -25,12 +26,18 @@ namespace metl::warehouse {
 namespace {
 
 using bq_engine::BqClient;
+using bq_engine::BqDryRun;
 using bq_engine::BqIdent;
 using bq_engine::BqTarget;
+using bq_engine::StagedGroup;
 
-constexpr int64_t kStagingLifetimeMs = 24LL * 3600 * 1000;
-constexpr size_t kFileFlushBytes = 1 << 20;
-constexpr int kMaxJobAttempts = 4;  // a load or publish job that failed with a retryable reason
+// What the warehouse and its sessions share.
+struct BqEngine {
+  std::shared_ptr<BqClient> client;
+  std::shared_ptr<objstore::ObjectStore> staging;  // nullptr: BigQuery's media upload
+  std::string staging_uri;                         // gs://BUCKET/PREFIX of `staging`
+  std::shared_ptr<BqDryRun> dry_run;               // set: print every step, send nothing
+};
 
 Capabilities BigQueryCapabilities() {
   Capabilities caps;
@@ -45,11 +52,6 @@ Capabilities BigQueryCapabilities() {
   caps.group_visits = 100000;       // many partitions per load job and per transaction (quotas)
   caps.raw_visits_view = false;
   return caps;
-}
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 std::string RandomHex(int bytes) {
@@ -72,241 +74,6 @@ Result<bq_engine::BqJobResult> RunQueryJob(BqClient& client, const std::string& 
   if (r.error) return bq_engine::JobError(*r.error, what);
   return r;
 }
-
-// A cancelled transaction (another one mutated the same table) is retried, like a retryable reason.
-bool RetryableJobError(const bq_engine::BqErrorProto& e) {
-  return bq_engine::RetryableReason(e.reason) || e.message.find("concurrent update") != std::string::npos ||
-         e.message.find("Could not serialize access") != std::string::npos;
-}
-
-// One table's rows of a group, as an NDJSON file.
-struct StagedTable {
-  const TableDef* table = nullptr;
-  std::filesystem::path path;
-  FILE* file = nullptr;
-  std::string buffer;
-  int64_t rows = 0;
-};
-
-struct StagedPartition {
-  PartitionKey key;
-  LedgerEntry entry;
-};
-
-// The partitions of one group on their way to BigQuery (bq_warehouse.h steps 1-4).
-class StagedGroup {
- public:
-  // `staging`: the gs:// store the files go through (nullptr: BigQuery's media upload).
-  StagedGroup(BqClient& client, objstore::ObjectStore* staging, std::string run_id, std::filesystem::path dir)
-      : client_(client), staging_(staging), run_id_(std::move(run_id)), dir_(std::move(dir)) {}
-  ~StagedGroup() {
-    for (auto& [name, t] : tables_) {
-      if (t.file) std::fclose(t.file);
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  Status AddTables(const std::vector<const TableDef*>& tables) {
-    for (const TableDef* t : tables) {
-      if (tables_.count(std::string(t->name))) continue;
-      StagedTable s;
-      s.table = t;
-      s.path = dir_ / (std::string(t->name) + ".ndjson");
-      s.file = std::fopen(s.path.c_str(), "wb");
-      if (!s.file) return Error(ErrorKind::kInternal, "cannot write " + s.path.string());
-      tables_.emplace(std::string(t->name), std::move(s));
-    }
-    return OkStatus();
-  }
-
-  Status Append(const TableBatch& batch) {
-    auto it = tables_.find(batch.table().name);
-    if (it == tables_.end()) {
-      return Error(ErrorKind::kInternal,
-                   "rows for " + std::string(batch.table().name) + " which this partition load does not replace");
-    }
-    StagedTable& t = it->second;
-    for (size_t r = 0; r < batch.rows(); ++r) {
-      bq_engine::AppendNdjsonRow(batch, r, t.buffer);
-      if (t.buffer.size() >= kFileFlushBytes) METL_TRY(Flush(t));
-    }
-    t.rows += static_cast<int64_t>(batch.rows());
-    return OkStatus();
-  }
-
-  void AddPartition(const PartitionKey& key, const LedgerEntry& entry) { partitions_.push_back({key, entry}); }
-  bool empty() const { return partitions_.empty(); }
-
-  Status Publish() {
-    if (partitions_.empty()) return OkStatus();
-    for (auto& [name, t] : tables_) METL_TRY(Flush(t));
-    for (auto& [name, t] : tables_) {
-      std::fclose(t.file);
-      t.file = nullptr;
-    }
-    // Ids from the partitions, their landed content and this run: the same group retried in this run
-    // reuses them (a retried insert finds its own job); another run starts afresh.
-    std::string content = run_id_;
-    for (const auto& p : partitions_) {
-      content += "|" + std::to_string(p.key.site_id) + ":" + p.key.date.ToString() + ":" + p.entry.content_hash;
-    }
-    const std::string base = "metl_" + landing::Sha256Hex(content).substr(0, 24);
-    std::vector<std::string> staging;
-    Status st = OkStatus();
-    for (auto& [name, t] : tables_) {
-      if (t.rows == 0) continue;
-      const std::string stage = "_metl_stage_" + base + "_" + name;
-      staging.push_back(stage);
-      st = LoadIntoStaging(t, stage, base + "_load_" + name);
-      if (!st.ok()) break;
-    }
-    if (st.ok()) st = RunPublish(base);
-    for (const std::string& key : staged_objects_) {
-      if (!staging_->Delete(key).ok()) LogWarn("BigQuery: a staging file was not deleted", {{"object", key}});
-    }
-    for (const std::string& stage : staging) {  // they expire anyway: a failure here only logs
-      auto r = client_.Call("DELETE", client_.ApiPath("datasets/" + client_.target().dataset + "/tables/" + stage), "",
-                            /*not_found_ok=*/true);
-      if (!r.ok()) LogWarn("BigQuery: a staging table was not dropped (it expires within a day)", {{"table", stage}});
-    }
-    return st;
-  }
-
- private:
-  Status Flush(StagedTable& t) {
-    if (t.buffer.empty()) return OkStatus();
-    if (std::fwrite(t.buffer.data(), 1, t.buffer.size(), t.file) != t.buffer.size()) {
-      return Error(ErrorKind::kInternal, "cannot write " + t.path.string() + " (disk full?)")
-          .WithHint("free space in " + dir_.parent_path().string() + " (TMPDIR)");
-    }
-    t.buffer.clear();
-    return OkStatus();
-  }
-
-  Status LoadIntoStaging(const StagedTable& t, const std::string& stage, const std::string& job_base) {
-    const BqTarget& target = client_.target();
-    METL_TRY(client_.Call("POST", client_.ApiPath("datasets/" + target.dataset + "/tables"),
-                          bq_engine::TableJson(*t.table, target.project, target.dataset, stage, /*staging=*/true,
-                                               NowMs() + kStagingLifetimeMs),
-                          false, /*duplicate_ok=*/true));
-    // With a gs:// staging area the file is uploaded once (GCS: resumable, checked end to end) and
-    // every attempt of the load job reads it from there.
-    std::string source_uris;
-    if (staging_) {
-      const std::string key = stage + ".ndjson";
-      std::shared_ptr<FILE> f(std::fopen(t.path.c_str(), "rb"), [](FILE* p) {
-        if (p) std::fclose(p);
-      });
-      if (!f) return Error(ErrorKind::kInternal, "cannot read " + t.path.string());
-      objstore::PutOptions put;
-      put.content_type = "application/x-ndjson";
-      METL_TRY(staging_->Put(
-          key, [&](char* buf, size_t n) { return std::fread(buf, 1, n, f.get()); }, put));
-      std::string base_uri = client_.target().staging;
-      while (!base_uri.empty() && base_uri.back() == '/') base_uri.pop_back();
-      source_uris = ",\"sourceUris\":[" + bq_engine::JsonString(base_uri + "/" + key) + "]";
-      staged_objects_.push_back(key);
-    }
-    for (int attempt = 1;; ++attempt) {
-      const std::string job_id = job_base + "_a" + std::to_string(attempt);
-      std::string job =
-          "{\"jobReference\":{\"projectId\":" + bq_engine::JsonString(target.project) +
-          ",\"jobId\":" + bq_engine::JsonString(job_id) + ",\"location\":" + bq_engine::JsonString(target.location) +
-          "},\"configuration\":{\"load\":{\"destinationTable\":" + "{\"projectId\":" +
-          bq_engine::JsonString(target.project) + ",\"datasetId\":" + bq_engine::JsonString(target.dataset) +
-          ",\"tableId\":" + bq_engine::JsonString(stage) +
-          "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"WRITE_TRUNCATE\"," +
-          "\"createDisposition\":\"CREATE_NEVER\",\"maxBadRecords\":0,\"ignoreUnknownValues\":false," +
-          "\"schema\":{\"fields\":" + bq_engine::FieldsJson(*t.table) + "}" + source_uris +
-          "},\"labels\":{\"tool\":\"matomo-etl\"}}}";
-      if (staging_) {
-        METL_TRY(client_.InsertJob(job));
-      } else {
-        METL_TRY(client_.InsertJobWithMedia(job, t.path));
-      }
-      METL_ASSIGN_OR_RETURN(auto r, client_.WaitJob(job_id));
-      if (!r.error) {
-        if (r.output_rows != t.rows) {
-          return Error(ErrorKind::kInternal, "BigQuery loaded " + std::to_string(r.output_rows) + " rows into " +
-                                                 stage + " but " + std::to_string(t.rows) + " were sent");
-        }
-        return OkStatus();
-      }
-      if (!RetryableJobError(*r.error) || attempt >= kMaxJobAttempts) {
-        return bq_engine::JobError(*r.error, "load job " + job_id + " of " + std::string(t.table->name));
-      }
-      LogInfo("BigQuery: retrying a failed load job under a new id", {{"job", job_id}, {"reason", r.error->reason}});
-      http::SleepSeconds(0.2 * attempt);
-    }
-  }
-
-  // "visit_date BETWEEN ... AND ((site_id = 1 AND visit_date = DATE '...') OR ...)": the BETWEEN lets
-  // BigQuery prune the date partitions; clustering by site_id narrows the scan inside them.
-  std::string KeysPredicate(const TableDef& table) const {
-    const std::string d = BqIdent(table.partition_date_column);
-    CivilDate lo = partitions_.front().key.date, hi = lo;
-    std::string ors;
-    for (const auto& p : partitions_) {
-      lo = std::min(lo, p.key.date);
-      hi = std::max(hi, p.key.date);
-      ors += std::string(ors.empty() ? "" : " OR ") + "(site_id = " + std::to_string(p.key.site_id) + " AND " + d +
-             " = DATE '" + p.key.date.ToString() + "')";
-    }
-    return d + " BETWEEN DATE '" + lo.ToString() + "' AND DATE '" + hi.ToString() + "' AND (" + ors + ")";
-  }
-
-  std::string PublishSql(const std::string& base) const {
-    std::string sql = "BEGIN TRANSACTION;\n";
-    for (const auto& [name, t] : tables_) {
-      sql += "DELETE FROM " + BqIdent(name) + " WHERE " + KeysPredicate(*t.table) + ";\n";
-      if (t.rows == 0) continue;
-      std::string cols;
-      for (const ColumnDef& c : t.table->columns) cols += (cols.empty() ? "" : ", ") + BqIdent(c.name);
-      sql += "INSERT INTO " + BqIdent(name) + " (" + cols + ") SELECT " + cols + " FROM " +
-             BqIdent("_metl_stage_" + base + "_" + name) + ";\n";
-    }
-    const TableDef& ledger = LedgerTable();
-    TableBatch rows(ledger);
-    for (const auto& p : partitions_) AppendLedgerRow(p.entry, rows);
-    std::string cols;
-    for (const ColumnDef& c : ledger.columns) cols += (cols.empty() ? "" : ", ") + BqIdent(c.name);
-    sql += "DELETE FROM " + BqIdent(ledger.name) + " WHERE " + KeysPredicate(ledger) + ";\n";
-    sql += "INSERT INTO " + BqIdent(ledger.name) + " (" + cols + ") VALUES\n";
-    for (size_t r = 0; r < rows.rows(); ++r) {
-      sql += r ? ",\n(" : "(";
-      for (size_t c = 0; c < rows.column_count(); ++c) sql += (c ? ", " : "") + bq_engine::SqlLiteral(rows, c, r);
-      sql += ")";
-    }
-    return sql + ";\nCOMMIT TRANSACTION;";
-  }
-
-  Status RunPublish(const std::string& base) {
-    const std::string sql = PublishSql(base);
-    http::RetryPolicy backoff;
-    for (int attempt = 1;; ++attempt) {
-      const std::string job_id = base + "_publish_a" + std::to_string(attempt);
-      METL_TRY(client_.InsertJob(bq_engine::QueryJobJson(client_.target(), job_id, sql)));
-      METL_ASSIGN_OR_RETURN(auto r, client_.WaitJob(job_id));
-      if (!r.error) return OkStatus();
-      if (!RetryableJobError(*r.error) || attempt >= 2 * kMaxJobAttempts) {
-        return bq_engine::JobError(*r.error, "publishing transaction " + job_id);
-      }
-      // The transaction rolled back whole: submitting it again under a new id is safe.
-      LogInfo("BigQuery: the publishing transaction failed and rolled back; retrying",
-              {{"job", job_id}, {"reason", r.error->reason}, {"message", r.error->message}});
-      http::SleepSeconds(backoff.Delay(std::min(attempt, 6), std::nullopt).value_or(1.0) / 4);
-    }
-  }
-
-  BqClient& client_;
-  objstore::ObjectStore* staging_;
-  std::string run_id_;
-  std::filesystem::path dir_;
-  std::map<std::string, StagedTable, std::less<>> tables_;
-  std::vector<StagedPartition> partitions_;
-  std::vector<std::string> staged_objects_;  // keys in staging_
-};
 
 class BqSession;
 
@@ -342,8 +109,8 @@ class BqPartitionLoad final : public PartitionLoad {
 
 class BqSession final : public Session {
  public:
-  BqSession(std::shared_ptr<BqClient> client, std::shared_ptr<objstore::ObjectStore> staging, std::string run_id)
-      : client_(std::move(client)), staging_(std::move(staging)), run_id_(std::move(run_id)) {}
+  BqSession(BqEngine engine, std::string run_id)
+      : engine_(std::move(engine)), client_(engine_.client), run_id_(std::move(run_id)) {}
 
   std::unique_ptr<StagedGroup> NewGroup(Status& st) {
     static std::atomic<int> counter{0};
@@ -352,7 +119,8 @@ class BqSession final : public Session {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) st = Error(ErrorKind::kInternal, "cannot create " + dir.string() + ": " + ec.message());
-    return std::make_unique<StagedGroup>(*client_, staging_.get(), run_id_, dir);
+    return std::make_unique<StagedGroup>(*client_, engine_.staging.get(), engine_.staging_uri, run_id_, dir,
+                                         engine_.dry_run.get());
   }
 
   Result<std::unique_ptr<PartitionLoad>> BeginPartition(const PartitionKey& key,
@@ -409,12 +177,23 @@ class BqSession final : public Session {
   }
 
   Status Execute(std::string_view sql) override {
+    if (engine_.dry_run) {
+      PrintQuery(sql);
+      return OkStatus();
+    }
     METL_ASSIGN_OR_RETURN(auto r, RunQueryJob(*client_, NextJobId(), sql, "query"));
     (void)r;
     return OkStatus();
   }
 
   Result<QueryResult> Query(std::string_view sql) override {
+    if (engine_.dry_run) {
+      // The reads of a load (the ledger) are not sent either: every landed partition counts as due.
+      engine_.dry_run->Say(
+          "read the ledger (not in a dry run: every landed partition in range is listed; a real "
+          "run skips those loaded with the same content)");
+      return QueryResult{};
+    }
     const std::string id = NextJobId();
     METL_ASSIGN_OR_RETURN(auto r, RunQueryJob(*client_, id, sql, "query"));
     (void)r;
@@ -428,8 +207,20 @@ class BqSession final : public Session {
  private:
   std::string NextJobId() { return "metl_q_" + run_id_ + "_" + std::to_string(++queries_); }
 
+  void PrintQuery(std::string_view sql) {
+    const BqTarget& t = client_->target();
+    const std::string id = NextJobId();
+    engine_.dry_run->Say("query job " + id + " (" + std::to_string(sql.size()) +
+                         " bytes of SQL: the models, or a "
+                         "clean-up), by hand:");
+    engine_.dry_run->Say("  " + bq_engine::BqCommand(t) + " query --nouse_legacy_sql --dataset_id=" +
+                         bq_engine::ShellQuote(t.project + ":" + t.dataset) + " --job_id=" + id + " <<'SQL'");
+    engine_.dry_run->Block(sql, "  ");
+    engine_.dry_run->Say("SQL");
+  }
+
+  BqEngine engine_;
   std::shared_ptr<BqClient> client_;
-  std::shared_ptr<objstore::ObjectStore> staging_;
   std::string run_id_;
   std::unique_ptr<StagedGroup> group_;
   int64_t queries_ = 0;
@@ -437,11 +228,8 @@ class BqSession final : public Session {
 
 class BqWarehouse final : public Warehouse {
  public:
-  BqWarehouse(std::shared_ptr<BqClient> client, std::shared_ptr<objstore::ObjectStore> staging)
-      : client_(std::move(client)),
-        staging_(std::move(staging)),
-        caps_(BigQueryCapabilities()),
-        run_id_(RandomHex(8)) {}
+  explicit BqWarehouse(BqEngine engine)
+      : engine_(std::move(engine)), client_(engine_.client), caps_(BigQueryCapabilities()), run_id_(RandomHex(8)) {}
 
   const Capabilities& capabilities() const override { return caps_; }
   std::string Describe() const override {
@@ -451,6 +239,10 @@ class BqWarehouse final : public Warehouse {
 
   Status Migrate(const std::vector<TableDef>& tables) override {
     const BqTarget& t = client_->target();
+    if (engine_.dry_run) {
+      PrintMigrate(tables);
+      return OkStatus();
+    }
     METL_ASSIGN_OR_RETURN(auto dataset, client_->Call("GET", client_->ApiPath("datasets/" + t.dataset), "", true));
     if (!dataset) {
       LogInfo("BigQuery: creating the dataset", {{"dataset", t.project + ":" + t.dataset}, {"location", t.location}});
@@ -490,10 +282,35 @@ class BqWarehouse final : public Warehouse {
   }
 
   Result<std::unique_ptr<Session>> Connect() override {
-    return std::unique_ptr<Session>(std::make_unique<BqSession>(client_, staging_, run_id_ + RandomHex(2)));
+    return std::unique_ptr<Session>(std::make_unique<BqSession>(engine_, run_id_ + RandomHex(2)));
   }
 
  private:
+  // What Migrate would check and create (a dry run reads nothing either: it cannot know what exists).
+  void PrintMigrate(const std::vector<TableDef>& tables) const {
+    const BqTarget& t = client_->target();
+    const BqDryRun& out = *engine_.dry_run;
+    out.Say("dry run: nothing is sent to BigQuery" +
+            std::string(engine_.staging_uri.empty() ? "" : " or Cloud Storage") +
+            " (no credentials are read); the files below are written to TMPDIR, counted and deleted");
+    out.Say("dataset " + t.project + ":" + t.dataset + " in " + t.location + ", created if missing, by hand:");
+    out.Say("  " + bq_engine::BqCommand(t) + " mk --dataset " + bq_engine::ShellQuote(t.project + ":" + t.dataset));
+    out.Say("tables created if missing (" + std::to_string(tables.size()) + "), by hand:");
+    for (const TableDef& table : tables) {
+      std::string flags;  // as TableJson partitions and clusters
+      if (!table.partition_date_column.empty() && table.ColumnIndex(table.partition_date_column) >= 0) {
+        flags = " --time_partitioning_type=DAY --time_partitioning_field=" + std::string(table.partition_date_column);
+      }
+      if (!table.partition_date_column.empty() && table.ColumnIndex("site_id") >= 0)
+        flags += " --clustering_fields=site_id";
+      out.Say("  " + bq_engine::BqCommand(t) + " mk --table" + flags + " " +
+              bq_engine::ShellQuote(t.project + ":" + t.dataset + "." + std::string(table.name)) + " " +
+              bq_engine::ShellQuote(bq_engine::InlineSchema(table)));
+    }
+    out.Say("staging: " + (engine_.staging_uri.empty() ? std::string("BigQuery media upload (no gs:// staging)")
+                                                       : engine_.staging_uri));
+  }
+
   static bool SameLocation(std::string a, std::string b) {
     for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -516,39 +333,56 @@ class BqWarehouse final : public Warehouse {
     return std::nullopt;
   }
 
+  BqEngine engine_;
   std::shared_ptr<BqClient> client_;
-  std::shared_ptr<objstore::ObjectStore> staging_;
   Capabilities caps_;
   std::string run_id_;
 };
+
+// Where load files are staged: `?staging=` on the URI, else `_staging/` in a gs:// landing zone, else
+// nowhere (BigQuery's media upload).
+std::string StagingUriFor(const BqTarget& target, const std::string& landing) {
+  if (!target.staging.empty()) return target.staging;
+  if (landing.rfind("gs://", 0) != 0) return "";
+  std::string uri = landing;
+  while (!uri.empty() && uri.back() == '/') uri.pop_back();
+  return uri + "/_staging";
+}
 
 }  // namespace
 
 Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri, std::shared_ptr<http::HttpClient> http,
                                                          std::shared_ptr<cloud::AccessTokenSource> tokens,
-                                                         http::RetryOptions retry) {
+                                                         http::RetryOptions retry, const BigQueryOptions& options) {
   const char* emulator = std::getenv("BIGQUERY_EMULATOR_HOST");
   METL_ASSIGN_OR_RETURN(BqTarget target, bq_engine::ParseBigQueryUri(
                                              uri, emulator ? std::optional<std::string>(emulator) : std::nullopt));
-  std::shared_ptr<objstore::ObjectStore> staging;
-  if (!target.staging.empty()) {
-    METL_ASSIGN_OR_RETURN(auto store, objstore::OpenObjectStore(target.staging));
-    staging = std::move(store);
+  BqEngine engine;
+  engine.staging_uri = StagingUriFor(target, options.landing);
+  if (options.dry_run) {
+    engine.dry_run = std::make_shared<BqDryRun>(stdout);
+  } else if (!engine.staging_uri.empty()) {
+    METL_ASSIGN_OR_RETURN(auto store, objstore::OpenObjectStore(engine.staging_uri));
+    engine.staging = std::move(store);
   }
-  auto client = std::make_shared<BqClient>(std::move(target), std::move(http), std::move(tokens), retry);
-  return std::unique_ptr<Warehouse>(std::make_unique<BqWarehouse>(std::move(client), std::move(staging)));
+  engine.client = std::make_shared<BqClient>(std::move(target), std::move(http), std::move(tokens), retry);
+  return std::unique_ptr<Warehouse>(std::make_unique<BqWarehouse>(std::move(engine)));
 }
 
-Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri) {
+Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri,
+                                                                               const BigQueryOptions& options) {
   // The URI first: a typo is reported before any credential is looked for.
   const char* emulator = std::getenv("BIGQUERY_EMULATOR_HOST");
   METL_TRY(bq_engine::ParseBigQueryUri(uri, emulator ? std::optional<std::string>(emulator) : std::nullopt));
   auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{}, "BigQuery", "--warehouse");
-  cloud::GoogleAuthOptions auth;
-  auth.scopes = {cloud::kScopeBigQuery};  // the gs:// staging store gets its own credentials (devstorage)
-  auth.http = http;
-  METL_ASSIGN_OR_RETURN(auto tokens, cloud::MakeGoogleAccessTokenSource(std::move(auth)));
-  return OpenBigQueryWarehouse(uri, http, std::move(tokens));
+  std::shared_ptr<cloud::AccessTokenSource> tokens;
+  if (!options.dry_run) {  // a dry run sends nothing: it needs no credentials
+    cloud::GoogleAuthOptions auth;
+    auth.scopes = {cloud::kScopeBigQuery};  // the gs:// staging store gets its own credentials (devstorage)
+    auth.http = http;
+    METL_ASSIGN_OR_RETURN(tokens, cloud::MakeGoogleAccessTokenSource(std::move(auth)));
+  }
+  return OpenBigQueryWarehouse(uri, http, std::move(tokens), {}, options);
 }
 
 }  // namespace metl::warehouse

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "cloud/access_token.h"
@@ -31,13 +32,23 @@
 
 namespace metl::warehouse {
 
+struct BigQueryOptions {
+  // The landing zone (--landing): when it is gs://, load files are staged under <landing>/_staging/
+  // unless the URI names `?staging=`.
+  std::string landing;
+  // `load --dry-run`: every step is printed on stdout (bq_dry_run.h); nothing is sent, no credential read.
+  bool dry_run = false;
+};
+
 // `uri`: bigquery://PROJECT/DATASET?location=EU&staging=gs://BUCKET/PREFIX (bq_uri.h).
 Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri, std::shared_ptr<http::HttpClient> http,
                                                          std::shared_ptr<cloud::AccessTokenSource> tokens,
-                                                         http::RetryOptions retry = {});
+                                                         http::RetryOptions retry = {},
+                                                         const BigQueryOptions& options = {});
 
 // The same with Google's Application Default Credentials (cloud/google_credentials.h) for the
 // bigquery scope, over libcurl: what `--warehouse bigquery://...` opens.
-Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri);
+Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouseWithDefaultCredentials(std::string_view uri,
+                                                                               const BigQueryOptions& options = {});
 
 }  // namespace metl::warehouse
