@@ -72,6 +72,8 @@ int Main(int argc, char** argv) {
   app.add_option("--seed", options.faults.seed, "seed of the random faults")->capture_default_str();
   app.add_option("--request-log", options.request_log_path,
                  "append one JSON line per request to FILE (method, path, query, headers; Authorization redacted)");
+  app.add_option("--secrets-log", options.secrets_log_path,
+                 "append every JWT assertion accepted and access token issued to FILE (secret-leak tests only)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,6 +41,9 @@ struct FakeOptions {
   double token_lifetime_s = 3600;
   FakeFaults faults;
   std::string request_log_path;  // "" = in memory only
+  // For secret-leak tests: every assertion accepted and access token issued, one per line
+  // ("assertion JWT", "token TOKEN"), so that a test knows exactly what must appear nowhere.
+  std::string secrets_log_path;
 };
 
 // One line of the request log: never the Authorization header's value, never a body.

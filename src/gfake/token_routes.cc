@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -106,6 +107,10 @@ void HandleToken(FakeContext& ctx, const httplib::Request& req, httplib::Respons
   }
   double lifetime = ctx.options().token_lifetime_s;
   std::string token = ctx.tokens().Issue(scopes, lifetime);
+  if (!ctx.options().secrets_log_path.empty()) {
+    std::ofstream(ctx.options().secrets_log_path, std::ios::app)
+        << "assertion " << req.get_param_value("assertion") << "\ntoken " << token << "\n";
+  }
   res.set_content("{\"access_token\":\"" + token + "\",\"expires_in\":" +
                       std::to_string(static_cast<int64_t>(lifetime)) + ",\"token_type\":\"Bearer\"}",
                   "application/json; charset=utf-8");

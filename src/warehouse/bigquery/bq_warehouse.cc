@@ -14,6 +14,7 @@
 #include "cloud/google_credentials.h"
 #include "core/log.h"
 #include "http/curl_http_client.h"
+#include "objstore/gcs_store.h"
 #include "objstore/object_store.h"
 #include "warehouse/bigquery/bq_client.h"
 #include "warehouse/bigquery/bq_dry_run.h"
@@ -64,6 +65,23 @@ std::string RandomHex(int bytes) {
     out += hex[v & 15];
   }
   return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Whether a load job of a dataset in `dataset_location` may read a bucket in `bucket_location`: the
+// same location, or a region inside the dataset's multi-region (Google: "the same multi-region or a
+// location that is contained within the multi-region"; the containment is judged by the region's
+// prefix here, which may let a few non-member regions through: BigQuery then refuses the load itself).
+bool StagingLocationFits(const std::string& bucket_location, const std::string& dataset_location) {
+  const std::string b = Lower(bucket_location), d = Lower(dataset_location);
+  if (b == d) return true;
+  if (d == "us") return b.rfind("us-", 0) == 0;
+  if (d == "eu") return b.rfind("europe-", 0) == 0;
+  return false;
 }
 
 // Runs a query job to its end: inserted under `job_id`, waited for; a failed job is an error.
@@ -259,6 +277,7 @@ class BqWarehouse final : public Warehouse {
             .WithHint("set ?location=" + location + " in --warehouse (a dataset cannot move)");
       }
     }
+    METL_TRY(CheckStagingLocation());
     for (const TableDef& table : tables) {
       METL_ASSIGN_OR_RETURN(
           auto existing,
@@ -286,6 +305,21 @@ class BqWarehouse final : public Warehouse {
   }
 
  private:
+  // A staging bucket in another location than the dataset: BigQuery's load jobs could not read it.
+  Status CheckStagingLocation() const {
+    auto* gcs = dynamic_cast<objstore::GcsObjectStore*>(engine_.staging.get());
+    if (!gcs) return OkStatus();
+    const BqTarget& t = client_->target();
+    METL_ASSIGN_OR_RETURN(std::string bucket, gcs->BucketLocation());
+    if (StagingLocationFits(bucket, t.location)) return OkStatus();
+    return Error(ErrorKind::kConfig, "the staging bucket of " + engine_.staging_uri + " is in " + bucket +
+                                         ", but the BigQuery dataset " + t.project + ":" + t.dataset + " is in " +
+                                         t.location + ": a load job reads only from a bucket in the dataset's location")
+        .WithHint("stage in a bucket in " + t.location + " (?staging=gs://BUCKET/PREFIX on --warehouse" +
+                  std::string(engine_.staging_uri.ends_with("/_staging") ? ", or a --landing bucket there" : "") +
+                  "), or use a dataset in " + bucket);
+  }
+
   // What Migrate would check and create (a dry run reads nothing either: it cannot know what exists).
   void PrintMigrate(const std::vector<TableDef>& tables) const {
     const BqTarget& t = client_->target();
