@@ -12,7 +12,7 @@
 # gracefully (which can take 5 s with pooled inter-server connections).
 set -euo pipefail
 cmd=${1:?start|stop|kill|restart}
-dir=${2:?directory}
+dir=$(realpath -m "${2:?directory}")
 bin=/usr/sbin/clickhouse-server
 [ -x "$bin" ] || { echo "clickhouse-fixture: $bin not found; run scripts/install-deps.sh" >&2; exit 1; }
 

@@ -51,7 +51,8 @@ LEFT JOIN c ON c.site_id = p.site_id AND c.date = p.date
 
 // ClickHouse (18.16 and newer): no CTEs over tables, no multi-way JOIN, no transactions. The table is
 // rebuilt beside the live one and swapped in by RENAME, so readers never see it empty. LEFT JOINs
-// without a match give 0 (join_use_nulls = 0), which is what the coalesce()s above do. On a cluster
+// without a match give 0 (join_use_nulls = 0) or, for an aggregate of a Nullable column, NULL: ifNull()
+// makes both 0, as the coalesce()s above do. On a cluster
 // the engine runs each statement on every shard against its local tables: a (site, day) and its
 // ledger row live on one shard, so each shard computes its own days.
 constexpr std::string_view kDailyKpisClickHouse = R"SQL(
@@ -60,8 +61,11 @@ CREATE TABLE matomo_daily_kpis__next AS matomo_daily_kpis;
 INSERT INTO matomo_daily_kpis__next (site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions,
                                nb_visits_converted, bounce_count, sum_visit_length, max_actions,
                                nb_pageviews, nb_conversions, revenue)
-SELECT site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions, nb_visits_converted, bounce_count,
-       sum_visit_length, max_actions, nb_pageviews, nb_conversions, revenue
+SELECT site_id, date, toInt64(ifNull(nb_visits, 0)), toInt64(ifNull(nb_uniq_visitors, 0)),
+       toInt64(ifNull(nb_users, 0)), toInt64(ifNull(nb_actions, 0)), toInt64(ifNull(nb_visits_converted, 0)),
+       toInt64(ifNull(bounce_count, 0)), toInt64(ifNull(sum_visit_length, 0)), toInt64(ifNull(max_actions, 0)),
+       toInt64(ifNull(nb_pageviews, 0)), toInt64(ifNull(nb_conversions, 0)),
+       ifNull(revenue, toDecimal128(0, 6))
 FROM (
   SELECT site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions, nb_visits_converted, bounce_count,
          sum_visit_length, max_actions, nb_pageviews

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 namespace metl::warehouse::ch_engine {
 namespace {
@@ -76,6 +77,39 @@ std::string RewriteTokens(std::string_view s) {
   return out;
 }
 
+// The table name at the start of `rest` (plain, `quoted` or "quoted"), and its length.
+size_t TableNameLength(std::string_view rest) {
+  if (!rest.empty() && (rest[0] == '`' || rest[0] == '"')) return SkipQuoted(rest, 0);
+  size_t end = 0;
+  while (end < rest.size() && (IdentChar(rest[end]) || rest[end] == '.')) ++end;
+  return end;
+}
+
+std::string Unquoted(std::string name) {
+  name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
+  name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
+  return name;
+}
+
+// A mutation's condition names columns bare: "t.col" and "`t`.col" lose their qualifier, and the
+// loader's correlated NOT EXISTS over the ledger (which ClickHouse does not have) becomes a NOT IN
+// over a tuple: (site_id, d) NOT IN (SELECT site_id, ld FROM ledger).
+std::string MutationCondition(std::string cond, const std::string& table) {
+  for (const std::string& q : {"`" + table + "`.", "\"" + table + "\".", table + "."}) {
+    for (size_t at = cond.find(q); at != std::string::npos; at = cond.find(q, at)) cond.erase(at, q.size());
+  }
+  static const std::regex not_exists(
+      R"(NOT\s+EXISTS\s*\(\s*SELECT\s+1\s+FROM\s+(\S+)\s+l\s+WHERE\s+l\.site_id\s*=\s*site_id\s+AND\s+l\.(\S+)\s*=\s*([^\s)]+)\s*\))",
+      std::regex::icase);
+  return std::regex_replace(cond, not_exists, "(site_id, $3) NOT IN (SELECT site_id, $2 FROM $1)");
+}
+
+// CAST('2026-11-27 09:00:00+00' AS TIMESTAMPTZ) -> parseDateTimeBestEffort('...').
+std::string RewriteTimestampCasts(const std::string& sql) {
+  static const std::regex cast(R"(CAST\s*\(\s*('[^']*')\s+AS\s+TIMESTAMP(TZ)?\s*\))", std::regex::icase);
+  return std::regex_replace(sql, cast, "parseDateTimeBestEffort($1)");
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.front())))) s.remove_prefix(1);
   while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';')) s.remove_suffix(1);
@@ -95,29 +129,33 @@ ChStatement TranslateStatement(std::string_view raw) {
   ChStatement st;
   const std::string first = FirstWord(sql);
   if (first == "BEGIN" || first == "COMMIT" || first == "ROLLBACK" || first == "START") return st;
-  std::string text = RewriteTokens(sql);
+  std::string text = RewriteTimestampCasts(RewriteTokens(sql));
   st.is_write = !(first == "SELECT" || first == "WITH" || first == "SHOW" || first == "DESCRIBE" ||
                   first == "DESC" || first == "EXISTS" || first == "EXPLAIN" || first == "(");
   if (first == "DELETE") {
     // DELETE FROM <table> [WHERE ...]
     std::string_view rest = Trim(std::string_view(text).substr(6));
     if (FirstWord(rest) == "FROM") rest = Trim(rest.substr(4));
-    size_t end = 0;
-    if (!rest.empty() && (rest[0] == '`' || rest[0] == '"')) {
-      end = SkipQuoted(rest, 0);
-    } else {
-      while (end < rest.size() && (IdentChar(rest[end]) || rest[end] == '.')) ++end;
-    }
+    const size_t end = TableNameLength(rest);
     std::string table(rest.substr(0, end));
     std::string_view tail = Trim(rest.substr(end));
     if (tail.empty()) {
       st.sql = "TRUNCATE TABLE " + table;
     } else {
-      st.sql = "ALTER TABLE " + table + " DELETE " + std::string(tail);
-      st.mutated_table = table;
-      st.mutated_table.erase(std::remove(st.mutated_table.begin(), st.mutated_table.end(), '`'), st.mutated_table.end());
-      st.mutated_table.erase(std::remove(st.mutated_table.begin(), st.mutated_table.end(), '"'), st.mutated_table.end());
+      st.mutated_table = Unquoted(table);
+      st.sql = "ALTER TABLE " + table + " DELETE " + MutationCondition(std::string(tail), st.mutated_table);
     }
+    return st;
+  }
+  if (first == "UPDATE") {
+    // UPDATE <table> SET ... WHERE ... -> ALTER TABLE <table> UPDATE ... WHERE ...
+    std::string_view rest = Trim(std::string_view(text).substr(6));
+    const size_t end = TableNameLength(rest);
+    std::string table(rest.substr(0, end));
+    std::string_view tail = Trim(rest.substr(end));
+    if (FirstWord(tail) == "SET") tail = Trim(tail.substr(3));
+    st.mutated_table = Unquoted(table);
+    st.sql = "ALTER TABLE " + table + " UPDATE " + MutationCondition(std::string(tail), st.mutated_table);
     return st;
   }
   st.sql = std::move(text);
