@@ -7,6 +7,8 @@
 namespace metl::warehouse::ch_engine {
 namespace {
 
+std::string_view Trim(std::string_view s);
+
 bool IdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 std::string Upper(std::string_view s) {
@@ -110,6 +112,96 @@ std::string RewriteTimestampCasts(const std::string& sql) {
   return std::regex_replace(sql, cast, "parseDateTimeBestEffort($1)");
 }
 
+// Index of the ')' closing the '(' at s[open], quotes and nesting respected; npos when unbalanced.
+size_t MatchingParen(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size();) {
+    const char c = s[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      i = SkipQuoted(s, i);
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return i;
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// The position of the last top-level (not nested, not quoted) occurrence of `word` (upper case,
+// surrounded by spaces) in s; npos when none.
+size_t LastTopLevelWord(std::string_view s, std::string_view word) {
+  size_t found = std::string_view::npos;
+  int depth = 0;
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      i = SkipQuoted(s, i);
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (depth == 0 && i + word.size() <= s.size() && Upper(s.substr(i, word.size())) == word) found = i;
+    ++i;
+  }
+  return found;
+}
+
+// The portable functions ClickHouse spells differently, rewritten with their parentheses matched:
+//   CAST(x AS VARCHAR|TEXT|STRING) -> toString(x)   (also for a Nullable x, which CAST refuses on 18.16)
+//   EXTRACT(EPOCH FROM x)          -> toInt64(toUnixTimestamp(x))
+std::string RewriteFunctions(std::string_view s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      size_t end = SkipQuoted(s, i);
+      out.append(s.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    if (IdentChar(c) && (i == 0 || !IdentChar(s[i - 1]))) {
+      size_t end = i;
+      while (end < s.size() && IdentChar(s[end])) ++end;
+      const std::string word = Upper(s.substr(i, end - i));
+      if ((word == "CAST" || word == "EXTRACT") && end < s.size() && s[end] == '(') {
+        const size_t close = MatchingParen(s, end);
+        if (close != std::string_view::npos) {
+          std::string_view inner = s.substr(end + 1, close - end - 1);
+          if (word == "CAST") {
+            size_t as = LastTopLevelWord(inner, " AS ");
+            if (as != std::string_view::npos) {
+              std::string type = Upper(Trim(inner.substr(as + 4)));
+              if (type == "VARCHAR" || type == "TEXT" || type == "STRING") {
+                out += "toString(" + RewriteFunctions(inner.substr(0, as)) + ")";
+                i = close + 1;
+                continue;
+              }
+            }
+          } else {
+            std::string_view rest = Trim(inner);
+            if (Upper(rest.substr(0, 5)) == "EPOCH") {
+              rest = Trim(rest.substr(5));
+              if (Upper(rest.substr(0, 5)) == "FROM ") {
+                out += "toInt64(toUnixTimestamp(" + RewriteFunctions(rest.substr(5)) + "))";
+                i = close + 1;
+                continue;
+              }
+            }
+          }
+        }
+      }
+      out.append(s.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.front())))) s.remove_prefix(1);
   while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';')) s.remove_suffix(1);
@@ -129,7 +221,7 @@ ChStatement TranslateStatement(std::string_view raw) {
   ChStatement st;
   const std::string first = FirstWord(sql);
   if (first == "BEGIN" || first == "COMMIT" || first == "ROLLBACK" || first == "START") return st;
-  std::string text = RewriteTimestampCasts(RewriteTokens(sql));
+  std::string text = RewriteFunctions(RewriteTimestampCasts(RewriteTokens(sql)));
   st.is_write = !(first == "SELECT" || first == "WITH" || first == "SHOW" || first == "DESCRIBE" ||
                   first == "DESC" || first == "EXISTS" || first == "EXPLAIN" || first == "(");
   if (first == "DELETE") {
