@@ -49,11 +49,65 @@ LEFT JOIN a ON a.site_id = p.site_id AND a.date = p.date
 LEFT JOIN c ON c.site_id = p.site_id AND c.date = p.date
 )SQL";
 
+// ClickHouse (18.16 and newer): no CTEs over tables, no multi-way JOIN, no transactions. The table is
+// rebuilt beside the live one and swapped in by RENAME, so readers never see it empty. LEFT JOINs
+// without a match give 0 (join_use_nulls = 0) or, for an aggregate of a Nullable column, NULL: ifNull()
+// makes both 0, as the coalesce()s above do. On a cluster
+// the engine runs each statement on every shard against its local tables: a (site, day) and its
+// ledger row live on one shard, so each shard computes its own days.
+constexpr std::string_view kDailyKpisClickHouse = R"SQL(
+DROP TABLE IF EXISTS matomo_daily_kpis__next;
+CREATE TABLE matomo_daily_kpis__next AS matomo_daily_kpis;
+INSERT INTO matomo_daily_kpis__next (site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions,
+                               nb_visits_converted, bounce_count, sum_visit_length, max_actions,
+                               nb_pageviews, nb_conversions, revenue)
+SELECT site_id, date, toInt64(ifNull(nb_visits, 0)), toInt64(ifNull(nb_uniq_visitors, 0)),
+       toInt64(ifNull(nb_users, 0)), toInt64(ifNull(nb_actions, 0)), toInt64(ifNull(nb_visits_converted, 0)),
+       toInt64(ifNull(bounce_count, 0)), toInt64(ifNull(sum_visit_length, 0)), toInt64(ifNull(max_actions, 0)),
+       toInt64(ifNull(nb_pageviews, 0)), toInt64(ifNull(nb_conversions, 0)),
+       ifNull(revenue, toDecimal128(0, 6))
+FROM (
+  SELECT site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions, nb_visits_converted, bounce_count,
+         sum_visit_length, max_actions, nb_pageviews
+  FROM (
+    SELECT site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions, nb_visits_converted, bounce_count,
+           sum_visit_length, max_actions
+    FROM (
+      SELECT DISTINCT site_id, date FROM (
+        SELECT site_id, date FROM matomo_etl_partitions WHERE status = 'loaded'
+        UNION ALL
+        SELECT site_id, visit_date AS date FROM matomo_visits
+      )
+    ) ANY LEFT JOIN (
+      SELECT site_id, visit_date AS date,
+             toInt64(count()) AS nb_visits,
+             toInt64(uniqExact(visitor_id)) AS nb_uniq_visitors,
+             toInt64(uniqExact(user_id)) AS nb_users,
+             toInt64(sum(actions)) AS nb_actions,
+             toInt64(countIf(visit_converted = 1)) AS nb_visits_converted,
+             toInt64(countIf(actions <= 1)) AS bounce_count,
+             toInt64(sum(visit_duration_s)) AS sum_visit_length,
+             toInt64(max(actions)) AS max_actions
+      FROM matomo_visits GROUP BY site_id, visit_date
+    ) USING (site_id, date)
+  ) ANY LEFT JOIN (
+    SELECT site_id, visit_date AS date, toInt64(count()) AS nb_pageviews
+    FROM matomo_actions WHERE action_type = 'pageview' GROUP BY site_id, visit_date
+  ) USING (site_id, date)
+) ANY LEFT JOIN (
+  SELECT site_id, visit_date AS date, toInt64(count()) AS nb_conversions,
+         toDecimal128(sum(assumeNotNull(revenue)), 6) AS revenue
+  FROM matomo_conversions WHERE conversion_type IN ('goal', 'ecommerce_order') GROUP BY site_id, visit_date
+) USING (site_id, date);
+RENAME TABLE matomo_daily_kpis TO matomo_daily_kpis__old, matomo_daily_kpis__next TO matomo_daily_kpis;
+DROP TABLE matomo_daily_kpis__old
+)SQL";
+
 }  // namespace
 
 std::vector<Model> ModelsFor(std::string_view dialect) {
-  // One portable version serves every engine; a dialect that needs its own adds an entry.
-  (void)dialect;
+  // One portable version serves every engine but ClickHouse.
+  if (dialect == "clickhouse") return {Model{"matomo_daily_kpis", "clickhouse", kDailyKpisClickHouse}};
   return {Model{"matomo_daily_kpis", "", kDailyKpisPortable}};
 }
 

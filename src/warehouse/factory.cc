@@ -4,6 +4,7 @@
 
 #include "warehouse/bigquery/bq_uri.h"
 #include "warehouse/bigquery/bq_warehouse.h"
+#include "warehouse/clickhouse/ch_warehouse.h"
 #include "warehouse/duckdb/duckdb_warehouse.h"
 #include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/warehouse.h"
@@ -29,10 +30,11 @@ Result<ParsedUrl> ParseUrl(std::string_view url) {
   }
   if (starts("postgres://") || starts("postgresql://")) return ParsedUrl{"postgres", std::string(url)};
   if (starts("bigquery://")) return ParsedUrl{"bigquery", std::string(url)};
+  if (starts("clickhouse://") || starts("clickhouses://")) return ParsedUrl{"clickhouse", std::string(url)};
   // Only the scheme is echoed: the rest may hold a password.
   std::string scheme(url.substr(0, std::min(url.find(':'), size_t{20})));
   return Error(ErrorKind::kConfig, "unknown --warehouse scheme '" + scheme + "'")
-      .WithHint("use duckdb:PATH, postgres://USER@HOST:PORT/DB?schema=matomo or bigquery://PROJECT/DATASET?location=EU");
+      .WithHint("use duckdb:PATH, postgres://USER@HOST:PORT/DB?schema=matomo bigquery://PROJECT/DATASET?location=EU or clickhouse://USER@HOST:8123/DB");
 }
 
 }  // namespace
@@ -54,6 +56,7 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const War
   if (options.dry_run) {
     return Error(ErrorKind::kInternal, "a dry run opens only a BigQuery warehouse (" + std::string(parsed.engine) + ")");
   }
+  if (parsed.engine == "clickhouse") return OpenClickHouseWarehouse(parsed.target, options);
   return OpenPostgresWarehouse(parsed.target, options);
 }
 
@@ -71,6 +74,10 @@ Result<WarehouseLocation> CheckWarehouseUrl(std::string_view url) {
   if (parsed.engine == "bigquery") {
     // The URI only: credentials and the dataset are checked when the load opens it.
     METL_TRY(bq_engine::ParseBigQueryUri(parsed.target, std::nullopt));
+    return where;
+  }
+  if (parsed.engine == "clickhouse") {
+    METL_TRY(CheckClickHouseUri(parsed.target));
     return where;
   }
   METL_TRY(CheckPostgresUri(parsed.target));

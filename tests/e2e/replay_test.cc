@@ -143,8 +143,8 @@ TEST_P(Replay, NewYorkFirstActionOccursAtFirstActionAt) {
       QueryWarehouse(url_,
                      "SELECT v.visit_id, EXTRACT(EPOCH FROM a.occurred_at), EXTRACT(EPOCH FROM v.first_action_at), "
                      "a.occurred_at, v.first_action_at FROM matomo_visits v JOIN matomo_actions a "
-                     "ON a.site_id = v.site_id AND a.visit_id = v.visit_id AND a.action_index = 0 "
-                     "WHERE v.site_id = 2");
+                     "ON a.site_id = v.site_id AND a.visit_id = v.visit_id "
+                     "WHERE a.action_index = 0 AND v.site_id = 2");
   ASSERT_EQ(r.rows.size(), first_hit.size());
   for (const auto& row : r.rows) {
     int64_t visit = std::strtoll(row[0].value_or("").c_str(), nullptr, 10);

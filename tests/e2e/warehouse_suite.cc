@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "normalize/schema.h"
+#include "clickhouse_server.h"
 #include "postgres_server.h"
 #include "warehouse/warehouse.h"
 
@@ -45,6 +46,16 @@ std::string WarehouseTarget::FreshUrl(const TempDir& tmp) const {
     return "bigquery://metl-test-project/t" + std::to_string(::getpid()) + "_" + std::to_string(datasets++) +
            "?location=US";
   }
+  if (engine == "clickhouse" || engine == "clickhouse-cluster") {
+    std::string base = TestClickHouseServer();
+    if (base.empty()) {
+      ADD_FAILURE() << "no ClickHouse server could be started (clickhouse-server missing?)";
+      return "";
+    }
+    static std::atomic<int> databases{0};
+    std::string url = base + "/t" + std::to_string(::getpid()) + "_" + std::to_string(databases++);
+    return engine == "clickhouse" ? url : url + TestClickHouseClusterParams();
+  }
   std::string base = base_url.empty() ? TestPostgresServer() : base_url;
   if (base.empty()) {
     [] { METL_NO_POSTGRES("no PostgreSQL server could be found or started"); }();
@@ -62,10 +73,18 @@ std::vector<WarehouseTarget> WarehouseTargets() {
   // BigQuery on google-fake (started on first use; METL_TEST_BIGQUERY=0 leaves it out). The fake runs
   // GoogleSQL on DuckDB, so a test's own DuckDB-flavoured SQL (CAST ... AS VARCHAR) passes there too.
   if (const char* bq = std::getenv("METL_TEST_BIGQUERY"); !bq || std::string(bq) != "0") targets.push_back({"bigquery", ""});
+  // ClickHouse: one server, and the 2-shard cluster (tests/clickhouse-fixture.sh; METL_TEST_CLICKHOUSE=0
+  // leaves them out).
+  if (const char* ch = std::getenv("METL_TEST_CLICKHOUSE"); !ch || std::string(ch) != "0") {
+    targets.push_back({"clickhouse", ""});
+    targets.push_back({"clickhouse-cluster", ""});
+  }
   return targets;
 }
 
-std::string TargetName(const WarehouseTarget& t) { return t.engine; }
+std::string TargetName(const WarehouseTarget& t) {
+  return t.engine == "clickhouse-cluster" ? "clickhouse_cluster" : t.engine;  // gtest names: no '-'
+}
 
 void PrintTo(const WarehouseTarget& t, std::ostream* os) { *os << t.engine; }
 
