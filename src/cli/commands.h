@@ -26,6 +26,7 @@ int RunLoad(CommandContext& ctx);
 int RunSync(CommandContext& ctx);
 int RunStatus(CommandContext& ctx);
 int RunVerify(CommandContext& ctx);
+int RunVerifyReports(CommandContext& ctx);  // verify --reports (verify_reports.cc)
 int RunDemo(CommandContext& ctx);
 int RunSql(CommandContext& ctx);
 
