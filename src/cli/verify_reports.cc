@@ -153,7 +153,9 @@ int RunVerifyReports(CommandContext& ctx) {
         bool match = true;
         for (const auto& [column, value] : spec.where) {
           int c = t.ColumnIndex(column);
-          if (c < 0 || Bool(row[c].value_or("")) != value) match = false;
+          std::string have = row[c < 0 ? 0 : c].value_or("");
+          if (value == "true" || value == "false") have = Bool(have);
+          if (c < 0 || have != value) match = false;
         }
         auto date = CivilDate::Parse(row[date_col].value_or(""));
         if (!match || !date.ok()) continue;

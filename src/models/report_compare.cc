@@ -60,7 +60,7 @@ std::string Explain(const ReportSpec& spec, const std::string& metric, double w,
     return "Matomo restarts its time-on-page clock at hits Live does not list (ecommerce cart updates, pings)";
   }
   const bool action_report = spec.method.rfind("Actions.", 0) == 0 || spec.method.rfind("CustomDimensions.", 0) == 0;
-  if (metric == "nb_uniq_visitors" && action_report && w < m && day.user_id_visits > 0) {
+  if (metric == "nb_uniq_visitors" && action_report && w > 0 && w < m && day.user_id_visits > 0) {
     return "Matomo counts an action's own visitor id, which changes within a visit when a user id is set; Live "
            "gives one visitor id per visit";
   }
