@@ -53,6 +53,7 @@ size_t MissingDays(const warehouse::QueryResult& kpis,
 }  // namespace
 
 int RunVerify(CommandContext& ctx) {
+  if (ctx.config.Has("reports") && ctx.config.Bool("reports")) return RunVerifyReports(ctx);
   auto wh = OpenConfiguredWarehouse(ctx.config);
   if (!wh.ok()) {
     ReportError(wh.error());

@@ -30,6 +30,7 @@ int RunLoadDryRun(CommandContext& ctx, warehouse::LoadOptions options, const war
 int RunSync(CommandContext& ctx);
 int RunStatus(CommandContext& ctx);
 int RunVerify(CommandContext& ctx);
+int RunVerifyReports(CommandContext& ctx);  // verify --reports (verify_reports.cc)
 int RunDemo(CommandContext& ctx);
 int RunSql(CommandContext& ctx);
 

@@ -75,6 +75,9 @@ const std::vector<OptionSpec> kOptions = {
      "with one writer, several small days to a transaction, whatever this says.",
      "0..256"},
     {"json", OptionType::kBool, "false", kCmdStatus | kCmdVerify | kCmdCheck, "Print machine-readable JSON."},
+    {"reports", OptionType::kBool, "false", kCmdVerify,
+     "verify: compare the report tables (matomo_pages_daily, ...) with Matomo's API reports instead of the daily "
+     "figures; with --json, one JSON object per difference."},
     {"log_format", OptionType::kEnum, "text", kCmdAll, "Log line format on stderr.", "text|json"},
     {"log_level", OptionType::kEnum, "info", kCmdAll, "Least severe log level shown.", "debug|info|warn|error"},
     {"progress", OptionType::kEnum, "auto", kCmdExtract | kCmdSync | kCmdLoad | kCmdDemo,

@@ -1,5 +1,7 @@
 #include "models/models.h"
 
+#include "models/report_models.h"
+
 namespace metl::models {
 namespace {
 
@@ -17,10 +19,20 @@ std::vector<std::string_view> SplitStatements(std::string_view sql) {
 
 }  // namespace
 
-Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps) {
+Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps,
+                 const std::vector<warehouse::PartitionKey>* touched) {
+  // The report models' SQL with the touched days and the dialect's type names filled in; kept alive here
+  // because Model holds views.
+  std::vector<std::string> report_sql;
+  std::vector<Model> models = ModelsFor(caps.dialect);
+  for (const Model& m : ReportModels()) report_sql.push_back(BindReportSql(m.sql, touched, caps.dialect));
+  {
+    std::vector<Model> reports = ReportModels();
+    for (size_t i = 0; i < reports.size(); ++i) models.push_back(Model{reports[i].name, "", report_sql[i]});
+  }
   if (caps.scripts) {  // one script, its transaction inside (BigQuery)
     std::string script = "BEGIN TRANSACTION;\n";
-    for (const Model& m : ModelsFor(caps.dialect)) {
+    for (const Model& m : models) {
       for (std::string_view stmt : SplitStatements(m.sql)) script += std::string(stmt) + ";\n";
     }
     Status st = session.Execute(script + "COMMIT TRANSACTION;");
@@ -28,7 +40,7 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
     return OkStatus();
   }
   if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
-  for (const Model& m : ModelsFor(caps.dialect)) {
+  for (const Model& m : models) {
     for (std::string_view stmt : SplitStatements(m.sql)) {
       Status st = session.Execute(stmt);
       if (!st.ok()) {

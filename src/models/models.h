@@ -22,7 +22,9 @@ struct Model {
 std::vector<Model> ModelsFor(std::string_view dialect);
 
 // Rebuilds every model in one transaction where the engine has transactions (readers never see
-// a half-built table).
-Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps);
+// a half-built table). The report tables (report_models.h) are rebuilt for the `touched` (site, day)s
+// only, or for every day when `touched` is null (a full refresh, verify's rebuild).
+Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps,
+                 const std::vector<warehouse::PartitionKey>* touched = nullptr);
 
 }  // namespace metl::models

@@ -22,7 +22,7 @@ enum : int {
   kBrowserEngine, kResolution,
   kVisitConverted, kGoalConversions, kRevenue, kEcommerceStatus, kEcommerceOrders, kEcommerceRevenue,
   kEcommerceItems, kAbandonedCarts, kAbandonedCartRevenue, kAbandonedCartItems,
-  kTruncatedActions, kEntryUrl, kExitUrl, kEntryPageTitle, kExitPageTitle, kExtractedAt,
+  kTruncatedActions, kEntryUrl, kExitUrl, kEntryPageTitle, kExitPageTitle, kExtractedAt, kCountryName,
   kCount
 };
 }  // namespace visit_col
@@ -35,7 +35,7 @@ enum : int {
   kSearchKeyword, kSearchCategory, kSearchCount,
   kContentName, kContentPiece, kContentTarget, kContentInteraction,
   kGoalId, kGoalName, kRevenue, kOrderId, kItems,
-  kProductSku, kProductName, kProductCategory, kProductPrice,
+  kProductSku, kProductName, kProductCategory, kProductPrice, kTimeSpentRefS,
   kCount
 };
 }  // namespace action_col

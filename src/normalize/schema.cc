@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "normalize/columns.h"
+#include "normalize/report_schema.h"
 
 namespace metl {
 namespace {
@@ -207,6 +208,8 @@ TableDef Visits() {
                                      "Title of the last pageview."}},
                 {c::kExtractedAt, {"extracted_at", T::kTimestampTz, kNotNull, "landing manifest extracted_at",
                                    "When the partition was extracted from Matomo (UTC)."}},
+                {c::kCountryName, {"country_name", T::kText, kNull, "visit.country",
+                                   "Country name as Matomo labels it (UserCountry.getCountry's label)."}},
             }),
       {"site_id", "visit_id"},
       "visit_date",
@@ -282,6 +285,11 @@ TableDef Actions() {
                                        "First category of a product page view."}},
                 {c::kProductPrice, {"product_price", T::kDecimal, kNull, "actionDetails[].productViewPrice",
                                     "Price of a product page view."}},
+                {c::kTimeSpentRefS, {"time_spent_ref_s", T::kInt, kNull, "actionDetails[].timestamp",
+                                     "Seconds since the visit's previous entry (0 to 1800), on every entry but goals "
+                                     "and ecommerce: Matomo's time_spent_ref_action, which its Actions reports add to "
+                                     "the previous page (sum_time_spent). Hits Live does not list (cart updates) "
+                                     "make Matomo's shorter."}},
             }),
       {"site_id", "visit_id", "action_index"},
       "visit_date",
@@ -473,6 +481,7 @@ std::vector<TableDef> BuildAll() {
   all.push_back(Sites());
   all.push_back(Goals());
   all.push_back(DailyKpis());
+  for (TableDef& t : ReportTables()) all.push_back(std::move(t));
   all.push_back(Partitions());
   return all;
 }

@@ -1,5 +1,6 @@
 #include "normalize/visit_normalizer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "normalize/action_times.h"
@@ -13,6 +14,7 @@ using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
 constexpr int64_t kMicrosPerSecond = 1'000'000;
+constexpr int64_t kVisitStandardLengthS = 1800;  // Matomo's visit_standard_length (global.ini.php)
 
 // A field id packs how to coerce the value and where it goes: (conversion << 8) | column-or-special.
 enum Conv : int { kText = 1, kInt, kDecimal, kDouble, kBool, kSpecial };
@@ -56,6 +58,7 @@ const FieldTable& VisitFields() {
       {"campaignId", F(kText, c::kCampaignId)},
       {"continentCode", F(kText, c::kContinentCode)},
       {"countryCode", F(kText, c::kCountryCode)},
+      {"country", F(kText, c::kCountryName)},
       {"regionCode", F(kText, c::kRegionCode)},
       {"city", F(kText, c::kCity)},
       {"latitude", F(kDouble, c::kLatitude)},
@@ -532,6 +535,12 @@ Status VisitNormalizer::FinishVisit(size_t line_no) {
     a[ac::kVisitDate].SetInt(day);
     a[ac::kOccurredAt].SetInt(utc_times_[i] * kMicrosPerSecond);
     a[ac::kOccurredLocal].SetInt(local_times_[i] * kMicrosPerSecond);
+    if (extra.kind != ActionKind::kGoal && extra.kind != ActionKind::kOrder && extra.kind != ActionKind::kCart &&
+        extra.kind != ActionKind::kOther) {
+      // Matomo's time_spent_ref_action: seconds since the visit's previous hit, within [0, visit_standard_length].
+      const int64_t previous = i == 0 ? first : utc_times_[i - 1];
+      a[ac::kTimeSpentRefS].SetInt(std::clamp<int64_t>(utc_times_[i] - previous, 0, kVisitStandardLengthS));
+    }
     switch (extra.kind) {
       case ActionKind::kPageview:
         ++pageviews;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "sim/aggregate_api.h"
+#include "sim/report_api.h"
 #include "sim/column_filter.h"
 #include "sim/period.h"
 #include "sim/php_json.h"
@@ -37,10 +38,16 @@ const char* ModuleClass(const std::string& module) {
   if (module == "Goals") return "\\Piwik\\Plugins\\Goals\\API";
   if (module == "SitesManager") return "\\Piwik\\Plugins\\SitesManager\\API";
   if (module == "API") return "\\Piwik\\Plugins\\API\\API";
+  if (module == "Referrers") return "\\Piwik\\Plugins\\Referrers\\API";
+  if (module == "DevicesDetection") return "\\Piwik\\Plugins\\DevicesDetection\\API";
+  if (module == "UserCountry") return "\\Piwik\\Plugins\\UserCountry\\API";
+  if (module == "Events") return "\\Piwik\\Plugins\\Events\\API";
+  if (module == "CustomDimensions") return "\\Piwik\\Plugins\\CustomDimensions\\API";
   return nullptr;
 }
 
 bool KnownMethod(const std::string& module, const std::string& action) {
+  if (IsReportMethod(module + "." + action)) return true;
   if (module == "Live") return action == "getLastVisitsDetails";
   if (module == "VisitsSummary" || module == "Actions") return action == "get";
   if (module == "Goals") return action == "get" || action == "getGoals";
@@ -51,6 +58,8 @@ bool KnownMethod(const std::string& module, const std::string& action) {
 
 // Mandatory parameters in the order Matomo's API proxy checks them.
 std::vector<const char*> MandatoryParams(const std::string& module, const std::string& action) {
+  if (module == "CustomDimensions") return {"idSite", "period", "date", "idDimension"};
+  if (IsReportMethod(module + "." + action)) return {"idSite", "period", "date"};
   if (module == "Live") return {"idSite"};
   if (module == "VisitsSummary" || module == "Actions" || (module == "Goals" && action == "get")) {
     return {"idSite", "period", "date"};
@@ -298,13 +307,22 @@ ApiResponse ApiHandler::Aggregate(const ApiRequest& req, const std::string& meth
   const ResolvedPeriod& p = *resolved;
   std::optional<std::string> id_goal;
   if (req.Has("idGoal")) id_goal = req.Get("idGoal", "");
-  auto render = [&](CivilDate first, CivilDate last) {
+  ReportParams report;
+  report.id_goal = id_goal;
+  if (req.Has("idDimension")) report.id_dimension = req.Get("idDimension", "");
+  report.abandoned_carts = ParamInt(req, "abandonedCarts", 0) != 0;
+  auto render = [&](CivilDate first, CivilDate last) -> Result<std::string> {
+    // A replayed day's real report when one was recorded; else the simulator's own.
+    if (first == last) {
+      if (auto recorded = dataset_->RecordedReport(site.id, first, ReportFileKey(method, report))) return *recorded;
+    }
     VisitList list;
     for (CivilDate d = first; d <= last; ++d) DayVisitsNow(site, d, list);
     std::vector<const SimVisit*> visits;
     for (const SimVisit* v : list.visits) {
       if (v->last_action_ts <= now) visits.push_back(v);
     }
+    if (RendersReport(method, report)) return RenderReportJson(method, report, visits);
     return RenderAggregateJson(method, visits, first == last, id_goal);
   };
   if (p.multiple_days) {

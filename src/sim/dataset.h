@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,13 @@ class Dataset {
   // disjoint idVisit values. Once the server releases them, Live and the aggregates include them.
   virtual DayVisits LateVisitsOfDay(int64_t /*site_id*/, CivilDate /*day*/) const {
     return std::make_shared<const std::vector<SimVisit>>();
+  }
+  // A report Matomo really answered for one day (--replay DIR/reports/agg_<report>_s<site>_<date>.json),
+  // served instead of the simulator's own; `report` is the method and its parameter, e.g.
+  // "Goals.get_idGoal-2" (report_api.h ReportFileKey). None by default.
+  virtual std::optional<std::string> RecordedReport(int64_t /*site_id*/, CivilDate /*day*/,
+                                                    const std::string& /*report*/) const {
+    return std::nullopt;
   }
 };
 

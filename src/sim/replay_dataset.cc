@@ -91,6 +91,7 @@ Result<std::vector<std::string>> SplitJsonArray(std::string_view text) {
 
 Result<std::unique_ptr<ReplayDataset>> ReplayDataset::Open(const std::string& dir) {
   std::unique_ptr<ReplayDataset> ds(new ReplayDataset());
+  ds->root_ = dir;
   fs::path root(dir);
   auto sites_file = ReadWhole(root / "sites.json");
   if (!sites_file.ok()) {
@@ -153,6 +154,17 @@ DayVisits ReplayDataset::VisitsOfDay(int64_t site_id, CivilDate day) const {
   if (it != days_.end()) return it->second;
   static const DayVisits kEmpty = std::make_shared<const std::vector<SimVisit>>();
   return kEmpty;
+}
+
+std::optional<std::string> ReplayDataset::RecordedReport(int64_t site_id, CivilDate day,
+                                                         const std::string& report) const {
+  fs::path file = fs::path(root_) / "reports" /
+                  ("agg_" + report + "_s" + std::to_string(site_id) + "_" + day.ToString() + ".json");
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return std::nullopt;
+  auto text = ReadWhole(file);
+  if (!text.ok()) return std::nullopt;
+  return std::move(text).value();
 }
 
 }  // namespace metl::sim

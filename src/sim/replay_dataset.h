@@ -22,10 +22,12 @@ class ReplayDataset final : public Dataset {
 
   const std::vector<SimSite>& Sites() const override { return sites_; }
   DayVisits VisitsOfDay(int64_t site_id, CivilDate day) const override;
+  std::optional<std::string> RecordedReport(int64_t site_id, CivilDate day, const std::string& report) const override;
   size_t visit_count() const { return visit_count_; }
 
  private:
   ReplayDataset() = default;
+  std::string root_;
   std::vector<SimSite> sites_;
   std::map<std::pair<int64_t, int64_t>, DayVisits> days_;  // (site, day) -> visits ascending
   size_t visit_count_ = 0;

@@ -324,7 +324,12 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     }
     METL_TRY(DropUnlanded(*main_session, caps, unlanded, options.filter, PartitionTables(!caps.raw_visits_view)));
   }
-  METL_TRY(models::RunModels(*main_session, caps));
+  // The report tables: rebuilt for the days loaded now, or for every day on a full refresh.
+  std::vector<PartitionKey> touched;
+  for (const auto& o : summary.partitions) {
+    if (o.result == PartitionResult::kLoaded) touched.push_back(o.key);
+  }
+  METL_TRY(models::RunModels(*main_session, caps, options.full_refresh ? nullptr : &touched));
 
   for (const auto& o : summary.partitions) {
     switch (o.result) {
