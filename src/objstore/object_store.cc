@@ -31,6 +31,8 @@ Result<std::string> ObjectStore::GetString(std::string_view key) {
   return out;
 }
 
+bool IsNotFound(const Error& e) { return e.message().starts_with("not found: "); }
+
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url) {
   if (url.starts_with("gs://")) {
     METL_ASSIGN_OR_RETURN(auto gcs, GcsObjectStore::Open(url, GcsOptions{}));

@@ -103,8 +103,6 @@ bool VirtualHostable(const std::string& bucket) {
 
 }  // namespace
 
-bool IsNotFound(const Error& e) { return e.message().starts_with("not found: "); }
-
 struct S3ObjectStore::Impl {
   std::string bucket, prefix, region;
   std::string base;  // scheme://host[:port]

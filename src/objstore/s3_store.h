@@ -47,7 +47,4 @@ class S3ObjectStore final : public ObjectStore {
   std::unique_ptr<Impl> impl_;
 };
 
-// Whether an error says the object was absent (S3ObjectStore::Get's "not found: ").
-bool IsNotFound(const Error& e);
-
 }  // namespace metl::objstore
