@@ -1,7 +1,9 @@
 #include "s3_fault_proxy.h"
 
 #include <cctype>
+#include <chrono>
 #include <memory>
+#include <optional>
 
 namespace metl::e2e {
 namespace {
@@ -26,7 +28,8 @@ S3FaultProxy::S3FaultProxy(int upstream_port) : upstream_port_(upstream_port) {
   server_.Options(".*", handler);
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
-  server_.wait_until_ready();
+  // listen_after_bind() starts accepting at once: the socket is bound and listening already, so a
+  // client connecting before the thread runs waits in the backlog.
 }
 
 S3FaultProxy::~S3FaultProxy() {

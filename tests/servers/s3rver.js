@@ -1,7 +1,9 @@
 // Starts the local S3 the DWC tests use (@20minutes/s3rver 4.0.4, installed by
 // scripts/install-deps.sh under third_party/test-servers/node_modules) on 127.0.0.1 and a free
 // port, storing objects in DIR, and prints the port as the first line of stdout.
-// Usage: node tests/servers/s3rver.js DIR [BUCKET...]
+// Usage: node --openssl-legacy-provider tests/servers/s3rver.js DIR [BUCKET...]
+// (s3rver 4.0.4 makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only has in its
+// legacy provider: without the flag, a listing longer than one page fails with 500 InternalError.)
 // It checks SigV4 signatures of signed requests. Credentials: S3RVER / S3RVER, plus the pair in
 // the environment variable S3RVER_TEST_KEY ("ACCESS_KEY_ID:SECRET", test values only; from the
 // environment so that the secret is never in argv). Stops on SIGTERM/SIGINT.
