@@ -12,6 +12,7 @@
 #include "objstore/local_store.h"
 #include "objstore/s3_store.h"
 #include "s3_fault_proxy.h"
+#include "s3_server.h"
 
 namespace metl::e2e {
 namespace {
@@ -43,13 +44,8 @@ class DwcExtractS3 : public ::testing::Test {
                      "2026-11-27 08:00:00", "--dwc-export", (dir_->path() / "export" / name).string(), "--dwc-layout",
                      layout, "--dwc-compression", compression, "--dwc-binary", binary});
     }
-    fs::create_directories(dir_->path() / "s3");
-    // --openssl-legacy-provider: s3rver's continuation tokens use DES, which OpenSSL 3 keeps there.
-    s3rver_ = new BackgroundProcess({"/usr/bin/env", "node", "--openssl-legacy-provider",
-                                     SourceDir() + "/tests/servers/s3rver.js",
-                                     (dir_->path() / "s3").string(), kBucket},
-                                    {{"S3RVER_TEST_KEY", std::string(kKeyId) + ":" + kSecret}});
-    port_ = std::atoi(s3rver_->ReadFirstLine(60).c_str());
+    s3rver_ = new LocalS3Server({kBucket}, kKeyId, kSecret);
+    port_ = s3rver_->port();
   }
   static void TearDownTestSuite() {
     delete s3rver_;
@@ -117,7 +113,7 @@ class DwcExtractS3 : public ::testing::Test {
   }
 
   static inline TempDir* dir_ = nullptr;
-  static inline BackgroundProcess* s3rver_ = nullptr;
+  static inline LocalS3Server* s3rver_ = nullptr;
   static inline int port_ = 0;
 };
 
