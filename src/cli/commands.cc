@@ -21,6 +21,7 @@ struct CommandDef {
   unsigned bit;
   const char* description;
   int (*run)(CommandContext&);
+  const char* group = nullptr;  // "dwc": the command is `matomo-etl dwc <name>`
 };
 
 const CommandDef kCommands[] = {
@@ -36,6 +37,10 @@ const CommandDef kCommands[] = {
      RunDemo},
     {"sql", kCmdSql, "Run one read-only SQL query against the warehouse; print a table, CSV or JSON (--format).",
      RunSql},
+    {"extract", kCmdDwcExtract,
+     "Land the new or changed files of a Data Warehouse Connector export (s3://BUCKET/PREFIX) under "
+     "<landing>/dwc/, each exactly once.",
+     RunDwcExtract, "dwc"},
 };
 
 // Flags a user may try for the Matomo token (which is only read from the environment or token_file).
@@ -105,8 +110,18 @@ int Main(int argc, char** argv) {
 
   std::map<std::string, std::vector<std::string>> flags;
   const CommandDef* chosen = nullptr;
+  std::map<std::string, CLI::App*> groups;
   for (const auto& def : kCommands) {
-    CLI::App* sub = app.add_subcommand(def.name, def.description);
+    CLI::App* parent = &app;
+    if (def.group != nullptr) {
+      CLI::App*& g = groups[def.group];
+      if (g == nullptr) {
+        g = app.add_subcommand(def.group, "Matomo's Data Warehouse Connector exports (option B; docs/dwc.md).");
+        g->require_subcommand(1);
+      }
+      parent = g;
+    }
+    CLI::App* sub = parent->add_subcommand(def.name, def.description);
     sub->callback([&chosen, &def] { chosen = &def; });
     if (def.bit == kCmdSql) {  // the statement, as the argument (or --query)
       sub->add_option_function<std::string>(

@@ -33,6 +33,7 @@ int RunVerify(CommandContext& ctx);
 int RunVerifyReports(CommandContext& ctx);  // verify --reports (verify_reports.cc)
 int RunDemo(CommandContext& ctx);
 int RunSql(CommandContext& ctx);
+int RunDwcExtract(CommandContext& ctx);
 
 // Prints an error the way every command does: "error: <message>. <hint>" on stderr (and as a
 // JSON log line with --log-format json).

@@ -7,7 +7,7 @@ namespace {
 
 // Talk to Matomo (load only to fill matomo_sites and matomo_goals for sites they lack).
 constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify;
-constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus;
+constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdDwcExtract;
 constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
 constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
 constexpr unsigned kExtracting = kCmdExtract | kCmdSync | kCmdCheck;
@@ -42,8 +42,8 @@ const std::vector<OptionSpec> kOptions = {
     {"page_size", OptionType::kInt, "5000", kExtracting,
      "Visits per Live request; halved on timeouts and slow pages down to 100, grown back after successes.",
      "100..100000"},
-    {"max_retries", OptionType::kInt, "8", kMatomo, "Retries of a transient failure before giving up.", "0..100"},
-    {"retry_delay_ms", OptionType::kInt, "500", kMatomo,
+    {"max_retries", OptionType::kInt, "8", kMatomo | kCmdDwcExtract, "Retries of a transient failure before giving up.", "0..100"},
+    {"retry_delay_ms", OptionType::kInt, "500", kMatomo | kCmdDwcExtract,
      "First retry delay in milliseconds; doubles on each retry up to 30 s (a Retry-After header wins).",
      "1..60000"},
     {"connect_timeout", OptionType::kInt, "15", kMatomo, "Connect timeout in seconds.", "1..600"},
@@ -91,6 +91,15 @@ const std::vector<OptionSpec> kOptions = {
      "Output of `sql`: an aligned table, CSV (RFC 4180, a header line) or JSON (an array of objects; "
      "numbers and booleans typed, NULL as null).",
      "table|csv|json"},
+    {"s3", OptionType::kString, "", kCmdDwcExtract,
+     "The Data Warehouse Connector export: s3://BUCKET/PREFIX (credentials from AWS_ACCESS_KEY_ID / "
+     "AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN or ~/.aws/credentials and AWS_PROFILE; AWS_ENDPOINT_URL_S3 for "
+     "an S3-compatible store)."},
+    {"region", OptionType::kString, "", kCmdDwcExtract,
+     "AWS region of the bucket, e.g. eu-west-1. Default: AWS_REGION, else AWS_DEFAULT_REGION."},
+    {"table_pattern", OptionType::kString, "", kCmdDwcExtract,
+     "Regular expression (ECMAScript) over each file's key whose group named `table` ((?P<table>...) or "
+     "(?<table>...)) is the file's table; overrides the built-in recognition (docs/dwc.md)."},
 };
 
 }  // namespace
@@ -133,7 +142,8 @@ const char* OptionTypeName(OptionType type) {
 std::string OptionsMarkdown() {
   static constexpr std::pair<unsigned, const char*> kNames[] = {
       {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
-      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"}};
+      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"},
+      {kCmdDwcExtract, "dwc extract"}};
   std::string md =
       "# Configuration reference\n\n"
       "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"

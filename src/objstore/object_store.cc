@@ -2,8 +2,10 @@
 
 #include <cstring>
 
+#include "core/config.h"
 #include "objstore/gcs_store.h"
 #include "objstore/local_store.h"
+#include "objstore/s3_store.h"
 
 namespace metl::objstore {
 
@@ -29,14 +31,18 @@ Result<std::string> ObjectStore::GetString(std::string_view key) {
   return out;
 }
 
+bool IsNotFound(const Error& e) { return e.message().starts_with("not found: "); }
+
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url) {
   if (url.starts_with("gs://")) {
     METL_ASSIGN_OR_RETURN(auto gcs, GcsObjectStore::Open(url, GcsOptions{}));
     return std::unique_ptr<ObjectStore>(std::move(gcs));
   }
   if (url.starts_with("s3://")) {
-    return Error(ErrorKind::kConfig, "s3:// object stores are not supported yet (" + std::string(url) + ")")
-        .WithHint("use a local folder or gs://BUCKET/PREFIX");
+    S3Options options;
+    options.env = ProcessEnvironment();
+    METL_ASSIGN_OR_RETURN(auto s3, S3ObjectStore::Open(url, std::move(options)));
+    return std::unique_ptr<ObjectStore>(std::move(s3));
   }
   if (url.find("://") != std::string_view::npos && !url.starts_with("file://")) {
     return Error(ErrorKind::kConfig, "unknown object store URL '" + std::string(url) + "'")

@@ -1,5 +1,5 @@
 // Object stores behind one small interface (DESIGN.md): a local folder, gs:// (GCS JSON API) and
-// later s3:// (SigV4). The landing zone, the DWC ingester and BigQuery's staging files use it.
+// s3:// (SigV4). The landing zone, the DWC ingester and BigQuery's staging files use it.
 // Keys are '/'-separated paths relative to the store's root (its bucket and prefix).
 #pragma once
 
@@ -53,7 +53,10 @@ class ObjectStore {
   virtual Status Delete(std::string_view key, std::optional<std::string> if_version = std::nullopt) = 0;
 };
 
-// "gs://BUCKET/PREFIX", "s3://..." (later), a plain folder path or file://PATH.
+// Whether an error is Get's "not found: ..." (the object is absent, e.g. deleted since it was listed).
+bool IsNotFound(const Error& e);
+
+// "gs://BUCKET/PREFIX", "s3://BUCKET/PREFIX", a plain folder path or file://PATH.
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url);
 
 }  // namespace metl::objstore

@@ -9,6 +9,7 @@
 #include "core/civil_date.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "sim/dwc_export.h"
 #include "sim/generated_dataset.h"
 #include "sim/replay_dataset.h"
 #include "sim/server.h"
@@ -36,6 +37,7 @@ struct CliOptions {
   int64_t rate_limit = 0, max_concurrent = 0, query_timeout_above = 0;
   std::string fail_5xx, php_fatal, cut_body, random_errors, invalid_utf8;
   double latency_ms = 0, latency_per_visit_ms = 0;
+  DwcExportOptions dwc;  // dwc.dir "" = no export
 };
 
 int Fail(const Error& e) {
@@ -43,13 +45,14 @@ int Fail(const Error& e) {
   return 2;
 }
 
-Result<std::shared_ptr<const Dataset>> MakeDataset(const CliOptions& o, int64_t now) {
+Result<std::shared_ptr<const Dataset>> MakeDataset(const CliOptions& o, int64_t now, GeneratorOptions& g) {
+  CivilDate yesterday = DateOfEpoch(now) - 1;
+  g.to = yesterday;
+  g.from = yesterday - 29;
   if (!o.replay.empty()) {
     METL_ASSIGN_OR_RETURN(auto replay, ReplayDataset::Open(o.replay));
     return std::shared_ptr<const Dataset>(std::move(replay));
   }
-  CivilDate yesterday = DateOfEpoch(now) - 1;
-  GeneratorOptions g;
   g.seed = o.seed;
   g.sites = o.sites;
   g.visits_per_day = o.visits_per_day;
@@ -112,6 +115,13 @@ int Main(int argc, char** argv) {
   app.add_option("--latency-per-visit-ms", o.latency_per_visit_ms, "added latency per visit in a Live page (ms)");
   app.add_option("--query-timeout-above", o.query_timeout_above,
                  "Live filter_limit above N (or -1) answers \"Could not run the query in time\" (0 = off)");
+  app.add_option("--dwc-export", o.dwc.dir,
+                 "also write the Data Warehouse Connector export of the served visits (--from..--to) into DIR");
+  app.add_option("--dwc-layout", o.dwc.layout,
+                 "partitioned: TABLE/date=YYYY-MM-DD/part-0.jsonl; flat: TABLE_YYYYMMDD.jsonl (default partitioned)");
+  app.add_option("--dwc-compression", o.dwc.compression, "none, gzip or zstd (default none)");
+  app.add_option("--dwc-binary", o.dwc.binary,
+                 "idvisitor/config_id/location_ip as hex, base64 or mysql (base64:type254:...) (default hex)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,8 +176,13 @@ int Main(int argc, char** argv) {
     *s.spec = *parsed;
   }
 
-  auto dataset = MakeDataset(o, now);
+  GeneratorOptions range;
+  auto dataset = MakeDataset(o, now, range);
   if (!dataset.ok()) return Fail(dataset.error());
+  if (!o.dwc.dir.empty()) {  // written before the URL is printed: a test that read it finds the files
+    Status exported = WriteDwcExport(**dataset, range.from, range.to, now, o.dwc);
+    if (!exported.ok()) return Fail(exported.error());
+  }
   auto server = HttpServer::Create(*dataset, clock, so);
   if (!server.ok()) return Fail(server.error());
   auto port = (*server)->Bind();
