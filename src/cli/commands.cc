@@ -105,17 +105,9 @@ int Main(int argc, char** argv) {
 
   std::map<std::string, std::vector<std::string>> flags;
   const CommandDef* chosen = nullptr;
-  for (const auto& def : kCommands) {
-    CLI::App* sub = app.add_subcommand(def.name, def.description);
-    sub->callback([&chosen, &def] { chosen = &def; });
-    if (def.bit == kCmdSql) {  // the statement, as the argument (or --query)
-      sub->add_option_function<std::string>(
-             "SQL", [&flags](const std::string& v) { flags["query"] = {v}; },
-             "The SQL statement, e.g. \"SELECT * FROM matomo_daily_kpis ORDER BY date DESC LIMIT 7\"")
-          ->type_name("");
-    }
+  auto add_options = [&flags](CLI::App* sub, unsigned bit) {
     for (const auto& o : AllOptions()) {
-      if (!(o.commands & def.bit)) continue;
+      if (!(o.commands & bit)) continue;
       std::string key(o.key);
       std::string help(o.description);
       if (!o.default_value.empty()) help += " [default: " + std::string(o.default_value) + "]";
@@ -135,7 +127,27 @@ int Main(int argc, char** argv) {
             ->type_name(o.type == OptionType::kDate ? "DATE" : o.type == OptionType::kInt ? "N" : "VALUE");
       }
     }
+  };
+  for (const auto& def : kCommands) {
+    CLI::App* sub = app.add_subcommand(def.name, def.description);
+    sub->callback([&chosen, &def] { chosen = &def; });
+    if (def.bit == kCmdSql) {  // the statement, as the argument (or --query)
+      sub->add_option_function<std::string>(
+             "SQL", [&flags](const std::string& v) { flags["query"] = {v}; },
+             "The SQL statement, e.g. \"SELECT * FROM matomo_daily_kpis ORDER BY date DESC LIMIT 7\"")
+          ->type_name("");
+    }
+    add_options(sub, def.bit);
   }
+  // `dwc load` (Data Warehouse Connector): a group of its own; `dwc extract` joins it (cmd_dwc.cc).
+  static const CommandDef kDwcLoad = {"load", kCmdDwcLoad,
+                                      "Load Data Warehouse Connector export files into the curated tables.",
+                                      RunDwcLoad};
+  CLI::App* dwc_cmd = app.add_subcommand("dwc", "Matomo's Data Warehouse Connector exports (option B).");
+  dwc_cmd->require_subcommand(1);
+  CLI::App* dwc_load = dwc_cmd->add_subcommand(kDwcLoad.name, kDwcLoad.description);
+  dwc_load->callback([&chosen] { chosen = &kDwcLoad; });
+  add_options(dwc_load, kCmdDwcLoad);
 
   try {
     app.parse(argc, argv);
