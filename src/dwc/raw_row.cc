@@ -41,7 +41,7 @@ Result<RawRow> ParseRawRow(std::string_view line, const std::string& what) {
                   "on the next run (fix or remove it)");
   };
   simdjson::padded_string padded(line);
-  simdjson::ondemand::parser parser;
+  thread_local simdjson::ondemand::parser parser;  // reused: one allocation per thread, not per line
   simdjson::ondemand::document doc;
   if (auto e = parser.iterate(padded).get(doc)) return fail(simdjson::error_message(e));
   simdjson::ondemand::object obj;
