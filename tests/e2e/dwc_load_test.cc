@@ -13,6 +13,7 @@
 #include "core/base64.h"
 #include "harness.h"
 #include "landing/compressed_file.h"
+#include "warehouse/warehouse.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
