@@ -41,6 +41,9 @@ const CommandDef kCommands[] = {
      "Land the new or changed files of a Data Warehouse Connector export (s3://BUCKET/PREFIX) under "
      "<landing>/dwc/, each exactly once.",
      RunDwcExtract, "dwc"},
+    {"load", kCmdDwcLoad,
+     "Load Data Warehouse Connector export files (landed by `dwc extract`, or --from-dir) into the curated tables.",
+     RunDwcLoad, "dwc"},
 };
 
 // Flags a user may try for the Matomo token (which is only read from the environment or token_file).
@@ -110,27 +113,9 @@ int Main(int argc, char** argv) {
 
   std::map<std::string, std::vector<std::string>> flags;
   const CommandDef* chosen = nullptr;
-  std::map<std::string, CLI::App*> groups;
-  for (const auto& def : kCommands) {
-    CLI::App* parent = &app;
-    if (def.group != nullptr) {
-      CLI::App*& g = groups[def.group];
-      if (g == nullptr) {
-        g = app.add_subcommand(def.group, "Matomo's Data Warehouse Connector exports (option B; docs/dwc.md).");
-        g->require_subcommand(1);
-      }
-      parent = g;
-    }
-    CLI::App* sub = parent->add_subcommand(def.name, def.description);
-    sub->callback([&chosen, &def] { chosen = &def; });
-    if (def.bit == kCmdSql) {  // the statement, as the argument (or --query)
-      sub->add_option_function<std::string>(
-             "SQL", [&flags](const std::string& v) { flags["query"] = {v}; },
-             "The SQL statement, e.g. \"SELECT * FROM matomo_daily_kpis ORDER BY date DESC LIMIT 7\"")
-          ->type_name("");
-    }
+  auto add_options = [&flags](CLI::App* sub, unsigned bit) {
     for (const auto& o : AllOptions()) {
-      if (!(o.commands & def.bit)) continue;
+      if (!(o.commands & bit)) continue;
       std::string key(o.key);
       std::string help(o.description);
       if (!o.default_value.empty()) help += " [default: " + std::string(o.default_value) + "]";
@@ -150,6 +135,27 @@ int Main(int argc, char** argv) {
             ->type_name(o.type == OptionType::kDate ? "DATE" : o.type == OptionType::kInt ? "N" : "VALUE");
       }
     }
+  };
+  std::map<std::string, CLI::App*> groups;
+  for (const auto& def : kCommands) {
+    CLI::App* parent = &app;
+    if (def.group != nullptr) {
+      CLI::App*& g = groups[def.group];
+      if (g == nullptr) {
+        g = app.add_subcommand(def.group, "Matomo's Data Warehouse Connector exports (option B; docs/dwc.md).");
+        g->require_subcommand(1);
+      }
+      parent = g;
+    }
+    CLI::App* sub = parent->add_subcommand(def.name, def.description);
+    sub->callback([&chosen, &def] { chosen = &def; });
+    if (def.bit == kCmdSql) {  // the statement, as the argument (or --query)
+      sub->add_option_function<std::string>(
+             "SQL", [&flags](const std::string& v) { flags["query"] = {v}; },
+             "The SQL statement, e.g. \"SELECT * FROM matomo_daily_kpis ORDER BY date DESC LIMIT 7\"")
+          ->type_name("");
+    }
+    add_options(sub, def.bit);
   }
 
   try {

@@ -34,6 +34,7 @@ int RunVerifyReports(CommandContext& ctx);  // verify --reports (verify_reports.
 int RunDemo(CommandContext& ctx);
 int RunSql(CommandContext& ctx);
 int RunDwcExtract(CommandContext& ctx);
+int RunDwcLoad(CommandContext& ctx);  // `dwc load` (cmd_dwc_load.cc)
 
 // Prints an error the way every command does: "error: <message>. <hint>" on stderr (and as a
 // JSON log line with --log-format json).

@@ -7,8 +7,8 @@ namespace {
 
 // Talk to Matomo (load only to fill matomo_sites and matomo_goals for sites they lack).
 constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify;
-constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdDwcExtract;
-constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
+constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdDwcExtract | kCmdDwcLoad;
+constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify | kCmdDwcLoad;
 constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
 constexpr unsigned kExtracting = kCmdExtract | kCmdSync | kCmdCheck;
 
@@ -21,7 +21,7 @@ const std::vector<OptionSpec> kOptions = {
      "Name of the environment variable holding the Matomo token_auth."},
     {"token_file", OptionType::kPath, "", kMatomo,
      "File holding the Matomo token_auth (first line). Beats token_env when set."},
-    {"site", OptionType::kIntList, "", kRange,
+    {"site", OptionType::kIntList, "", kRange | kCmdDwcLoad,
      "Site id to process (repeatable). Default: every site the token can view (or every landed site)."},
     {"from", OptionType::kDate, "", kRange,
      "First site-local day (YYYY-MM-DD). Default: incremental from the last landed day."},
@@ -59,7 +59,7 @@ const std::vector<OptionSpec> kOptions = {
      "this plus about 150 MB however large the day; what does not fit spills to PATH.tmp. Raise it for "
      "speed when memory is plentiful.",
      "0..1048576"},
-    {"raw_visits", OptionType::kEnum, "warehouse", kCmdLoad | kCmdSync | kCmdDemo,
+    {"raw_visits", OptionType::kEnum, "warehouse", kCmdLoad | kCmdSync | kCmdDemo | kCmdDwcLoad,
      "Where each visit's raw JSON is kept. `warehouse`: in matomo_raw_visits too (most of a DuckDB file's "
      "size). `landing`: only in the landing zone; matomo_raw_visits stays empty (every load empties it) and "
      "every other table is the same. Back to `warehouse`: days loaded from then on get their raw visits; "
@@ -70,7 +70,7 @@ const std::vector<OptionSpec> kOptions = {
      "Print what the load would do and change nothing. BigQuery: the files, bytes, job ids and transaction, "
      "with the equivalent bq / gcloud storage commands (nothing is sent). DuckDB and PostgreSQL: the landed "
      "partitions that are due, the warehouse only read."},
-    {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
+    {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo | kCmdDwcLoad,
      "Partitions loaded in parallel into PostgreSQL, one connection each (0 = number of cores). DuckDB loads "
      "with one writer, several small days to a transaction, whatever this says.",
      "0..256"},
@@ -80,8 +80,11 @@ const std::vector<OptionSpec> kOptions = {
      "figures; with --json, one JSON object per difference."},
     {"log_format", OptionType::kEnum, "text", kCmdAll, "Log line format on stderr.", "text|json"},
     {"log_level", OptionType::kEnum, "info", kCmdAll, "Least severe log level shown.", "debug|info|warn|error"},
-    {"progress", OptionType::kEnum, "auto", kCmdExtract | kCmdSync | kCmdLoad | kCmdDemo,
+    {"progress", OptionType::kEnum, "auto", kCmdExtract | kCmdSync | kCmdLoad | kCmdDemo | kCmdDwcLoad,
      "Progress display: auto (on a terminal), always, never.", "auto|always|never"},
+    {"from_dir", OptionType::kPath, "", kCmdDwcLoad,
+     "Folder of Data Warehouse Connector export files (JSONL, plain, gzip or zstd; the table from each "
+     "file's name or folder) for `dwc load`. Default: <landing>/dwc, where `dwc extract` mirrors the bucket."},
     {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
     {"query", OptionType::kString, "", kCmdSql,
      "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). "
@@ -143,7 +146,7 @@ std::string OptionsMarkdown() {
   static constexpr std::pair<unsigned, const char*> kNames[] = {
       {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
       {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"},
-      {kCmdDwcExtract, "dwc extract"}};
+      {kCmdDwcExtract, "dwc extract"}, {kCmdDwcLoad, "dwc load"}};
   std::string md =
       "# Configuration reference\n\n"
       "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"

@@ -33,6 +33,7 @@ enum CommandBit : unsigned {
   kCmdDemo = 1u << 6,
   kCmdSql = 1u << 7,
   kCmdDwcExtract = 1u << 8,  // `dwc extract`
+  kCmdDwcLoad = 1u << 9,     // `dwc load`
 };
 inline constexpr unsigned kCmdAll = 0xffff;
 

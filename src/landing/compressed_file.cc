@@ -226,6 +226,15 @@ class GzipReader final : public CompressedFileReader {
   std::vector<char> in_;
 };
 
+class PlainReader final : public CompressedFileReader {
+ public:
+  Status Init(const std::string& path) { return file_.OpenRead(path); }
+  Result<size_t> Read(char* buf, size_t cap) override { return file_.ReadSome(buf, cap); }
+
+ private:
+  File file_;
+};
+
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -255,6 +264,34 @@ Result<std::unique_ptr<CompressedFileReader>> CompressedFileReader::Open(const s
     return std::unique_ptr<CompressedFileReader>(std::move(r));
   }
   return Error(ErrorKind::kData, "unknown part file type (expected .zst or .gz): " + path);
+}
+
+}  // namespace metl::landing
+
+namespace metl::landing {
+
+Result<std::unique_ptr<CompressedFileReader>> CompressedFileReader::OpenSniffed(const std::string& path) {
+  unsigned char magic[4] = {0, 0, 0, 0};
+  size_t n = 0;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    n = std::fread(magic, 1, sizeof magic, f);
+    std::fclose(f);
+  } else {
+    return IoError("cannot open", path);
+  }
+  if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    auto r = std::make_unique<GzipReader>();
+    METL_TRY(r->Init(path));
+    return std::unique_ptr<CompressedFileReader>(std::move(r));
+  }
+  if (n >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) {
+    auto r = std::make_unique<ZstdReader>();
+    METL_TRY(r->Init(path));
+    return std::unique_ptr<CompressedFileReader>(std::move(r));
+  }
+  auto r = std::make_unique<PlainReader>();
+  METL_TRY(r->Init(path));
+  return std::unique_ptr<CompressedFileReader>(std::move(r));
 }
 
 }  // namespace metl::landing

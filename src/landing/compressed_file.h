@@ -26,6 +26,9 @@ class CompressedFileReader {
  public:
   // The compression is chosen by the file's extension (.zst or .gz).
   static Result<std::unique_ptr<CompressedFileReader>> Open(const std::string& path);
+  // The compression is told by the file's first bytes (gzip 1f 8b, zstd 28 b5 2f fd), else plain:
+  // for files named by someone else (Matomo's Data Warehouse Connector exports).
+  static Result<std::unique_ptr<CompressedFileReader>> OpenSniffed(const std::string& path);
   virtual ~CompressedFileReader() = default;
   // Fills up to `cap` bytes; 0 at the end. A truncated or corrupt file is a kData error.
   virtual Result<size_t> Read(char* buf, size_t cap) = 0;

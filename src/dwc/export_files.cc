@@ -1,0 +1,120 @@
+#include "dwc/export_files.h"
+
+#include <algorithm>
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "landing/compressed_file.h"
+#include "core/digest.h"
+#include "dwc/raw_decode.h"
+#include "normalize/coerce.h"
+
+namespace metl::dwc {
+namespace fs = std::filesystem;
+
+Result<std::vector<ExportFile>> ListExportFolder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Error(ErrorKind::kConfig, "the export folder " + dir.string() + " does not exist or is not a folder")
+        .WithHint("pass the folder holding the Data Warehouse Connector's JSONL files (--from-dir DIR)");
+  }
+  std::vector<ExportFile> files;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec) return Error(ErrorKind::kConfig, "cannot list " + dir.string() + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Error(ErrorKind::kConfig, "cannot list " + dir.string() + ": " + ec.message());
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    ExportFile f;
+    f.path = p;
+    f.key = fs::relative(p, dir).generic_string();
+    f.size = static_cast<int64_t>(it->file_size());
+    struct stat st {};
+    f.mtime = ::stat(p.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_mtime) : 0;
+    f.table = TableOfKey(f.key, &f.table_name);
+    files.push_back(std::move(f));
+  }
+  std::sort(files.begin(), files.end(), [](const ExportFile& a, const ExportFile& b) {
+    return a.mtime != b.mtime ? a.mtime < b.mtime : a.key < b.key;
+  });
+  return files;
+}
+
+Result<std::string> FileEtag(const fs::path& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Error(ErrorKind::kData, "cannot read " + path.string());
+  Md5 md5;
+  std::string buf(1 << 16, '\0');
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) md5.Update(std::string_view(buf.data(), n));
+  std::fclose(f);
+  return HexOf(md5.Final());
+}
+
+Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store) {
+  auto reader = landing::CompressedFileReader::OpenSniffed(file.path.string());
+  if (!reader.ok()) return reader.error();
+  std::vector<RawRow> rows;
+  std::string pending, buf(1 << 16, '\0');
+  size_t line_no = 0;
+  auto take_line = [&](std::string_view line) -> Status {
+    ++line_no;
+    line = TrimAscii(line);
+    if (line.empty()) return OkStatus();
+    auto row = ParseRawRow(line, "file " + file.key + " line " + std::to_string(line_no));
+    if (!row.ok()) return row.error();
+    rows.push_back(std::move(row).value());
+    return OkStatus();
+  };
+  while (true) {
+    auto n = (*reader)->Read(buf.data(), buf.size());
+    if (!n.ok()) {
+      return Error(ErrorKind::kData, "file " + file.key + ": " + n.error().message())
+          .WithHint("the file is truncated or corrupt; it is retried on the next run (delete it if it stays so)");
+    }
+    if (*n == 0) break;
+    pending.append(buf.data(), *n);
+    size_t start = 0, nl;
+    while ((nl = pending.find('\n', start)) != std::string::npos) {
+      METL_TRY(take_line(std::string_view(pending).substr(start, nl - start)));
+      start = nl + 1;
+    }
+    pending.erase(0, start);
+  }
+  if (!pending.empty()) METL_TRY(take_line(pending));
+
+  FileRead read;
+  size_t row_no = 0;
+  for (auto& row : rows) {
+    ++row_no;
+    if (auto v = row.Int("idvisit")) read.visits.insert(*v);
+    if (file.table == RawTable::kAction) {
+      if (auto a = row.Int("idaction")) read.actions.insert(*a);
+    }
+    if (file.table == RawTable::kSite || file.table == RawTable::kGoal || file.table == RawTable::kCustomDimensions) {
+      if (auto s = row.Int("idsite")) read.sites.insert(*s);
+    }
+    ++read.rows;
+  }
+  // Check every key before changing the store, so that a bad row leaves it untouched.
+  RawStore probe;
+  row_no = 0;
+  for (const auto& row : rows) {
+    ++row_no;
+    METL_TRY(probe.Add(file.table, row, "file " + file.key + " row " + std::to_string(row_no)));
+  }
+  row_no = 0;
+  for (auto& row : rows) {
+    ++row_no;
+    METL_TRY(store.Add(file.table, std::move(row), "file " + file.key + " row " + std::to_string(row_no)));
+  }
+  return read;
+}
+
+}  // namespace metl::dwc

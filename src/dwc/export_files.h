@@ -1,0 +1,45 @@
+// The export files `dwc load` reads: JSONL files of Matomo's tables in a folder (the landing zone's
+// dwc/ mirror, or a folder the user filled by hand: --from-dir), each read whole or not at all.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "dwc/raw_store.h"
+
+namespace metl::dwc {
+
+struct ExportFile {
+  std::string key;              // path relative to the folder, '/'-separated
+  std::filesystem::path path;
+  int64_t size = 0;
+  int64_t mtime = 0;            // epoch seconds
+  RawTable table = RawTable::kOther;
+  std::string table_name;       // "" when no known table name matched
+  std::string etag;             // hex MD5 of the file's bytes: S3's ETag of a single-part upload
+};
+
+// Every regular file under `dir` (hidden names and the file ledger's own files skipped), oldest
+// first (modification time, then key): the order in which a row's newer version wins.
+Result<std::vector<ExportFile>> ListExportFolder(const std::filesystem::path& dir);
+// Hex MD5 of the file's bytes (what S3 reports as the ETag of an object uploaded in one part).
+Result<std::string> FileEtag(const std::filesystem::path& path);
+
+// What reading one file did.
+struct FileRead {
+  int64_t rows = 0;
+  std::set<int64_t> visits;     // idvisit of every row that has one
+  std::set<int64_t> actions;    // idaction of log_action rows
+  std::set<int64_t> sites;      // idsite of site, goal and custom_dimensions rows
+};
+
+// Reads all rows of `file` (plain, gzip or zstd, told by magic bytes) and upserts them into `store`
+// only when every line parsed: a malformed line fails the file, naming its key and line number,
+// and leaves the store as it was.
+Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store);
+
+}  // namespace metl::dwc
