@@ -9,7 +9,9 @@ namespace {
 constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify;
 constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus;
 constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
-constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
+constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify | kCmdReport;
+// Build the models (the analysis tables take their settings from these).
+constexpr unsigned kModels = kCmdLoad | kCmdSync;
 constexpr unsigned kExtracting = kCmdExtract | kCmdSync | kCmdCheck;
 
 const std::vector<OptionSpec> kOptions = {
@@ -51,7 +53,7 @@ const std::vector<OptionSpec> kOptions = {
     {"ca_file", OptionType::kPath, "", kMatomo, "CA bundle for TLS verification (default: the system's)."},
     {"insecure_skip_tls_verify", OptionType::kBool, "false", kMatomo,
      "Turn off TLS certificate verification (prints a warning on every run)."},
-    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo | kCmdSql,
+    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo | kCmdSql | kCmdReport,
      "Warehouse: duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo."},
     {"duckdb_memory_mb", OptionType::kInt, "96", kWarehouse | kCmdDemo,
      "Memory limit of an embedded DuckDB warehouse while partitions load, in MB (0 = none: DuckDB's "
@@ -66,6 +68,16 @@ const std::vector<OptionSpec> kOptions = {
      "`load --full-refresh` fills the older ones.",
      "warehouse|landing"},
     {"full_refresh", OptionType::kBool, "false", kCmdLoad | kCmdSync, "Rebuild every table from the landing zone."},
+    {"attribution_lookback_days", OptionType::kInt, "30", kModels,
+     "Days before a conversion whose visits (same visitor id or user id) matomo_attribution credits. A change "
+     "applies to the days rebuilt from then on; `sync --full-refresh` rebuilds them all.",
+     "1..365"},
+    {"funnels", OptionType::kString, "Visit to conversion: url=* > goal=any", kModels | kCmdReport,
+     "Funnels of matomo_funnels: \"NAME: STEP > STEP > ...; NAME: ...\", a step being url=GLOB (a pageview, * = "
+     "any text), event=CATEGORY[/ACTION], goal=ID, goal=order or goal=any (docs/bi.md). Changed steps rebuild "
+     "the table.",
+     {}},
+    {"out", OptionType::kPath, "./report.html", kCmdReport, "The HTML file `report` writes."},
     {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo,
      "Partitions loaded in parallel into PostgreSQL, one connection each (0 = number of cores). DuckDB loads "
      "with one writer, several small days to a transaction, whatever this says.",
@@ -126,7 +138,8 @@ const char* OptionTypeName(OptionType type) {
 std::string OptionsMarkdown() {
   static constexpr std::pair<unsigned, const char*> kNames[] = {
       {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
-      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"}};
+      {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"},
+      {kCmdReport, "report"}};
   std::string md =
       "# Configuration reference\n\n"
       "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"

@@ -32,8 +32,9 @@ enum CommandBit : unsigned {
   kCmdVerify = 1u << 5,
   kCmdDemo = 1u << 6,
   kCmdSql = 1u << 7,
+  kCmdReport = 1u << 8,
 };
-inline constexpr unsigned kCmdAll = 0xff;
+inline constexpr unsigned kCmdAll = 0x1ff;
 
 struct OptionSpec {
   std::string_view key;  // snake_case TOML key

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "normalize/analysis_schema.h"
 #include "normalize/columns.h"
 
 namespace metl {
@@ -474,6 +475,7 @@ std::vector<TableDef> BuildAll() {
   all.push_back(Goals());
   all.push_back(DailyKpis());
   all.push_back(Partitions());
+  for (TableDef& t : AnalysisTables()) all.push_back(std::move(t));
   return all;
 }
 

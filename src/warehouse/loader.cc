@@ -325,6 +325,12 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     METL_TRY(DropUnlanded(*main_session, caps, unlanded, options.filter, PartitionTables(!caps.raw_visits_view)));
   }
   METL_TRY(models::RunModels(*main_session, caps));
+  models::AnalysisScope analysis_scope;
+  analysis_scope.full = options.full_refresh;
+  for (const auto& o : summary.partitions) {
+    if (o.result == PartitionResult::kLoaded) analysis_scope.touched.push_back(o.key);
+  }
+  METL_TRY(models::RunAnalysisModels(*main_session, caps, options.analysis, analysis_scope));
 
   for (const auto& o : summary.partitions) {
     switch (o.result) {

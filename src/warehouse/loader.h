@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "landing/landing_zone.h"
+#include "models/analysis.h"
 #include "warehouse/warehouse.h"
 
 namespace metl::warehouse {
@@ -28,6 +29,8 @@ struct LoadOptions {
   // stay in the landing zone only.
   bool raw_visits_in_warehouse = true;
   std::string etl_version;
+  // Settings of the analysis tables (attribution lookback, funnels).
+  models::AnalysisOptions analysis;
 };
 
 enum class PartitionResult { kLoaded, kSkipped, kFailed };
