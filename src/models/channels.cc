@@ -6,6 +6,16 @@ namespace metl::models {
 namespace {
 
 constexpr std::string_view kMedium = "lower(coalesce(v.campaign_medium, ''))";
+// A campaign visit without a medium (core Matomo keeps none) whose campaign name contains one of `words`.
+std::string NameWithoutMedium(std::initializer_list<std::string_view> words) {
+  std::string sql = "(v.referrer_type = 'campaign' AND v.campaign_medium IS NULL AND (";
+  bool first = true;
+  for (std::string_view w : words) {
+    sql += (first ? "" : " OR ") + std::string("lower(v.campaign_name) LIKE '%") + std::string(w) + "%'";
+    first = false;
+  }
+  return sql + "))";
+}
 constexpr std::string_view kSource = "lower(coalesce(v.campaign_source, ''))";
 
 std::string In(std::string_view expr, std::initializer_list<std::string_view> values) {
@@ -54,10 +64,14 @@ std::vector<ChannelRule> Build() {
        UrlParam({"gclid", "gbraid", "wbraid", "msclkid", "yclid"}) + " OR " + paid},
       {"Display", "click id `dclid` in the entry URL; or medium `display`, `banner`, `cpm`, `expandable` or `interstitial`",
        UrlParam({"dclid"}) + " OR " + In(kMedium, {"display", "banner", "cpm", "expandable", "interstitial"})},
-      {"Affiliates", "medium `affiliate` or `affiliates`", In(kMedium, {"affiliate", "affiliates"})},
-      {"Email", "medium or source `email`, `e-mail`, `e_mail` or `newsletter`",
+      {"Affiliates", "medium `affiliate` or `affiliates`; or, without a medium, a campaign name containing `affiliate`",
+       In(kMedium, {"affiliate", "affiliates"}) + " OR " + NameWithoutMedium({"affiliate"})},
+      {"Email",
+       "medium or source `email`, `e-mail`, `e_mail` or `newsletter`; or, without a medium, a campaign name "
+       "containing `newsletter` or `email` (Matomo without the MarketingCampaignsReporting plugin keeps no medium)",
        In(kMedium, {"email", "e-mail", "e_mail", "newsletter"}) + " OR " +
-           In("lower(coalesce(v.campaign_source, ''))", {"email", "e-mail", "e_mail", "newsletter"})},
+           In("lower(coalesce(v.campaign_source, ''))", {"email", "e-mail", "e_mail", "newsletter"}) + " OR " +
+           NameWithoutMedium({"newsletter", "email"})},
       {"Organic Social",
        "Matomo referrer type `social`; or `fbclid` in the entry URL (Facebook adds it to organic links too); or "
        "medium `social`, `social-network`, `social-media`, `sm`; or a social network as campaign source",
