@@ -36,6 +36,8 @@ const CommandDef kCommands[] = {
      RunDemo},
     {"sql", kCmdSql, "Run one read-only SQL query against the warehouse; print a table, CSV or JSON (--format).",
      RunSql},
+    {"report", kCmdReport, "Write one self-contained HTML report (charts, channels, pages, funnel, cohorts) of the warehouse.",
+     RunReport},
 };
 
 // Flags a user may try for the Matomo token (which is only read from the environment or token_file).

@@ -28,6 +28,7 @@ int RunStatus(CommandContext& ctx);
 int RunVerify(CommandContext& ctx);
 int RunDemo(CommandContext& ctx);
 int RunSql(CommandContext& ctx);
+int RunReport(CommandContext& ctx);
 
 // Prints an error the way every command does: "error: <message>. <hint>" on stderr (and as a
 // JSON log line with --log-format json).

@@ -162,8 +162,8 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
     METL_ASSIGN_OR_RETURN(bool no_dates, TableEmpty(session, "matomo_dates"));
     if (no_dates) scope.full = true;
   }
-  if (!scope.full && scope.touched.empty()) return OkStatus();
   METL_ASSIGN_OR_RETURN(bool funnels_changed, FunnelsChanged(session, caps.dialect, options.funnels));
+  if (!scope.full && scope.touched.empty() && !funnels_changed) return OkStatus();
 
   // matomo_dates: whole years around the loaded days (a date table for Power BI covers whole years).
   const CivilDate first = CivilDate::FromYmd(range->first.ymd().year, 1, 1);
@@ -219,8 +219,8 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
       deleted += (deleted.empty() ? "" : " OR ") + std::string("(site_id = ") + std::to_string(site) +
                  " AND activity_week >= " + from + ")";
     }
-    window = "(" + window + ")";
-    deleted = "(" + deleted + ")";
+    window = window.empty() ? "FALSE" : "(" + window + ")";  // nothing touched (only the funnels changed)
+    deleted = deleted.empty() ? "FALSE" : "(" + deleted + ")";
   }
   sql.push_back("DELETE FROM matomo_cohorts WHERE " + deleted);
   sql.push_back(CohortsInsertSql(scope.full ? "TRUE" : Sites(days, "v.site_id"), scope.full ? "TRUE" : Sites(days, "site_id"),

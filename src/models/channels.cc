@@ -28,6 +28,20 @@ std::string In(std::string_view expr, std::initializer_list<std::string_view> va
   return sql + ")";
 }
 
+// The campaign medium is one of `values`: Matomo's campaignMedium (MarketingCampaignsReporting), else the
+// utm_medium / mtm_medium / pk_medium parameter of the entry URL (Matomo keeps it in the URL).
+std::string MediumIn(std::initializer_list<std::string_view> values) {
+  std::string sql = "(" + In(kMedium, values) + " OR (v.campaign_medium IS NULL AND (";
+  bool first = true;
+  for (std::string_view v : values) {
+    for (const char* tail : {"", "&%"}) {
+      sql += (first ? "" : " OR ") + std::string("lower(v.entry_url) LIKE '%_medium=") + std::string(v) + tail + "'";
+      first = false;
+    }
+  }
+  return sql + ")))";
+}
+
 // A query parameter in the entry URL (after ? or &): click ids that ad platforms append.
 std::string UrlParam(std::initializer_list<std::string_view> names) {
   std::string sql = "(";
@@ -49,40 +63,40 @@ const std::string& SocialSource() {
 }
 
 std::vector<ChannelRule> Build() {
-  const std::string paid = In(kMedium, {"cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem"});
+  const std::string paid = MediumIn({"cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem"});
   return {
       {"Paid Social",
        "click id `ttclid`, `twclid`, `li_fat_id`, `ScCid` or `epik` in the entry URL; or campaign medium "
        "`paid_social`, `paidsocial`, `paid-social`, `social_paid`, `social-paid`; or a paid medium (below) with a "
        "social network as source",
        UrlParam({"ttclid", "twclid", "li_fat_id", "ScCid", "epik"}) + " OR " +
-           In(kMedium, {"paid_social", "paidsocial", "paid-social", "social_paid", "social-paid"}) + " OR (" + paid +
+           MediumIn({"paid_social", "paidsocial", "paid-social", "social_paid", "social-paid"}) + " OR (" + paid +
            " AND " + SocialSource() + ")"},
       {"Paid Search",
        "click id `gclid`, `gbraid`, `wbraid`, `msclkid` or `yclid` in the entry URL; or campaign medium `cpc`, "
        "`ppc`, `paid`, `paidsearch`, `paid_search`, `paid-search` or `sem`",
        UrlParam({"gclid", "gbraid", "wbraid", "msclkid", "yclid"}) + " OR " + paid},
       {"Display", "click id `dclid` in the entry URL; or medium `display`, `banner`, `cpm`, `expandable` or `interstitial`",
-       UrlParam({"dclid"}) + " OR " + In(kMedium, {"display", "banner", "cpm", "expandable", "interstitial"})},
+       UrlParam({"dclid"}) + " OR " + MediumIn({"display", "banner", "cpm", "expandable", "interstitial"})},
       {"Affiliates", "medium `affiliate` or `affiliates`; or, without a medium, a campaign name containing `affiliate`",
-       In(kMedium, {"affiliate", "affiliates"}) + " OR " + NameWithoutMedium({"affiliate"})},
+       MediumIn({"affiliate", "affiliates"}) + " OR " + NameWithoutMedium({"affiliate"})},
       {"Email",
        "medium or source `email`, `e-mail`, `e_mail` or `newsletter`; or, without a medium, a campaign name "
        "containing `newsletter` or `email` (Matomo without the MarketingCampaignsReporting plugin keeps no medium)",
-       In(kMedium, {"email", "e-mail", "e_mail", "newsletter"}) + " OR " +
+       MediumIn({"email", "e-mail", "e_mail", "newsletter"}) + " OR " +
            In("lower(coalesce(v.campaign_source, ''))", {"email", "e-mail", "e_mail", "newsletter"}) + " OR " +
            NameWithoutMedium({"newsletter", "email"})},
       {"Organic Social",
        "Matomo referrer type `social`; or `fbclid` in the entry URL (Facebook adds it to organic links too); or "
        "medium `social`, `social-network`, `social-media`, `sm`; or a social network as campaign source",
        "v.referrer_type = 'social' OR " + UrlParam({"fbclid"}) + " OR " +
-           In(kMedium, {"social", "social-network", "social-media", "social_media", "sm"}) +
+           MediumIn({"social", "social-network", "social-media", "social_media", "sm"}) +
            " OR (v.referrer_type = 'campaign' AND " + SocialSource() + ")"},
       {"Organic Search", "Matomo referrer type `search`; or medium `organic`",
-       "v.referrer_type = 'search' OR " + In(kMedium, {"organic"})},
+       "v.referrer_type = 'search' OR " + MediumIn({"organic"})},
       {"AI Assistants", "Matomo referrer type `ai` (AI assistants, Matomo 5.2+)", "v.referrer_type = 'ai'"},
       {"Referral", "Matomo referrer type `website`; or medium `referral`, `app` or `link`",
-       "v.referrer_type = 'website' OR " + In(kMedium, {"referral", "app", "link"})},
+       "v.referrer_type = 'website' OR " + MediumIn({"referral", "app", "link"})},
       {"Direct", "Matomo referrer type `direct` (or none)", "v.referrer_type = 'direct' OR v.referrer_type IS NULL"},
   };
 }
