@@ -12,6 +12,10 @@
 namespace metl::cli {
 
 int RunLoad(CommandContext& ctx) {
+  if (Status models_ok = CheckModelOptions(ctx.config); !models_ok.ok()) {
+    ReportError(models_ok.error());
+    return kExitUsage;
+  }
   auto where = warehouse::CheckWarehouseUrl(ctx.config.String("warehouse"));
   if (!where.ok()) {
     ReportError(where.error());

@@ -20,6 +20,10 @@
 namespace metl::cli {
 
 int RunSync(CommandContext& ctx) {
+  if (Status models_ok = CheckModelOptions(ctx.config); !models_ok.ok()) {
+    ReportError(models_ok.error());
+    return kExitUsage;
+  }
   // Fail fast on a bad --warehouse before spending Matomo requests, without opening it.
   auto where = warehouse::CheckWarehouseUrl(ctx.config.String("warehouse"));
   if (!where.ok()) {

@@ -44,6 +44,8 @@ const CommandDef kCommands[] = {
     {"load", kCmdDwcLoad,
      "Load Data Warehouse Connector export files (landed by `dwc extract`, or --from-dir) into the curated tables.",
      RunDwcLoad, "dwc"},
+    {"report", kCmdReport, "Write one self-contained HTML report (charts, channels, pages, funnel, cohorts) of the warehouse.",
+     RunReport},
 };
 
 // Flags a user may try for the Matomo token (which is only read from the environment or token_file).

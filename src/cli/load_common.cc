@@ -35,7 +35,16 @@ warehouse::LoadOptions LoadOptionsFromConfig(const Config& config) {
   o.threads = config.Has("threads") ? static_cast<int>(config.Int("threads")) : 0;
   o.raw_visits_in_warehouse = config.String("raw_visits") != "landing";
   o.etl_version = METL_VERSION;
+  if (config.Has("attribution_lookback_days")) o.analysis.lookback_days = static_cast<int>(config.Int("attribution_lookback_days"));
+  auto funnels = models::ParseFunnels(config.String("funnels"));  // checked by CheckModelOptions first
+  if (funnels.ok()) o.analysis.funnels = std::move(funnels).value();
   return o;
+}
+
+Status CheckModelOptions(const Config& config) {
+  auto funnels = models::ParseFunnels(config.String("funnels"));
+  if (!funnels.ok()) return std::move(funnels).error();
+  return OkStatus();
 }
 
 bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where) {

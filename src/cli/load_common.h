@@ -18,6 +18,8 @@ Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Conf
 Result<std::unique_ptr<warehouse::Session>> ConnectMigrated(warehouse::Warehouse& warehouse);
 landing::PartitionFilter FilterFromConfig(const Config& config);
 warehouse::LoadOptions LoadOptionsFromConfig(const Config& config);
+// The model options that are checked beyond their type (the funnels' syntax): a config error before any work.
+Status CheckModelOptions(const Config& config);
 // True, after saying so, when nothing has landed (in the range asked for) and the warehouse is a file
 // that does not exist yet: a run with nothing to write leaves no empty warehouse behind.
 bool NothingToLoad(const warehouse::LoadOptions& options, const warehouse::WarehouseLocation& where);

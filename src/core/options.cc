@@ -9,7 +9,9 @@ namespace {
 constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify;
 constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdDwcExtract | kCmdDwcLoad;
 constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify | kCmdDwcLoad;
-constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify;
+constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify | kCmdReport;
+// Build the models (the analysis tables take their settings from these).
+constexpr unsigned kModels = kCmdLoad | kCmdSync | kCmdDwcLoad;
 constexpr unsigned kExtracting = kCmdExtract | kCmdSync | kCmdCheck;
 
 const std::vector<OptionSpec> kOptions = {
@@ -51,7 +53,7 @@ const std::vector<OptionSpec> kOptions = {
     {"ca_file", OptionType::kPath, "", kMatomo, "CA bundle for TLS verification (default: the system's)."},
     {"insecure_skip_tls_verify", OptionType::kBool, "false", kMatomo,
      "Turn off TLS certificate verification (prints a warning on every run)."},
-    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo | kCmdSql,
+    {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo | kCmdSql | kCmdReport,
      "Warehouse: duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo."},
     {"duckdb_memory_mb", OptionType::kInt, "96", kWarehouse | kCmdDemo,
      "Memory limit of an embedded DuckDB warehouse while partitions load, in MB (0 = none: DuckDB's "
@@ -70,6 +72,16 @@ const std::vector<OptionSpec> kOptions = {
      "Print what the load would do and change nothing. BigQuery: the files, bytes, job ids and transaction, "
      "with the equivalent bq / gcloud storage commands (nothing is sent). DuckDB and PostgreSQL: the landed "
      "partitions that are due, the warehouse only read."},
+    {"attribution_lookback_days", OptionType::kInt, "30", kModels,
+     "Days before a conversion whose visits (same visitor id or user id) matomo_attribution credits. A change "
+     "applies to the days rebuilt from then on; `sync --full-refresh` rebuilds them all.",
+     "1..365"},
+    {"funnels", OptionType::kString, "Visit to conversion: url=* > goal=any", kModels | kCmdReport,
+     "Funnels of matomo_funnels: \"NAME: STEP > STEP > ...; NAME: ...\", a step being url=GLOB (a pageview, * = "
+     "any text), event=CATEGORY[/ACTION], goal=ID, goal=order or goal=any (docs/bi.md). Changed steps rebuild "
+     "the table.",
+     {}},
+    {"out", OptionType::kPath, "./report.html", kCmdReport, "The HTML file `report` writes."},
     {"threads", OptionType::kInt, "0", kCmdLoad | kCmdSync | kCmdDemo | kCmdDwcLoad,
      "Partitions loaded in parallel into PostgreSQL, one connection each (0 = number of cores). DuckDB loads "
      "with one writer, several small days to a transaction, whatever this says.",
@@ -146,7 +158,7 @@ std::string OptionsMarkdown() {
   static constexpr std::pair<unsigned, const char*> kNames[] = {
       {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
       {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"},
-      {kCmdDwcExtract, "dwc extract"}, {kCmdDwcLoad, "dwc load"}};
+      {kCmdDwcExtract, "dwc extract"}, {kCmdDwcLoad, "dwc load"}, {kCmdReport, "report"}};
   std::string md =
       "# Configuration reference\n\n"
       "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"

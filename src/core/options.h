@@ -34,6 +34,7 @@ enum CommandBit : unsigned {
   kCmdSql = 1u << 7,
   kCmdDwcExtract = 1u << 8,  // `dwc extract`
   kCmdDwcLoad = 1u << 9,     // `dwc load`
+  kCmdReport = 1u << 10,
 };
 inline constexpr unsigned kCmdAll = 0xffff;
 

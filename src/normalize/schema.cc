@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "normalize/analysis_schema.h"
 #include "normalize/columns.h"
 #include "normalize/report_schema.h"
 
@@ -483,6 +484,7 @@ std::vector<TableDef> BuildAll() {
   all.push_back(DailyKpis());
   for (TableDef& t : ReportTables()) all.push_back(std::move(t));
   all.push_back(Partitions());
+  for (TableDef& t : AnalysisTables()) all.push_back(std::move(t));
   return all;
 }
 

@@ -324,12 +324,16 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
     }
     METL_TRY(DropUnlanded(*main_session, caps, unlanded, options.filter, PartitionTables(!caps.raw_visits_view)));
   }
-  // The report tables: rebuilt for the days loaded now, or for every day on a full refresh.
+  // The report and analysis tables: rebuilt for the days loaded now, or for every day on a full refresh.
   std::vector<PartitionKey> touched;
   for (const auto& o : summary.partitions) {
     if (o.result == PartitionResult::kLoaded) touched.push_back(o.key);
   }
   METL_TRY(models::RunModels(*main_session, caps, options.full_refresh ? nullptr : &touched));
+  models::AnalysisScope analysis_scope;
+  analysis_scope.full = options.full_refresh;
+  analysis_scope.touched = touched;
+  METL_TRY(models::RunAnalysisModels(*main_session, caps, options.analysis, analysis_scope));
 
   for (const auto& o : summary.partitions) {
     switch (o.result) {

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "landing/landing_zone.h"
+#include "models/analysis.h"
 #include "warehouse/warehouse.h"
 
 namespace metl::warehouse {
@@ -30,6 +31,8 @@ struct LoadOptions {
   std::string etl_version;
   // `load --dry-run` (the engine was opened in plan mode): partitions are logged as "would load".
   bool dry_run = false;
+  // Settings of the analysis tables (attribution lookback, funnels).
+  models::AnalysisOptions analysis;
 };
 
 enum class PartitionResult { kLoaded, kSkipped, kFailed };
