@@ -38,6 +38,8 @@ struct BigQueryOptions {
   std::string landing;
   // `load --dry-run`: every step is printed on stdout (bq_dry_run.h); nothing is sent, no credential read.
   bool dry_run = false;
+  // `matomo-etl sql`: a session runs only single SELECT / WITH queries (bq_read_only.h); Migrate refuses.
+  bool read_only = false;
 };
 
 // `uri`: bigquery://PROJECT/DATASET?location=EU&staging=gs://BUCKET/PREFIX (bq_uri.h).
