@@ -2,7 +2,8 @@
 // engine (through the Warehouse interface), printed as a table, CSV or JSON (--format). For users
 // without an engine's own client (no DuckDB CLI is installed with matomo-etl) and for scripts.
 // Read-only for real, not by convention: DuckDB opens the file read-only and without access to other
-// files, PostgreSQL runs the statement in a READ ONLY transaction; a missing DuckDB file is an error,
+// files, PostgreSQL runs the statement in a READ ONLY transaction, BigQuery sends only a single SELECT or
+// WITH query (bq_read_only.h) as a query job; a missing DuckDB file is an error,
 // never created. Exit codes: 0 with the rows on stdout; 2 for a bad query, a write, a missing
 // warehouse or a bad option (the engine's message and a hint on stderr).
 #include <cstdio>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 
@@ -79,6 +80,21 @@ std::optional<double> ParseRetryAfter(std::string_view value) {
   time_t when = curl_getdate(text.c_str(), nullptr);
   if (when <= 0) return std::nullopt;
   return std::max(0.0, static_cast<double>(when - std::time(nullptr)));
+}
+
+int PerformTransfer(CURL* h, const std::string& url, CurlCallback on_body, CurlCallback on_header, void* user,
+                    char* errbuf, double& elapsed_s) {
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, user);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, user);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  auto start = std::chrono::steady_clock::now();
+  CURLcode rc = curl_easy_perform(h);
+  elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  return rc;
 }
 
 Error CurlFailure(int curl_code, const std::string& detail_in, std::string_view what, std::string_view url_option) {

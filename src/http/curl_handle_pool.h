@@ -44,6 +44,14 @@ class CurlHandlePool {
   std::vector<CURL*> idle_;
 };
 
+// The part of a transfer both clients share: the URL, the body and header callbacks (both given
+// `user`), the error buffer (CURL_ERROR_SIZE bytes), the perform and its duration in `elapsed_s`.
+// The error buffer, on the caller's stack, is detached again before the handle goes back to the pool.
+// Returns libcurl's CURLcode.
+using CurlCallback = size_t (*)(char* data, size_t size, size_t n, void* user);
+int PerformTransfer(CURL* h, const std::string& url, CurlCallback on_body, CurlCallback on_header, void* user,
+                    char* errbuf, double& elapsed_s);
+
 // A Retry-After header's value, delay-seconds or an HTTP date, as seconds from now.
 std::optional<double> ParseRetryAfter(std::string_view value);
 

@@ -141,23 +141,14 @@ Result<HttpResult> CurlHttpClient::Send(const HttpRequest& request) {
   } else if (method != "GET") {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-
-  auto start = std::chrono::steady_clock::now();
-  CURLcode rc = curl_easy_perform(h);
-  result.response.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto rc =
+      static_cast<CURLcode>(PerformTransfer(h, request.url, OnBody, OnHeader, &t, errbuf, result.response.elapsed_s));
   if (rc == CURLE_OK) {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.response.status);
     if (const std::string* ct = FindHeader(result.headers, "content-type")) result.response.content_type = *ct;
   }
-  // Drop pointers into this call's stack before the handle is reused.
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  // Drop the pointer to this call's header list before the handle is reused.
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
   pool_.Release(h, rc == CURLE_OK);

@@ -26,7 +26,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   constexpr std::string_view kName = "retry-after:";
   if (line.size() > kName.size()) {
     std::string lower;
-    for (size_t i = 0; i < kName.size(); ++i) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
+    for (size_t i = 0; i < kName.size(); ++i)
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
     if (lower == kName) c->response->retry_after_s = ParseRetryAfter(line.substr(kName.size()));
   }
   return size * n;
@@ -54,26 +55,17 @@ Result<HttpResponse> CurlTransport::Post(const std::string& url, const std::stri
   HttpResponse response;
   Collector collector{&response};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_POST, 1L);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, form_body.c_str());
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(form_body.size()));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &collector);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &collector);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  auto start = std::chrono::steady_clock::now();
-  CURLcode rc = curl_easy_perform(h);
-  response.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto rc = static_cast<CURLcode>(PerformTransfer(h, url, OnBody, OnHeader, &collector, errbuf, response.elapsed_s));
   if (rc == CURLE_OK) {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     char* ct = nullptr;
     curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
     if (ct) response.content_type = ct;
   }
-  // Drop pointers into this call's stack before the handle is reused.
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  // Drop the pointer into this call's body before the handle is reused.
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
   pool_.Release(h, rc == CURLE_OK);
   if (rc == CURLE_OK) return response;
@@ -83,10 +75,14 @@ Result<HttpResponse> CurlTransport::Post(const std::string& url, const std::stri
   std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return Error(ErrorKind::kTransient, std::string(kResolveFailed) + detail);
-    case CURLE_COULDNT_CONNECT: return Error(ErrorKind::kTransient, std::string(kConnectFailed) + detail);
-    case CURLE_SSL_CONNECT_ERROR: return Error(ErrorKind::kTransient, std::string(kTlsHandshakeFailed) + detail);
-    default: return CurlFailure(rc, errbuf, "Matomo", "the `url` option");
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Error(ErrorKind::kTransient, std::string(kResolveFailed) + detail);
+    case CURLE_COULDNT_CONNECT:
+      return Error(ErrorKind::kTransient, std::string(kConnectFailed) + detail);
+    case CURLE_SSL_CONNECT_ERROR:
+      return Error(ErrorKind::kTransient, std::string(kTlsHandshakeFailed) + detail);
+    default:
+      return CurlFailure(rc, errbuf, "Matomo", "the `url` option");
   }
 }
 

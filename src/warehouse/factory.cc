@@ -43,12 +43,8 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(std::string_view url, const War
   METL_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
   if (parsed.engine == "duckdb") return OpenDuckDbWarehouse(parsed.target, options);
   if (parsed.engine == "bigquery") {
-    // `matomo-etl sql` must not write, and nothing here makes a BigQuery job read-only yet.
-    if (options.read_only) {
-      return Error(ErrorKind::kConfig, "`sql` does not run against BigQuery yet (it could not refuse writes there)")
-          .WithHint("query the dataset in the BigQuery console or with `bq query`");
-    }
     BigQueryOptions bq;
+    bq.read_only = options.read_only;  // `matomo-etl sql`: one SELECT / WITH query (bq_read_only.h)
     bq.landing = options.landing;
     bq.dry_run = options.dry_run;
     return OpenBigQueryWarehouseWithDefaultCredentials(parsed.target, bq);

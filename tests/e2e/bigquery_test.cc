@@ -207,6 +207,33 @@ TEST_F(BigQueryTokenExpiry, ATokenExpiringMidRunIsReplacedAndTheLoadCompletes) {
   ExpectSameAsDuckDb(Url());
 }
 
+// `matomo-etl sql` on BigQuery: the query runs as a query job and prints what DuckDB prints for the
+// same rows, in every format; a write is refused before anything is sent.
+TEST_F(BigQueryLoad, SqlRunsAQueryJobAndRefusesWrites) {
+  ProcessResult r = Load();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string query =
+      "SELECT site_id, count(*) AS visits, sum(pageviews) AS pageviews, min(visit_date) AS first_day "
+      "FROM matomo_visits GROUP BY site_id ORDER BY site_id";
+  for (const char* format : {"csv", "json", "table"}) {
+    ProcessResult bq = RunEtl({"sql", "--warehouse", Url(), "--format", format, query});
+    ASSERT_EQ(bq.exit_code, 0) << bq.out << bq.err;
+    ProcessResult duck = RunEtl({"sql", "--warehouse", duck_, "--format", format, query});
+    ASSERT_EQ(duck.exit_code, 0) << duck.err;
+    EXPECT_EQ(bq.out, duck.out) << format;
+    EXPECT_NE(bq.out.find("2026-11-25"), std::string::npos) << bq.out;
+  }
+  const int64_t jobs = fake_->Stat("jobs");
+  const int64_t visits = QueryInt(Url(), "SELECT count(*) FROM matomo_visits");
+  for (const char* write : {"DELETE FROM matomo_visits WHERE TRUE", "SELECT 1; DELETE FROM matomo_visits WHERE TRUE",
+                            "DROP TABLE matomo_visits"}) {
+    r = RunEtl({"sql", "--warehouse", Url(), write});
+    EXPECT_EQ(r.exit_code, 2) << write << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find("one SELECT"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(fake_->Stat("jobs"), jobs + 1) << "a refused statement reached BigQuery";  // +1: the count above
+  EXPECT_EQ(QueryInt(Url(), "SELECT count(*) FROM matomo_visits"), visits);
+}
 
 // `load --dry-run` prints the plan from the landed partitions (files, rows and bytes per table, the
 // staging tables, the load jobs and the publishing transaction, the bq / gcloud storage commands) and
@@ -265,7 +292,9 @@ TEST_F(BigQueryDryRun, PrintsThePlanAndSendsNothing) {
   // The dataset the plan named does not exist: a real load creates it now (the fake logs the 404).
   r = RunEtl({"load", "--landing", landing_, "--warehouse", url});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(ReadFile(RequestLog()).find("\"method\":\"GET\",\"path\":\"/bigquery/v2/projects/metl-test-project/datasets/planned\",\"query\":\"\",\"status\":404"),
+  EXPECT_NE(ReadFile(RequestLog())
+                .find("\"method\":\"GET\",\"path\":\"/bigquery/v2/projects/metl-test-project/datasets/"
+                      "planned\",\"query\":\"\",\"status\":404"),
             std::string::npos);
 }
 

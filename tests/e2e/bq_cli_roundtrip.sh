@@ -17,29 +17,10 @@
 set -euo pipefail
 fake=$1
 work=$2
-ip link set lo up 2>/dev/null || true
-
-"$fake" --write-test-key "$work/key.json" --request-log "$work/requests.jsonl" \
-  >"$work/fake.out" 2>"$work/fake.err" &
-fake_pid=$!
-trap 'kill $fake_pid 2>/dev/null || true' EXIT
-for _ in $(seq 200); do
-  [ -s "$work/fake.out" ] && break
-  sleep 0.05
-done
-url=$(head -1 "$work/fake.out")
-url=${url%/}
-
-export CLOUDSDK_CONFIG="$work/gcloud-config"
-export CLOUDSDK_CORE_DISABLE_PROMPTS=1
-export CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK=1
-export CLOUDSDK_CORE_DISABLE_USAGE_REPORTING=true
-export CLOUDSDK_CORE_CHECK_GCE_METADATA=false
-export GCE_METADATA_HOST=127.0.0.1:1
-export GCE_METADATA_IP=127.0.0.1:1
+# shellcheck source=google_cli_prelude.sh
+fake_args=()
+source "$(dirname "$0")/google_cli_prelude.sh"
 export CLOUDSDK_AUTH_TOKEN_HOST="$url/token"
-export CLOUDSDK_CORE_PROJECT=metl-test-project
-unset GOOGLE_APPLICATION_CREDENTIALS
 
 discovery=/usr/lib/google-cloud-sdk/platform/bq/discovery_next/bigquery.json
 bq=(bq --api "$url" --project_id metl-test-project --location EU --enable_gdrive=false

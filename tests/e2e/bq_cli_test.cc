@@ -8,24 +8,10 @@
 
 #include <cstdlib>
 
-#include "harness.h"
+#include "google_cli.h"
 
 namespace metl::e2e {
 namespace {
-
-bool OnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "";
-  size_t start = 0;
-  while (start <= p.size()) {
-    size_t colon = p.find(':', start);
-    std::string dir = p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (!dir.empty() && ::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  return false;
-}
 
 // (BigQuery* names: the sanitizer stage of scripts/run-tests.sh leaves these out.)
 TEST(BigQueryBqCli, LoadsAFileAndQueriesItThroughTheFake) {
@@ -40,15 +26,7 @@ TEST(BigQueryBqCli, LoadsAFileAndQueriesItThroughTheFake) {
             "{\"site_id\":1,\"visit_id\":10,\"referrer\":\"google\"}\n"
             "{\"site_id\":1,\"visit_id\":11,\"referrer\":\"direct\"}\n"
             "{\"site_id\":2,\"visit_id\":12,\"referrer\":\"newsletter\"}\n");
-  std::string script = SourceDir() + "/tests/e2e/bq_cli_roundtrip.sh";
-  std::vector<std::string> argv = {"/usr/bin/unshare", "-rn", "bash", script, GFAKE_BIN_PATH, dir.str()};
-  bool isolated =
-      ::access("/usr/bin/unshare", X_OK) == 0 && RunProcess({"/usr/bin/unshare", "-rn", "true"}).exit_code == 0;
-  if (!isolated) {
-    std::fprintf(stderr, "note: unshare -rn is not permitted here; running bq with loopback-only settings\n");
-    argv = {"/bin/bash", script, GFAKE_BIN_PATH, dir.str()};
-  }
-  ProcessResult r = RunProcess(argv, {}, "", 240);
+  ProcessResult r = RunGoogleCliScript("bq_cli_roundtrip.sh", dir.str());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err << ReadFile(dir.path() / "fake.err");
   EXPECT_NE(r.out.find("bq round trip done"), std::string::npos);
   EXPECT_EQ(ReadFile(dir.path() / "query.csv"), "site_id,visits,refs\n1,2,google+direct\n2,1,newsletter\n");

@@ -8,28 +8,13 @@
 #include <cstdlib>
 #include <random>
 
-#include "harness.h"
+#include "google_cli.h"
 
 namespace metl::e2e {
 namespace {
 
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "";
-  size_t start = 0;
-  while (start <= p.size()) {
-    size_t colon = p.find(':', start);
-    std::string dir = p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    std::string candidate = dir + "/" + name;
-    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  return "";
-}
-
 TEST(GcloudStorage, UploadsAndDownloadsThroughTheFake) {
-  if (FindOnPath("gcloud").empty()) GTEST_SKIP() << "gcloud is not installed: skipped (google-cloud-cli provides it)";
+  if (!OnPath("gcloud")) GTEST_SKIP() << "gcloud is not installed: skipped (google-cloud-cli provides it)";
   TempDir dir;
   std::string small = "hello from gcloud\n";
   std::string big(3 * 1000 * 1000 + 17, '\0');
@@ -37,15 +22,7 @@ TEST(GcloudStorage, UploadsAndDownloadsThroughTheFake) {
   for (auto& c : big) c = static_cast<char>(rng());
   WriteFile(dir.path() / "small.txt", small);
   WriteFile(dir.path() / "big.bin", big);
-  std::string script = SourceDir() + "/tests/e2e/gcloud_storage_roundtrip.sh";
-  std::vector<std::string> argv = {"/usr/bin/unshare", "-rn", "bash", script, GFAKE_BIN_PATH, dir.str()};
-  bool isolated =
-      ::access("/usr/bin/unshare", X_OK) == 0 && RunProcess({"/usr/bin/unshare", "-rn", "true"}).exit_code == 0;
-  if (!isolated) {
-    std::fprintf(stderr, "note: unshare -rn is not permitted here; running gcloud with loopback-only settings\n");
-    argv = {"/bin/bash", script, GFAKE_BIN_PATH, dir.str()};
-  }
-  ProcessResult r = RunProcess(argv, {}, "", 240);
+  ProcessResult r = RunGoogleCliScript("gcloud_storage_roundtrip.sh", dir.str());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err << ReadFile(dir.path() / "fake.err");
   EXPECT_NE(r.out.find("gcloud round trip done"), std::string::npos);
   EXPECT_EQ(ReadFile(dir.path() / "small.back"), small);

@@ -281,6 +281,13 @@ Result<QueryResult> BqClient::Results(const std::string& job_id) {
         for (auto f : fields) {
           out.columns.push_back(Str(f, "name"));
           types.push_back(Str(f, "type"));
+          // (`sql --format json|table` keeps numbers numbers: kinds as the other engines report them)
+          const std::string& t = types.back();
+          out.kinds.push_back(t == "INTEGER" || t == "INT64" || t == "FLOAT" || t == "FLOAT64" || t == "NUMERIC" ||
+                                      t == "BIGNUMERIC"
+                                  ? ColumnKind::kNumber
+                              : t == "BOOLEAN" || t == "BOOL" ? ColumnKind::kBool
+                                                              : ColumnKind::kText);
         }
       }
     }

@@ -18,6 +18,7 @@
 #include "objstore/object_store.h"
 #include "warehouse/bigquery/bq_client.h"
 #include "warehouse/bigquery/bq_dry_run.h"
+#include "warehouse/bigquery/bq_read_only.h"
 #include "warehouse/bigquery/bq_schema.h"
 #include "warehouse/bigquery/bq_staged_group.h"
 #include "warehouse/bigquery/bq_uri.h"
@@ -38,6 +39,7 @@ struct BqEngine {
   std::shared_ptr<objstore::ObjectStore> staging;  // nullptr: BigQuery's media upload
   std::string staging_uri;                         // gs://BUCKET/PREFIX of `staging`
   std::shared_ptr<BqDryRun> dry_run;               // set: print every step, send nothing
+  bool read_only = false;                          // `sql`: single SELECT / WITH queries only
 };
 
 Capabilities BigQueryCapabilities() {
@@ -195,6 +197,7 @@ class BqSession final : public Session {
   }
 
   Status Execute(std::string_view sql) override {
+    if (engine_.read_only) METL_TRY(bq_engine::CheckReadOnlyQuery(sql));
     if (engine_.dry_run) {
       PrintQuery(sql);
       return OkStatus();
@@ -205,6 +208,7 @@ class BqSession final : public Session {
   }
 
   Result<QueryResult> Query(std::string_view sql) override {
+    if (engine_.read_only) METL_TRY(bq_engine::CheckReadOnlyQuery(sql));
     if (engine_.dry_run) {
       // The reads of a load (the ledger) are not sent either: every landed partition counts as due.
       engine_.dry_run->Say(
@@ -261,6 +265,7 @@ class BqWarehouse final : public Warehouse {
       PrintMigrate(tables);
       return OkStatus();
     }
+    if (engine_.read_only) return Error(ErrorKind::kInternal, "a read-only BigQuery warehouse cannot be migrated");
     METL_ASSIGN_OR_RETURN(auto dataset, client_->Call("GET", client_->ApiPath("datasets/" + t.dataset), "", true));
     if (!dataset) {
       LogInfo("BigQuery: creating the dataset", {{"dataset", t.project + ":" + t.dataset}, {"location", t.location}});
@@ -392,6 +397,7 @@ Result<std::unique_ptr<Warehouse>> OpenBigQueryWarehouse(std::string_view uri, s
   METL_ASSIGN_OR_RETURN(BqTarget target, bq_engine::ParseBigQueryUri(
                                              uri, emulator ? std::optional<std::string>(emulator) : std::nullopt));
   BqEngine engine;
+  engine.read_only = options.read_only;
   engine.staging_uri = StagingUriFor(target, options.landing);
   if (options.dry_run) {
     engine.dry_run = std::make_shared<BqDryRun>(stdout);

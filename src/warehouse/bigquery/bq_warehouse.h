@@ -3,8 +3,8 @@
 //      flat), for a group of partitions at once (Capabilities::group_visits: many partitions per load
 //      job and per transaction, so that a 24-month backfill of 10 sites stays far below 1,500 load
 //      jobs per table and day);
-//   2. each file is uploaded (to the gs:// staging store of `?staging=`, else with BigQuery's media
-//      upload) and loaded into a staging table of its own (created with an expirationTime, so that a
+//   2. each file is uploaded (to the gs:// staging store of `?staging=`, else to `_staging/` in a gs://
+//      landing zone, else with BigQuery's media upload; a staging bucket must be in the dataset's location) and loaded into a staging table of its own (created with an expirationTime, so that a
 //      killed run leaves nothing behind for long) by a load job whose id is derived from the group's
 //      partitions, their landed content hashes and this run: a retried jobs.insert finds its own job
 //      (409 duplicate) instead of loading twice;
@@ -38,6 +38,8 @@ struct BigQueryOptions {
   std::string landing;
   // `load --dry-run`: every step is printed on stdout (bq_dry_run.h); nothing is sent, no credential read.
   bool dry_run = false;
+  // `matomo-etl sql`: a session runs only single SELECT / WITH queries (bq_read_only.h); Migrate refuses.
+  bool read_only = false;
 };
 
 // `uri`: bigquery://PROJECT/DATASET?location=EU&staging=gs://BUCKET/PREFIX (bq_uri.h).
