@@ -155,3 +155,27 @@ TEST(ClickHouse, ADateClickHouseWouldStoreAs0000IsRefusedNotAltered) {
 
 }  // namespace
 }  // namespace metl::e2e
+
+namespace metl::e2e {
+namespace {
+
+// The KPI model swaps its rebuilt table in by RENAME ... TO matomo_daily_kpis__old: a rebuild killed
+// before it dropped __old left the table behind, and every later run failed on "already exists".
+TEST(ClickHouse, ARebuildKilledBeforeItsCleanupDoesNotBlockTheNextOne) {
+  const std::string base = TestClickHouseServer();
+  ASSERT_FALSE(base.empty()) << "no ClickHouse server";
+  TempDir tmp;
+  const std::string landing =
+      Extract(tmp, "landing", {"--sites", "1", "--visits-per-day", "10", "--now", kNow}, "2026-11-25", "2026-11-25");
+  const std::string db = "leftover_" + std::to_string(::getpid());
+  const std::string url = base + "/" + db;
+  ProcessResult r = RunEtl({"load", "--landing", landing, "--warehouse", url});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  QueryWarehouse(url, "CREATE TABLE matomo_daily_kpis__old AS matomo_daily_kpis");
+  r = RunEtl({"load", "--landing", landing, "--warehouse", url, "--full-refresh"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(QueryInt(url, "SELECT count(*) FROM matomo_daily_kpis"), 1);
+}
+
+}  // namespace
+}  // namespace metl::e2e
