@@ -22,7 +22,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 # The BigQuery suites (the shared warehouse suite's /bigquery runs and BigQueryLoad: ~4 min of the
 # unsanitized run, a fake that executes every query on an embedded DuckDB) and the gcloud client test
 # (Google's CLI, not our code) run only in the unsanitized stage above, to keep `make test` under 30 min.
-(cd "$asan" && ctest -R '^(e2e|fixture)[.]' -E '(/bigquery$|^e2e[.]BigQuery|^e2e[.]GcloudStorage)' \
+# Likewise the ClickHouse runs of the shared suite (/clickhouse, /clickhouse_cluster: ~6 min, mostly the
+# servers' own work) and the ClickHouse.* suite.
+(cd "$asan" && ctest -R '^(e2e|fixture)[.]' \
+  -E '(/bigquery$|^e2e[.]BigQuery|^e2e[.]GcloudStorage|/clickhouse$|/clickhouse_cluster$|^e2e[.]ClickHouse[.])' \
   --output-on-failure -j "$(nproc)" --timeout 900) || status=1
 unset ASAN_OPTIONS UBSAN_OPTIONS
 

@@ -50,12 +50,14 @@ LEFT JOIN c ON c.site_id = p.site_id AND c.date = p.date
 )SQL";
 
 // ClickHouse (18.16 and newer): no CTEs over tables, no multi-way JOIN, no transactions. The table is
-// rebuilt beside the live one and swapped in by RENAME, so readers never see it empty. LEFT JOINs
+// rebuilt beside the live one and swapped in by RENAME, so readers never see it empty (what a killed
+// rebuild left behind is dropped first). LEFT JOINs
 // without a match give 0 (join_use_nulls = 0) or, for an aggregate of a Nullable column, NULL: ifNull()
 // makes both 0, as the coalesce()s above do. On a cluster
 // the engine runs each statement on every shard against its local tables: a (site, day) and its
 // ledger row live on one shard, so each shard computes its own days.
 constexpr std::string_view kDailyKpisClickHouse = R"SQL(
+DROP TABLE IF EXISTS matomo_daily_kpis__old;
 DROP TABLE IF EXISTS matomo_daily_kpis__next;
 CREATE TABLE matomo_daily_kpis__next AS matomo_daily_kpis;
 INSERT INTO matomo_daily_kpis__next (site_id, date, nb_visits, nb_uniq_visitors, nb_users, nb_actions,

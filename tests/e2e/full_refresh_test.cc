@@ -95,6 +95,10 @@ class FullRefresh : public ::testing::TestWithParam<WarehouseTarget> {
 };
 
 TEST_P(FullRefresh, KilledMidwayLeavesEveryDayComplete) {
+  if (GetParam().engine.rfind("clickhouse", 0) == 0) {
+    GTEST_SKIP() << "120 partitions loaded 3 times take 2-5 minutes on ClickHouse (about 20 HTTP round trips a "
+                    "partition); kill and rerun is Interrupted.* there, a full refresh FullRefresh.RemovesTheDays*";
+  }
   LandAndLoad("2026-11-26");
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_etl_partitions"), kPartitions);

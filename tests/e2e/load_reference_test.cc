@@ -55,11 +55,11 @@ TEST_P(LoadReference, NewYorkFirstActionOccursAtFirstActionAt) {
   ProcessResult r = Load();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits v JOIN matomo_actions a "
-                           "ON a.site_id = v.site_id AND a.visit_id = v.visit_id "
+                           "USING (site_id, visit_id) "
                            "WHERE a.action_index = 0 AND v.site_id = 2"),
             100);
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits v JOIN matomo_actions a "
-                           "ON a.site_id = v.site_id AND a.visit_id = v.visit_id "
+                           "USING (site_id, visit_id) "
                            "WHERE a.action_index = 0 AND v.site_id = 2 AND a.occurred_at <> v.first_action_at"),
             0);
 }

@@ -143,7 +143,7 @@ TEST_P(Replay, NewYorkFirstActionOccursAtFirstActionAt) {
       QueryWarehouse(url_,
                      "SELECT v.visit_id, EXTRACT(EPOCH FROM a.occurred_at), EXTRACT(EPOCH FROM v.first_action_at), "
                      "a.occurred_at, v.first_action_at FROM matomo_visits v JOIN matomo_actions a "
-                     "ON a.site_id = v.site_id AND a.visit_id = v.visit_id "
+                     "USING (site_id, visit_id) "
                      "WHERE a.action_index = 0 AND v.site_id = 2");
   ASSERT_EQ(r.rows.size(), first_hit.size());
   for (const auto& row : r.rows) {

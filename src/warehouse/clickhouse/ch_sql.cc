@@ -235,7 +235,9 @@ ChStatement TranslateStatement(std::string_view raw) {
       st.sql = "TRUNCATE TABLE " + table;
     } else {
       st.mutated_table = Unquoted(table);
-      st.sql = "ALTER TABLE " + table + " DELETE " + MutationCondition(std::string(tail), st.mutated_table);
+      const std::string cond = MutationCondition(std::string(tail), st.mutated_table);
+      st.sql = "ALTER TABLE " + table + " DELETE " + cond;
+      st.precheck_sql = "SELECT count() FROM " + table + " " + cond;
     }
     return st;
   }
@@ -252,6 +254,43 @@ ChStatement TranslateStatement(std::string_view raw) {
   }
   st.sql = std::move(text);
   return st;
+}
+
+std::string GlobalJoins(std::string_view s) {
+  static const std::vector<std::string> kJoinWords = {"ANY", "ALL", "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "CROSS"};
+  struct Word {
+    size_t begin, end;
+    std::string upper;
+  };
+  std::vector<Word> words;  // outside quotes
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      i = SkipQuoted(s, i);
+      continue;
+    }
+    if (IdentChar(c) && (i == 0 || !IdentChar(s[i - 1]))) {
+      size_t end = i;
+      while (end < s.size() && IdentChar(s[end])) ++end;
+      words.push_back({i, end, Upper(s.substr(i, end - i))});
+      i = end;
+      continue;
+    }
+    ++i;
+  }
+  std::vector<size_t> inserts;
+  for (size_t w = 0; w < words.size(); ++w) {
+    if (words[w].upper != "JOIN") continue;
+    size_t first = w;
+    while (first > 0 && std::find(kJoinWords.begin(), kJoinWords.end(), words[first - 1].upper) != kJoinWords.end()) {
+      --first;
+    }
+    if (first > 0 && words[first - 1].upper == "GLOBAL") continue;
+    inserts.push_back(words[first].begin);
+  }
+  std::string out(s);
+  for (auto it = inserts.rbegin(); it != inserts.rend(); ++it) out.insert(*it, "GLOBAL ");
+  return out;
 }
 
 std::string ToLocalNames(std::string_view s, const std::vector<std::string>& names) {

@@ -123,6 +123,7 @@ struct Staged {
   int64_t rows = 0;
   int64_t visit_id_sum = 0;  // wraps like ClickHouse's sum(Int64)
   int visit_id_col = -1;
+  bool created = false;  // the staging table exists
 };
 
 class ChPartitionLoad final : public PartitionLoad {
@@ -130,19 +131,26 @@ class ChPartitionLoad final : public PartitionLoad {
   ChPartitionLoad(const ChContext& ctx, PartitionKey key, size_t shard) : ctx_(ctx), key_(key), shard_(shard) {}
   ~ChPartitionLoad() override { Abort(); }
 
+  // Staging tables are created when a table's first rows are sent: a table without rows in this
+  // partition needs none (its partition is dropped instead).
   Status Start(const std::vector<const TableDef*>& tables) {
-    const std::string tag = std::to_string(key_.site_id) + "_" + key_.date.ToString().substr(0, 4) +
-                            key_.date.ToString().substr(5, 2) + key_.date.ToString().substr(8, 2) + "_" +
-                            RandomHex(4);
-    for (const TableDef* t : tables) METL_TRY(AddStaging(*t, tag));
-    METL_TRY(AddStaging(LedgerTable(), tag));
+    const std::string d = key_.date.ToString();
+    tag_ = std::to_string(key_.site_id) + "_" + d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2) + "_" + RandomHex(4);
+    for (const TableDef* t : tables) {
+      Staged s;
+      s.table = t;
+      s.local = ctx_.LocalName(*t);
+      s.staging = std::string(kStagingPrefix) + tag_ + "_" + std::string(t->name);
+      s.visit_id_col = t->ColumnIndex("visit_id");
+      staged_.emplace(std::string(t->name), std::move(s));
+    }
     return OkStatus();
   }
 
   void Consume(const TableBatch& batch) override {
     if (error_ || batch.rows() == 0) return;
     auto it = staged_.find(std::string(batch.table().name));
-    if (it == staged_.end() || batch.table().name == kLedgerTable) {
+    if (it == staged_.end()) {
       error_ = Error(ErrorKind::kInternal,
                      "rows for " + std::string(batch.table().name) + " which this partition load does not replace");
       return;
@@ -161,18 +169,6 @@ class ChPartitionLoad final : public PartitionLoad {
   void Abort() override { DropStaging(); }
 
  private:
-  Status AddStaging(const TableDef& t, const std::string& tag) {
-    Staged s;
-    s.table = &t;
-    s.local = ctx_.LocalName(t);
-    s.staging = std::string(kStagingPrefix) + tag + "_" + std::string(t.name);
-    s.visit_id_col = t.ColumnIndex("visit_id");
-    METL_TRY(ctx_.client->Execute(shard_, "CREATE TABLE " + ChIdent(s.staging) + " AS " + ChIdent(s.local)));
-    created_.push_back(s.staging);
-    staged_.emplace(std::string(t.name), std::move(s));
-    return OkStatus();
-  }
-
   Status Append(Staged& s, const TableBatch& batch) {
     for (size_t r = 0; r < batch.rows(); ++r) {
       METL_TRY(ch_engine::AppendRowBinary(batch, r, s.buffer));
@@ -188,61 +184,80 @@ class ChPartitionLoad final : public PartitionLoad {
 
   Status Flush(Staged& s) {
     if (s.buffer.empty()) return OkStatus();
+    if (!s.created) {
+      METL_TRY(ctx_.client->Execute(shard_, "CREATE TABLE " + ChIdent(s.staging) + " AS " + ChIdent(s.local)));
+      created_.push_back(s.staging);
+      s.created = true;
+    }
     std::string body;
     body.swap(s.buffer);
     return ctx_.client->InsertRowBinary(shard_, ChIdent(s.staging), std::move(body));
   }
 
-  // Step 2 of ch_warehouse.h: the staging table holds exactly what was sent, all of it inside the
-  // partition, before anything is swapped.
-  Status Check(const Staged& s) {
-    const std::string date = ChIdent(s.table->partition_date_column);
-    std::string sql = "SELECT count(), countIf(NOT (site_id = " + std::to_string(key_.site_id) + " AND " + date +
-                      " = toDate('" + key_.date.ToString() + "')))";
-    if (s.visit_id_col >= 0) sql += ", toString(sum(visit_id))";
-    METL_ASSIGN_OR_RETURN(QueryResult r, ctx_.client->Query(shard_, sql + " FROM " + ChIdent(s.staging)));
-    if (r.rows.size() != 1) return Error(ErrorKind::kInternal, "no result from the staging check of " + s.staging);
-    const auto& row = r.rows[0];
-    const int64_t count = std::strtoll(row[0].value_or("-1").c_str(), nullptr, 10);
-    const int64_t outside = std::strtoll(row[1].value_or("-1").c_str(), nullptr, 10);
-    std::string problem;
-    if (count != s.rows) {
-      problem = "holds " + std::to_string(count) + " rows but " + std::to_string(s.rows) + " were sent";
-    } else if (outside != 0) {
-      problem = "holds " + std::to_string(outside) + " rows outside the partition";
-    } else if (s.visit_id_col >= 0 && s.rows > 0 && row[2].value_or("") != std::to_string(s.visit_id_sum)) {
-      problem = "has sum(visit_id) " + row[2].value_or("NULL") + " but " + std::to_string(s.visit_id_sum) + " was sent";
+  // Step 2 of ch_warehouse.h: each staging table holds exactly what was sent, all of it inside the
+  // partition, before anything is swapped. One query for every table (UNION ALL).
+  Status CheckAll() {
+    std::string sql;
+    std::vector<const Staged*> order;
+    for (const auto& [name, s] : staged_) {
+      if (!s.created) continue;
+      const std::string date = ChIdent(s.table->partition_date_column);
+      sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT " + std::to_string(order.size()) +
+             " AS i, count() AS n, countIf(NOT (site_id = " + std::to_string(key_.site_id) + " AND " + date +
+             " = toDate('" + key_.date.ToString() + "'))) AS outside, " +
+             (s.visit_id_col >= 0 ? "toString(sum(visit_id))" : "''") + " AS ids FROM " + ChIdent(s.staging);
+      order.push_back(&s);
     }
-    if (problem.empty()) return OkStatus();
-    return Error(ErrorKind::kTransient, "the staging table of " + std::string(s.table->name) + " on " +
-                                            ctx_.client->ShardName(shard_) + " " + problem + "; nothing was swapped in")
-        .WithHint("rerun: the partition is loaded again from a fresh staging table");
+    if (order.empty()) return OkStatus();
+    METL_ASSIGN_OR_RETURN(QueryResult r, ctx_.client->Query(shard_, sql));
+    if (r.rows.size() != order.size()) return Error(ErrorKind::kInternal, "no result from the staging check");
+    for (const auto& row : r.rows) {
+      const Staged& s = *order.at(std::strtoull(row[0].value_or("0").c_str(), nullptr, 10));
+      const int64_t count = std::strtoll(row[1].value_or("-1").c_str(), nullptr, 10);
+      const int64_t outside = std::strtoll(row[2].value_or("-1").c_str(), nullptr, 10);
+      std::string problem;
+      if (count != s.rows) {
+        problem = "holds " + std::to_string(count) + " rows but " + std::to_string(s.rows) + " were sent";
+      } else if (outside != 0) {
+        problem = "holds " + std::to_string(outside) + " rows outside the partition";
+      } else if (s.visit_id_col >= 0 && row[3].value_or("") != std::to_string(s.visit_id_sum)) {
+        problem = "has sum(visit_id) " + row[3].value_or("NULL") + " but " + std::to_string(s.visit_id_sum) + " was sent";
+      }
+      if (problem.empty()) continue;
+      return Error(ErrorKind::kTransient, "the staging table of " + std::string(s.table->name) + " on " +
+                                              ctx_.client->ShardName(shard_) + " " + problem +
+                                              "; nothing was swapped in")
+          .WithHint("rerun: the partition is loaded again from a fresh staging table");
+    }
+    return OkStatus();
   }
 
+  // A table with rows swaps its staging partition in; one without has its partition dropped (also
+  // atomic for readers: the old rows, then none).
   Status Replace(const Staged& s) {
+    if (!s.created) {
+      return ctx_.client->Execute(shard_, "ALTER TABLE " + ChIdent(s.local) + " DROP PARTITION " + PartitionExpr(key_));
+    }
     return ctx_.client->Execute(shard_, "ALTER TABLE " + ChIdent(s.local) + " REPLACE PARTITION " +
                                             PartitionExpr(key_) + " FROM " + ChIdent(s.staging));
   }
 
   Status CommitInner(const LedgerEntry& entry) {
     if (error_) return *error_;
-    Staged& ledger = staged_.at(std::string(kLedgerTable));
-    for (auto& [name, s] : staged_) {
-      if (&s != &ledger) METL_TRY(Flush(s));
-    }
-    for (auto& [name, s] : staged_) {
-      if (&s != &ledger) METL_TRY(Check(s));
-    }
-    for (auto& [name, s] : staged_) {
-      if (&s != &ledger) METL_TRY(Replace(s));
-    }
-    // Strictly after the data (Capabilities::transactions = false): the ledger row, swapped in alike.
-    TableBatch row(LedgerTable());
+    for (auto& [name, s] : staged_) METL_TRY(Flush(s));
+    METL_TRY(CheckAll());
+    for (auto& [name, s] : staged_) METL_TRY(Replace(s));
+    // Strictly after the data (Capabilities::transactions = false): the ledger row. Its partition
+    // holds this one row, dropped and then inserted (one block: atomic); a kill in between leaves no
+    // ledger row, which the next run reads as "not loaded" and redoes.
+    const TableDef& ledger = LedgerTable();
+    const std::string local = ctx_.LocalName(ledger);
+    TableBatch row(ledger);
     AppendLedgerRow(entry, row);
-    METL_TRY(Append(ledger, row));
-    METL_TRY(Flush(ledger));
-    METL_TRY(Check(ledger));
-    return Replace(ledger);
+    std::string body;
+    METL_TRY(ch_engine::AppendRowBinary(row, 0, body));
+    METL_TRY(ctx_.client->Execute(shard_, "ALTER TABLE " + ChIdent(local) + " DROP PARTITION " + PartitionExpr(key_)));
+    return ctx_.client->InsertRowBinary(shard_, ChIdent(local), std::move(body));
   }
 
   void DropStaging() {
@@ -256,6 +271,7 @@ class ChPartitionLoad final : public PartitionLoad {
   ChContext ctx_;  // a copy: a shared client and the capabilities
   PartitionKey key_;
   size_t shard_;
+  std::string tag_;
   std::map<std::string, Staged> staged_;
   std::vector<std::string> created_;
   std::optional<Error> error_;
@@ -308,11 +324,7 @@ class ChSession final : public Session {
   Status Execute(std::string_view sql) override {
     ch_engine::ChStatement st = ch_engine::TranslateStatement(sql);
     if (st.sql.empty()) return OkStatus();
-    if (!ctx_.clustered() || !st.is_write) {
-      METL_TRY(ctx_.client->Execute(0, st.sql));
-      if (!st.mutated_table.empty()) METL_TRY(ctx_.WaitMutations(0, st.mutated_table));
-      return OkStatus();
-    }
+    if (!ctx_.clustered() || !st.is_write) return RunOnShard(0, st.sql, st.precheck_sql, st.mutated_table);
     // A write on a cluster: each shard's local tables (every (site, day) lives on one shard, so a
     // model rebuilding per (site, day) computes each shard's share from its own rows).
     const std::string local_sql = ch_engine::ToLocalNames(st.sql, ctx_.ShardedNames());
@@ -320,10 +332,20 @@ class ChSession final : public Session {
     for (const std::string& n : ctx_.ShardedNames()) {
       if (mutated == n) mutated += "_local";
     }
-    for (size_t s = 0; s < ctx_.client->shard_count(); ++s) {
-      METL_TRY(ctx_.client->Execute(s, local_sql));
-      if (!mutated.empty()) METL_TRY(ctx_.WaitMutations(s, mutated));
+    const std::string precheck =
+        st.precheck_sql.empty() ? "" : ch_engine::ToLocalNames(st.precheck_sql, ctx_.ShardedNames());
+    for (size_t s = 0; s < ctx_.client->shard_count(); ++s) METL_TRY(RunOnShard(s, local_sql, precheck, mutated));
+    return OkStatus();
+  }
+
+  // A statement on one shard; a mutation only where it finds rows, then waited for.
+  Status RunOnShard(size_t shard, const std::string& sql, const std::string& precheck, const std::string& mutated) {
+    if (!precheck.empty()) {
+      METL_ASSIGN_OR_RETURN(QueryResult r, ctx_.client->Query(shard, precheck));
+      if (!r.rows.empty() && r.rows[0][0].value_or("") == "0") return OkStatus();
     }
+    METL_TRY(ctx_.client->Execute(shard, sql));
+    if (!mutated.empty()) METL_TRY(ctx_.WaitMutations(shard, mutated));
     return OkStatus();
   }
 
@@ -334,7 +356,7 @@ class ChSession final : public Session {
       METL_TRY(Execute(sql));
       return QueryResult{};
     }
-    auto r = ctx_.client->Query(0, st.sql);
+    auto r = ctx_.client->Query(0, ctx_.clustered() ? ch_engine::GlobalJoins(st.sql) : st.sql);
     if (!r.ok()) return ctx_.NameDownShard(std::move(r).error());
     return r;
   }

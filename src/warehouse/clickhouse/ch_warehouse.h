@@ -9,7 +9,9 @@
 //      partition whole);
 //   3. ALTER TABLE ... REPLACE PARTITION (site, day) FROM staging, table after table: readers see
 //      each table's partition switch atomically, never a mix or an empty state;
-//   4. THEN the ledger row, swapped in the same way, and the staging tables are dropped.
+//      (a table without rows in this partition has its partition dropped instead);
+//   4. THEN the ledger row (its one-row partition dropped, the row inserted), and the staging tables
+//      are dropped.
 // A kill before 4 leaves a missing or stale ledger row: the next run redoes the partition, and a
 // REPLACE is idempotent. Staging tables a kill left behind are dropped by a later Migrate.
 //
