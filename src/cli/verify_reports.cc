@@ -167,6 +167,11 @@ int RunVerifyReports(CommandContext& ctx) {
           int c = t.ColumnIndex(column);
           if (c >= 0 && row[c]) r.metrics[column] = std::strtod(row[c]->c_str(), nullptr);
         }
+        for (const char* column : {"nb_hits_with_page_load_time", "sum_page_load_time_ms"}) {
+          int c = t.ColumnIndex(column);
+          if (c >= 0 && row[c]) r.metrics[column] = std::strtod(row[c]->c_str(), nullptr);
+        }
+        models::AddDerivedMetrics(r.metrics);
         ours[date->days()].push_back(std::move(r));
       }
       matomo::Params params = {{"idSite", std::to_string(site)},

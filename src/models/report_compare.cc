@@ -27,7 +27,7 @@ const Metrics& VisitMetrics() {
 const Metrics& PageMetrics() {
   static const Metrics m =
       Same({"nb_hits", "nb_visits", "nb_uniq_visitors", "sum_time_spent", "entry_nb_visits", "entry_nb_actions",
-            "entry_sum_visit_length", "entry_bounce_count", "exit_nb_visits"});
+            "entry_sum_visit_length", "entry_bounce_count", "exit_nb_visits", "avg_page_load_time"});
   return m;
 }
 
@@ -42,8 +42,12 @@ ReportSpec Spec(std::string method, std::string table, std::map<std::string, std
   return s;
 }
 
-// Matomo rounds money and averages to 2 decimals and nb_pages_per_search to 1 (PHP round: half away from 0).
-int DecimalsOf(const std::string& metric) { return metric == "nb_pages_per_search" ? 1 : 2; }
+// Matomo rounds money and averages to 2 decimals, page load times (s) to 3 and nb_pages_per_search to 1
+// (PHP round: half away from 0).
+int DecimalsOf(const std::string& metric) {
+  if (metric == "nb_pages_per_search") return 1;
+  return metric == "avg_page_load_time" ? 3 : 2;
+}
 
 bool SameAsMatomo(double warehouse, double matomo, int decimals) {
   const double scale = std::pow(10.0, decimals);
@@ -132,6 +136,13 @@ std::string ReportSpec::name() const {
     out += " " + k + "=" + v;
   }
   return out;
+}
+
+void AddDerivedMetrics(std::map<std::string, double>& metrics) {
+  auto n = metrics.find("nb_hits_with_page_load_time"), sum = metrics.find("sum_page_load_time_ms");
+  if (n != metrics.end() && sum != metrics.end()) {
+    metrics["avg_page_load_time"] = n->second > 0 ? sum->second / n->second / 1000 : 0;
+  }
 }
 
 std::string ReferrerTypeCode(const std::string& type) {

@@ -89,8 +89,12 @@ TEST(ReportCompare, TruncatedVisitsExplainConversionsButNeverVisitCounts) {
                          {Row("Desktop", {{"nb_visits", 3}, {"nb_conversions", 2}})}, day);
   ASSERT_EQ(d.size(), 2u);
   for (const auto& x : d) {
-    if (x.metric == "nb_visits") EXPECT_EQ(x.explanation, "");
-    if (x.metric == "nb_conversions") EXPECT_NE(x.explanation, "");
+    if (x.metric == "nb_visits") {
+      EXPECT_EQ(x.explanation, "");
+    } else {
+      EXPECT_EQ(x.metric, "nb_conversions");
+      EXPECT_NE(x.explanation, "");
+    }
   }
 }
 

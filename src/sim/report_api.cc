@@ -20,7 +20,7 @@ using simdjson::dom::object;
 struct Entry {
   std::string type;  // action, event, search, download, outlink, goal, ecommerceOrder, ecommerceAbandonedCart, 13
   std::string url, title, category, action, name, keyword, sku, view_category, order_key;
-  std::optional<double> event_value, view_price;
+  std::optional<double> event_value, view_price, page_load_ms;
   double revenue = 0, subtotal = 0, tax = 0, shipping = 0, discount = 0;
   int64_t items = 0, timestamp = 0;
   std::map<std::string, std::string> dimensions;  // dimensionN -> value
@@ -108,6 +108,7 @@ Result<Visit> ReadVisit(simdjson::dom::parser& parser, const SimVisit& sim) {
       else if (k == "items") e.items = static_cast<int64_t>(Num(f.value));
       else if (k == "productViewSku") e.sku = Str(f.value);
       else if (k == "productViewPrice") e.view_price = OptNum(f.value);
+      else if (k == "pageLoadTimeMilliseconds") e.page_load_ms = OptNum(f.value);
       else if (k == "productViewCategories") {
         simdjson::dom::array cats;
         if (!f.value.get_array().get(cats)) {
@@ -275,9 +276,22 @@ Rows ActionRows(const std::string& method, const std::vector<Visit>& visits) {
           r.sum["entry_bounce_count"] += v.actions <= 1 ? 1 : 0;
         }
         if (static_cast<int>(i) == exit) r.sum["exit_nb_visits"] += 1;
+        if (!search && e.page_load_ms) {
+          r.sum["page_load_hits"] += 1;
+          r.sum["page_load_ms"] += *e.page_load_ms;
+        }
       }
       if (anchor_of(e)) anchor = static_cast<int>(i);
     }
+  }
+  for (auto& [label, r] : rows) {  // avg_page_load_time in seconds, 3 decimals, as Matomo
+    if (search) break;
+    const double n = r.sum["page_load_hits"];
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", n > 0 ? r.sum["page_load_ms"] / n / 1000 : 0.0);
+    r.extra["avg_page_load_time"] = buf;
+    r.sum.erase("page_load_hits");
+    r.sum.erase("page_load_ms");
   }
   if (search) {
     for (auto& [label, r] : rows) {
