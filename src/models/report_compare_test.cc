@@ -49,8 +49,8 @@ TEST(ReportCompare, AbsentMetricsAreZeroAndEqualRowsGiveNoDifference) {
 }
 
 TEST(ReportCompare, ADifferenceNamesTheRowAndIsUnexplained) {
-  auto d = CompareReport(Devices(), 1, kDay, {Row("Desktop", {{"nb_visits", 4}})}, {Row("Desktop", {{"nb_visits", 3}})},
-                         {});
+  auto d =
+      CompareReport(Devices(), 1, kDay, {Row("Desktop", {{"nb_visits", 4}})}, {Row("Desktop", {{"nb_visits", 3}})}, {});
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].label, "Desktop");
   EXPECT_EQ(d[0].metric, "nb_visits");
@@ -101,10 +101,10 @@ TEST(ReportCompare, TruncatedVisitsExplainConversionsButNeverVisitCounts) {
 TEST(ReportCompare, TimeSpentIsExplainedOnlyWhenTheWarehouseHasMore) {
   ReportSpec pages = ReportSpecsForSite({}, false, {})[0];
   ASSERT_EQ(pages.method, "Actions.getPageUrls");
-  auto more = CompareReport(pages, 1, kDay, {Row("/", {{"sum_time_spent", 120}})}, {Row("/", {{"sum_time_spent", 100}})},
-                            {});
-  auto less = CompareReport(pages, 1, kDay, {Row("/", {{"sum_time_spent", 80}})}, {Row("/", {{"sum_time_spent", 100}})},
-                            {});
+  auto more =
+      CompareReport(pages, 1, kDay, {Row("/", {{"sum_time_spent", 120}})}, {Row("/", {{"sum_time_spent", 100}})}, {});
+  auto less =
+      CompareReport(pages, 1, kDay, {Row("/", {{"sum_time_spent", 80}})}, {Row("/", {{"sum_time_spent", 100}})}, {});
   ASSERT_EQ(more.size(), 1u);
   ASSERT_EQ(less.size(), 1u);
   EXPECT_NE(more[0].explanation, "");

@@ -71,17 +71,28 @@ Result<Visit> ReadVisit(simdjson::dom::parser& parser, const SimVisit& sim) {
   v.id = sim.id_visit;
   for (auto f : o) {
     std::string_view k = f.key;
-    if (k == "visitorId") v.visitor = Str(f.value);
-    else if (k == "userId") v.user = Str(f.value);
-    else if (k == "actions") v.actions = static_cast<int64_t>(Num(f.value));
-    else if (k == "visitDuration") v.duration = static_cast<int64_t>(Num(f.value));
-    else if (k == "visitConverted") v.converted = Num(f.value) != 0;
-    else if (k == "referrerType") v.referrer_type = Str(f.value);
-    else if (k == "referrerName") v.referrer_name = Str(f.value);
-    else if (k == "referrerKeyword") v.referrer_keyword = Str(f.value);
-    else if (k == "deviceType") v.device = Str(f.value);
-    else if (k == "country") v.country = Str(f.value);
-    else if (k.rfind("dimension", 0) == 0 && !f.value.is_null()) v.dimensions[std::string(k.substr(9))] = Str(f.value);
+    if (k == "visitorId")
+      v.visitor = Str(f.value);
+    else if (k == "userId")
+      v.user = Str(f.value);
+    else if (k == "actions")
+      v.actions = static_cast<int64_t>(Num(f.value));
+    else if (k == "visitDuration")
+      v.duration = static_cast<int64_t>(Num(f.value));
+    else if (k == "visitConverted")
+      v.converted = Num(f.value) != 0;
+    else if (k == "referrerType")
+      v.referrer_type = Str(f.value);
+    else if (k == "referrerName")
+      v.referrer_name = Str(f.value);
+    else if (k == "referrerKeyword")
+      v.referrer_keyword = Str(f.value);
+    else if (k == "deviceType")
+      v.device = Str(f.value);
+    else if (k == "country")
+      v.country = Str(f.value);
+    else if (k.rfind("dimension", 0) == 0 && !f.value.is_null())
+      v.dimensions[std::string(k.substr(9))] = Str(f.value);
   }
   simdjson::dom::array details;
   if (o["actionDetails"].get_array().get(details)) return v;
@@ -91,24 +102,42 @@ Result<Visit> ReadVisit(simdjson::dom::parser& parser, const SimVisit& sim) {
     Entry e;
     for (auto f : ao) {
       std::string_view k = f.key;
-      if (k == "type") e.type = Str(f.value);
-      else if (k == "url") e.url = Str(f.value);
-      else if (k == "pageTitle") e.title = Str(f.value);
-      else if (k == "eventCategory") e.category = Str(f.value);
-      else if (k == "eventAction") e.action = Str(f.value);
-      else if (k == "eventName") e.name = Str(f.value);
-      else if (k == "eventValue") e.event_value = OptNum(f.value);
-      else if (k == "siteSearchKeyword") e.keyword = Str(f.value);
-      else if (k == "timestamp") e.timestamp = static_cast<int64_t>(Num(f.value));
-      else if (k == "revenue") e.revenue = Num(f.value);
-      else if (k == "revenueSubTotal") e.subtotal = Num(f.value);
-      else if (k == "revenueTax") e.tax = Num(f.value);
-      else if (k == "revenueShipping") e.shipping = Num(f.value);
-      else if (k == "revenueDiscount") e.discount = Num(f.value);
-      else if (k == "items") e.items = static_cast<int64_t>(Num(f.value));
-      else if (k == "productViewSku") e.sku = Str(f.value);
-      else if (k == "productViewPrice") e.view_price = OptNum(f.value);
-      else if (k == "pageLoadTimeMilliseconds") e.page_load_ms = OptNum(f.value);
+      if (k == "type")
+        e.type = Str(f.value);
+      else if (k == "url")
+        e.url = Str(f.value);
+      else if (k == "pageTitle")
+        e.title = Str(f.value);
+      else if (k == "eventCategory")
+        e.category = Str(f.value);
+      else if (k == "eventAction")
+        e.action = Str(f.value);
+      else if (k == "eventName")
+        e.name = Str(f.value);
+      else if (k == "eventValue")
+        e.event_value = OptNum(f.value);
+      else if (k == "siteSearchKeyword")
+        e.keyword = Str(f.value);
+      else if (k == "timestamp")
+        e.timestamp = static_cast<int64_t>(Num(f.value));
+      else if (k == "revenue")
+        e.revenue = Num(f.value);
+      else if (k == "revenueSubTotal")
+        e.subtotal = Num(f.value);
+      else if (k == "revenueTax")
+        e.tax = Num(f.value);
+      else if (k == "revenueShipping")
+        e.shipping = Num(f.value);
+      else if (k == "revenueDiscount")
+        e.discount = Num(f.value);
+      else if (k == "items")
+        e.items = static_cast<int64_t>(Num(f.value));
+      else if (k == "productViewSku")
+        e.sku = Str(f.value);
+      else if (k == "productViewPrice")
+        e.view_price = OptNum(f.value);
+      else if (k == "pageLoadTimeMilliseconds")
+        e.page_load_ms = OptNum(f.value);
       else if (k == "productViewCategories") {
         simdjson::dom::array cats;
         if (!f.value.get_array().get(cats)) {
@@ -195,8 +224,10 @@ void AddVisit(Row& r, const Visit& v) {
 
 std::string VisitLabel(const std::string& method, const Visit& v, const ReportParams& p, std::string* type_code) {
   if (method == "Referrers.getReferrerType") {
-    static const std::map<std::string, std::string> names = {{"direct", "Direct Entry"}, {"search", "Search Engines"},
-                                                             {"website", "Websites"},   {"campaign", "Campaigns"},
+    static const std::map<std::string, std::string> names = {{"direct", "Direct Entry"},
+                                                             {"search", "Search Engines"},
+                                                             {"website", "Websites"},
+                                                             {"campaign", "Campaigns"},
                                                              {"social", "Social Networks"}};
     auto it = names.find(v.referrer_type);
     return it == names.end() ? v.referrer_type : it->second;
@@ -397,25 +428,35 @@ std::string EcommerceOrderGoal(const std::vector<Visit>& visits) {
       items += static_cast<double>(e.items);
     }
   }
-  return "{\"nb_conversions\":" + Format(conversions) + ",\"nb_visits_converted\":" +
-         std::to_string(converted.size()) + ",\"revenue\":" + Format(revenue) + ",\"revenue_subtotal\":" +
-         Format(subtotal) + ",\"revenue_tax\":" + Format(tax) + ",\"revenue_shipping\":" + Format(shipping) +
+  return "{\"nb_conversions\":" + Format(conversions) + ",\"nb_visits_converted\":" + std::to_string(converted.size()) +
+         ",\"revenue\":" + Format(revenue) + ",\"revenue_subtotal\":" + Format(subtotal) +
+         ",\"revenue_tax\":" + Format(tax) + ",\"revenue_shipping\":" + Format(shipping) +
          ",\"revenue_discount\":" + Format(discount) + ",\"items\":" + Format(items) + "}";
 }
 
 const std::set<std::string>& ReportMethods() {
-  static const std::set<std::string> m = {
-      "Actions.getPageUrls",     "Actions.getPageTitles",   "Actions.getSiteSearchKeywords",
-      "Referrers.getReferrerType", "Referrers.getAll",      "Referrers.getCampaigns",
-      "DevicesDetection.getType", "UserCountry.getCountry", "Events.getCategory",
-      "Events.getAction",        "Events.getName",          "Goals.getItemsSku",
-      "Goals.getItemsCategory",  "CustomDimensions.getCustomDimension"};
+  static const std::set<std::string> m = {"Actions.getPageUrls",
+                                          "Actions.getPageTitles",
+                                          "Actions.getSiteSearchKeywords",
+                                          "Referrers.getReferrerType",
+                                          "Referrers.getAll",
+                                          "Referrers.getCampaigns",
+                                          "DevicesDetection.getType",
+                                          "UserCountry.getCountry",
+                                          "Events.getCategory",
+                                          "Events.getAction",
+                                          "Events.getName",
+                                          "Goals.getItemsSku",
+                                          "Goals.getItemsCategory",
+                                          "CustomDimensions.getCustomDimension"};
   return m;
 }
 
 }  // namespace
 
-bool IsReportMethod(const std::string& method) { return ReportMethods().count(method) > 0; }
+bool IsReportMethod(const std::string& method) {
+  return ReportMethods().count(method) > 0;
+}
 
 bool RendersReport(const std::string& method, const ReportParams& params) {
   if (method == "Goals.get") return params.id_goal && *params.id_goal == "ecommerceOrder";
