@@ -20,14 +20,15 @@ namespace {
 
 using DayKey = std::pair<int64_t, int64_t>;  // site, days since epoch
 
-int64_t Int(const std::optional<std::string>& v) { return v ? std::strtoll(v->c_str(), nullptr, 10) : 0; }
+int64_t Int(const std::optional<std::string>& v) {
+  return v ? std::strtoll(v->c_str(), nullptr, 10) : 0;
+}
 
 std::string Bool(const std::string& v) {  // engines print booleans as true/false or t/f
   if (v == "t" || v == "true" || v == "1") return "true";
   if (v == "f" || v == "false" || v == "0") return "false";
   return v;
 }
-
 
 std::string Number(double v) {
   char buf[64];
@@ -97,9 +98,10 @@ int RunVerifyReports(CommandContext& ctx) {
   const std::string date_text = s.TextOf("visit_date");
   auto context = s.Query("SELECT site_id, " + date_text +
                          ", sum(CASE WHEN truncated_actions > 0 THEN 1 ELSE 0 END), count(user_id), "
-                         "sum(CASE WHEN visitor_type = 'returning' AND " + s.TextOf("first_action_local") + " < " +
-                         date_text + " || ' 00:30' THEN 1 ELSE 0 END) FROM matomo_visits WHERE " +
-                         range_of("visit_date") + " GROUP BY site_id, visit_date");
+                         "sum(CASE WHEN visitor_type = 'returning' AND " +
+                         s.TextOf("first_action_local") + " < " + date_text +
+                         " || ' 00:30' THEN 1 ELSE 0 END) FROM matomo_visits WHERE " + range_of("visit_date") +
+                         " GROUP BY site_id, visit_date");
   if (!context.ok()) return fail(context.error());
   for (const auto& row : context->rows) {
     auto date = CivilDate::Parse(row[1].value_or(""));
@@ -167,6 +169,11 @@ int RunVerifyReports(CommandContext& ctx) {
           int c = t.ColumnIndex(column);
           if (c >= 0 && row[c]) r.metrics[column] = std::strtod(row[c]->c_str(), nullptr);
         }
+        for (const char* column : {"nb_hits_with_page_load_time", "sum_page_load_time_ms"}) {
+          int c = t.ColumnIndex(column);
+          if (c >= 0 && row[c]) r.metrics[column] = std::strtod(row[c]->c_str(), nullptr);
+        }
+        models::AddDerivedMetrics(r.metrics);
         ours[date->days()].push_back(std::move(r));
       }
       matomo::Params params = {{"idSite", std::to_string(site)},
@@ -199,12 +206,12 @@ int RunVerifyReports(CommandContext& ctx) {
   for (const auto& d : diffs) unexplained += d.explanation.empty() ? 1 : 0;
   if (ctx.config.Has("json") && ctx.config.Bool("json")) {
     for (const auto& d : diffs) {
-      std::printf("{\"site\":%lld,\"date\":\"%s\",\"report\":\"%s\",\"label\":\"%s\",\"metric\":\"%s\","
-                  "\"warehouse\":%s,\"matomo\":%s,\"explanation\":%s}\n",
-                  static_cast<long long>(d.site_id), d.date.ToString().c_str(), JsonEscape(d.report).c_str(),
-                  JsonEscape(d.label).c_str(), d.metric.c_str(), Number(d.warehouse).c_str(),
-                  Number(d.matomo).c_str(),
-                  d.explanation.empty() ? "null" : ("\"" + JsonEscape(d.explanation) + "\"").c_str());
+      std::printf(
+          "{\"site\":%lld,\"date\":\"%s\",\"report\":\"%s\",\"label\":\"%s\",\"metric\":\"%s\","
+          "\"warehouse\":%s,\"matomo\":%s,\"explanation\":%s}\n",
+          static_cast<long long>(d.site_id), d.date.ToString().c_str(), JsonEscape(d.report).c_str(),
+          JsonEscape(d.label).c_str(), d.metric.c_str(), Number(d.warehouse).c_str(), Number(d.matomo).c_str(),
+          d.explanation.empty() ? "null" : ("\"" + JsonEscape(d.explanation) + "\"").c_str());
     }
     return unexplained ? kExitMismatch : kExitOk;
   }
@@ -216,9 +223,10 @@ int RunVerifyReports(CommandContext& ctx) {
                 d.explanation.empty() ? "DIFFERS" : ("(" + d.explanation + ")").c_str());
   }
   if (unexplained) {
-    std::printf("\n%d difference(s) not explained. Rebuild the report tables (`matomo-etl sync --full-refresh`, or "
-                "reload the days); if they persist, Matomo's archives may be stale (re-archive the days).\n",
-                unexplained);
+    std::printf(
+        "\n%d difference(s) not explained. Rebuild the report tables (`matomo-etl sync --full-refresh`, or "
+        "reload the days); if they persist, Matomo's archives may be stale (re-archive the days).\n",
+        unexplained);
     return kExitMismatch;
   }
   std::printf("all reports match%s\n", diffs.empty() ? "" : " (the differences above are explained)");

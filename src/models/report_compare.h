@@ -19,21 +19,23 @@ struct ReportSpec {
   std::vector<std::pair<std::string, std::string>> params;  // extra API parameters (idGoal, flat, ...)
   std::string table;                                        // e.g. "matomo_referrers_daily"
   std::map<std::string, std::string> where;                 // column -> value the table's rows must have
-  std::vector<std::pair<std::string, std::string>> metrics;  // Matomo metric -> table column
-  bool single_row = false;        // the API answers one object (Goals.get), not a list of labelled rows
-  std::string type_column;        // Referrers.getAll: rows are keyed by (referer_type, label)
-  std::string name() const;       // method and parameters, e.g. "Goals.get idGoal=2"
+  // Matomo metric -> table column; avg_page_load_time is derived from sum_page_load_time_ms and
+  // nb_hits_with_page_load_time (seconds), see WarehouseMetrics.
+  std::vector<std::pair<std::string, std::string>> metrics;
+  bool single_row = false;   // the API answers one object (Goals.get), not a list of labelled rows
+  std::string type_column;   // Referrers.getAll: rows are keyed by (referer_type, label)
+  std::string name() const;  // method and parameters, e.g. "Goals.get idGoal=2"
 };
 
 // What both sides know about one (site, day), for the explanations.
 struct ReportDayContext {
-  int64_t truncated_visits = 0;   // visits Live cut at 500 actions
-  int64_t user_id_visits = 0;     // visits with a user id
+  int64_t truncated_visits = 0;          // visits Live cut at 500 actions
+  int64_t user_id_visits = 0;            // visits with a user id
   int64_t after_midnight_returning = 0;  // returning visits that began in the day's first 30 minutes
 };
 
 struct ReportRow {
-  std::string key;    // label, or type + '\x1f' + label for keyed reports
+  std::string key;  // label, or type + '\x1f' + label for keyed reports
   std::string label;
   std::map<std::string, double> metrics;
 };
@@ -58,7 +60,10 @@ std::vector<ReportSpec> ReportSpecsForSite(const std::vector<int64_t>& goal_ids,
 // Matomo's answer for period=day&date=A,B: an object keyed by date; each a list of rows (or one object for
 // single_row reports). Numbers may be strings; absent metrics are 0.
 Result<std::map<std::string, std::vector<ReportRow>>> ParseReportResponse(const std::string& body,
-                                                                         const ReportSpec& spec);
+                                                                          const ReportSpec& spec);
+
+// The metrics of one warehouse row as compared: its columns, and avg_page_load_time derived from them.
+void AddDerivedMetrics(std::map<std::string, double>& metrics);
 
 // Matomo's referrer type codes (the API's referer_type), by the warehouse's referrer_type.
 std::string ReferrerTypeCode(const std::string& type);

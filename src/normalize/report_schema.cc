@@ -85,8 +85,10 @@ TableDef Report(std::string_view name, std::string_view description, std::vector
 std::vector<TableDef> ReportTables() {
   std::vector<TableDef> out;
   {
-    auto cols = Head("path and query of matomo_actions.url", "The page URL without scheme and host, as flat "
-                     "Actions.getPageUrls labels it (\"/category/shoes?color=red\").", {});
+    auto cols = Head("path and query of matomo_actions.url",
+                     "The page URL without scheme and host, as flat "
+                     "Actions.getPageUrls labels it (\"/category/shoes?color=red\").",
+                     {});
     Append(cols, PageMetrics());
     out.push_back(Report("matomo_pages_daily", "Actions.getPageUrls (flat=1): one row per page URL and day.",
                          std::move(cols), {"site_id", "date", "report", "label"}));
@@ -117,8 +119,10 @@ std::vector<TableDef> ReportTables() {
                          std::move(cols), {"site_id", "date", "report", "label"}));
   }
   {
-    auto cols = Head("matomo_visits.device_type", "Device type as Matomo labels it (\"Desktop\", \"Smartphone\", "
-                     "\"Unknown\"). Matomo also lists every other type with 0 visits; these tables do not.", {});
+    auto cols = Head("matomo_visits.device_type",
+                     "Device type as Matomo labels it (\"Desktop\", \"Smartphone\", "
+                     "\"Unknown\"). Matomo also lists every other type with 0 visits; these tables do not.",
+                     {});
     Append(cols, VisitMetrics());
     out.push_back(Report("matomo_devices_daily", "DevicesDetection.getType: one row per device type and day.",
                          std::move(cols), {"site_id", "date", "report", "label"}));
@@ -132,8 +136,10 @@ std::vector<TableDef> ReportTables() {
                          std::move(cols), {"site_id", "date", "report", "label"}));
   }
   {
-    auto cols = Head("event category, action or name", "Events.getCategory: the category; Events.getAction: the "
-                     "action; Events.getName: the name (\"Event Name not defined\" when empty).", {});
+    auto cols = Head("event category, action or name",
+                     "Events.getCategory: the category; Events.getAction: the "
+                     "action; Events.getName: the name (\"Event Name not defined\" when empty).",
+                     {});
     Append(cols, {Metric("nb_events", "count(*)", "Events."),
                   Metric("nb_visits", "sum over the secondary label of count(distinct visit_id)",
                          "Visits with such an event, counted once per action (getCategory, getName) or name "
@@ -162,7 +168,8 @@ std::vector<TableDef> ReportTables() {
                          std::move(cols), {"site_id", "date", "report", "label"}));
   }
   {
-    auto cols = Head("goal name", "The goal's name; \"Ecommerce order\" and \"Abandoned cart\" for the ecommerce "
+    auto cols = Head("goal name",
+                     "The goal's name; \"Ecommerce order\" and \"Abandoned cart\" for the ecommerce "
                      "rows; \"All goals\" for Goals.get without idGoal.",
                      {Col("goal_id", T::kText, false, "matomo_conversions.goal_id",
                           "Goals.get's idGoal: the goal id, ecommerceOrder, ecommerceAbandonedCart, or '' for the "
@@ -185,15 +192,15 @@ std::vector<TableDef> ReportTables() {
     auto cols = Head("item SKU or category", "Goals.getItemsSku: the SKU; Goals.getItemsCategory: the category.",
                      {Col("abandoned_cart", T::kBool, false, "matomo_ecommerce_items.conversion_type",
                           "false: ordered items; true: items of abandoned carts (the API's abandonedCarts=1).")});
-    Append(cols, {Metric("revenue", "sum(price * quantity)", "Item revenue.", T::kWideDecimal),
-                  Metric("quantity", "sum(quantity)", "Quantity."),
-                  Metric("orders", "count(distinct order or cart)",
-                         "Orders (abandoned_cart: carts; the API calls it abandoned_carts)."),
-                  Metric("nb_visits", "count(distinct visit_id) of product page views",
-                         "Visits that viewed the product (or a product of the category)."),
-                  Metric("nb_actions", "count of product page views", "Product page views."),
-                  Col("avg_price", T::kDouble, true, "revenue / quantity, else the average viewed price",
-                      "Average price.")});
+    Append(cols,
+           {Metric("revenue", "sum(price * quantity)", "Item revenue.", T::kWideDecimal),
+            Metric("quantity", "sum(quantity)", "Quantity."),
+            Metric("orders", "count(distinct order or cart)",
+                   "Orders (abandoned_cart: carts; the API calls it abandoned_carts)."),
+            Metric("nb_visits", "count(distinct visit_id) of product page views",
+                   "Visits that viewed the product (or a product of the category)."),
+            Metric("nb_actions", "count of product page views", "Product page views."),
+            Col("avg_price", T::kDouble, true, "revenue / quantity, else the average viewed price", "Average price.")});
     out.push_back(Report("matomo_items_daily",
                          "Goals.getItemsSku and Goals.getItemsCategory (report column), orders and abandoned carts "
                          "apart: one row per label and day.",

@@ -400,6 +400,31 @@ TEST(VisitNormalizerMapping, TruncatedVisitsZeroActionVisitsAndBlankLines) {
   EXPECT_EQ(run.sink.counts.count("matomo_actions"), 0u);
 }
 
+// Matomo's time_spent_ref_action, which its Actions reports add to the previous page: seconds since the
+// visit's previous entry (goals included: their requests are hits), capped at visit_standard_length
+// (1800 s), on every entry but goals and ecommerce. The country's label comes as Matomo sends it.
+TEST(VisitNormalizerMapping, TimeSpentRefIsSecondsSinceThePreviousEntry) {
+  const int64_t t0 = 1795644000;  // 2026-11-25 10:00:00 UTC
+  auto at = [&](int64_t s) { return std::to_string(t0 + s); };
+  NormRun run = NormalizeOne(R"({"idVisit":5,"firstActionTimestamp":)" + at(0) + R"(,"lastActionTimestamp":)" +
+                             at(2110) + R"(,"country":"Japan","countryCode":"jp","actions":4,"actionDetails":[)" +
+                             R"({"type":"action","url":"https://s/1","timestamp":)" + at(0) + "}," +
+                             R"({"type":"event","url":"https://s/1","timestamp":)" + at(100) + "}," +
+                             R"({"type":"goal","goalId":1,"revenue":0,"timestamp":)" + at(150) + "}," +
+                             R"({"type":"action","url":"https://s/2","timestamp":)" + at(2100) + "}," +
+                             R"({"type":"search","siteSearchKeyword":"x","timestamp":)" + at(2110) + "}]}");
+  ASSERT_TRUE(run.status.ok()) << run.status.error().ToString();
+  Table a(run.sink, "matomo_actions");
+  ASSERT_EQ(a.size(), 5u);
+  EXPECT_EQ(a(0, "time_spent_ref_s"), "0");
+  EXPECT_EQ(a(1, "time_spent_ref_s"), "100");
+  EXPECT_EQ(a(2, "time_spent_ref_s"), "\\N");  // the goal entry
+  EXPECT_EQ(a(3, "time_spent_ref_s"), "1800");   // 1950 s, capped
+  EXPECT_EQ(a(4, "time_spent_ref_s"), "10");
+  Table v(run.sink, "matomo_visits");
+  EXPECT_EQ(v(0, "country_name"), "Japan");
+}
+
 TEST(VisitNormalizerMapping, RawVisitsCanBeLeftToTheEngine) {
   NormRun run = Normalize("UTC", 1, "2026-11-25", {R"({"idVisit":1,"lastActionTimestamp":1795648742})"},
                       {.emit_raw_visits = false});

@@ -20,7 +20,7 @@ using simdjson::dom::object;
 struct Entry {
   std::string type;  // action, event, search, download, outlink, goal, ecommerceOrder, ecommerceAbandonedCart, 13
   std::string url, title, category, action, name, keyword, sku, view_category, order_key;
-  std::optional<double> event_value, view_price;
+  std::optional<double> event_value, view_price, page_load_ms;
   double revenue = 0, subtotal = 0, tax = 0, shipping = 0, discount = 0;
   int64_t items = 0, timestamp = 0;
   std::map<std::string, std::string> dimensions;  // dimensionN -> value
@@ -71,17 +71,28 @@ Result<Visit> ReadVisit(simdjson::dom::parser& parser, const SimVisit& sim) {
   v.id = sim.id_visit;
   for (auto f : o) {
     std::string_view k = f.key;
-    if (k == "visitorId") v.visitor = Str(f.value);
-    else if (k == "userId") v.user = Str(f.value);
-    else if (k == "actions") v.actions = static_cast<int64_t>(Num(f.value));
-    else if (k == "visitDuration") v.duration = static_cast<int64_t>(Num(f.value));
-    else if (k == "visitConverted") v.converted = Num(f.value) != 0;
-    else if (k == "referrerType") v.referrer_type = Str(f.value);
-    else if (k == "referrerName") v.referrer_name = Str(f.value);
-    else if (k == "referrerKeyword") v.referrer_keyword = Str(f.value);
-    else if (k == "deviceType") v.device = Str(f.value);
-    else if (k == "country") v.country = Str(f.value);
-    else if (k.rfind("dimension", 0) == 0 && !f.value.is_null()) v.dimensions[std::string(k.substr(9))] = Str(f.value);
+    if (k == "visitorId")
+      v.visitor = Str(f.value);
+    else if (k == "userId")
+      v.user = Str(f.value);
+    else if (k == "actions")
+      v.actions = static_cast<int64_t>(Num(f.value));
+    else if (k == "visitDuration")
+      v.duration = static_cast<int64_t>(Num(f.value));
+    else if (k == "visitConverted")
+      v.converted = Num(f.value) != 0;
+    else if (k == "referrerType")
+      v.referrer_type = Str(f.value);
+    else if (k == "referrerName")
+      v.referrer_name = Str(f.value);
+    else if (k == "referrerKeyword")
+      v.referrer_keyword = Str(f.value);
+    else if (k == "deviceType")
+      v.device = Str(f.value);
+    else if (k == "country")
+      v.country = Str(f.value);
+    else if (k.rfind("dimension", 0) == 0 && !f.value.is_null())
+      v.dimensions[std::string(k.substr(9))] = Str(f.value);
   }
   simdjson::dom::array details;
   if (o["actionDetails"].get_array().get(details)) return v;
@@ -91,23 +102,42 @@ Result<Visit> ReadVisit(simdjson::dom::parser& parser, const SimVisit& sim) {
     Entry e;
     for (auto f : ao) {
       std::string_view k = f.key;
-      if (k == "type") e.type = Str(f.value);
-      else if (k == "url") e.url = Str(f.value);
-      else if (k == "pageTitle") e.title = Str(f.value);
-      else if (k == "eventCategory") e.category = Str(f.value);
-      else if (k == "eventAction") e.action = Str(f.value);
-      else if (k == "eventName") e.name = Str(f.value);
-      else if (k == "eventValue") e.event_value = OptNum(f.value);
-      else if (k == "siteSearchKeyword") e.keyword = Str(f.value);
-      else if (k == "timestamp") e.timestamp = static_cast<int64_t>(Num(f.value));
-      else if (k == "revenue") e.revenue = Num(f.value);
-      else if (k == "revenueSubTotal") e.subtotal = Num(f.value);
-      else if (k == "revenueTax") e.tax = Num(f.value);
-      else if (k == "revenueShipping") e.shipping = Num(f.value);
-      else if (k == "revenueDiscount") e.discount = Num(f.value);
-      else if (k == "items") e.items = static_cast<int64_t>(Num(f.value));
-      else if (k == "productViewSku") e.sku = Str(f.value);
-      else if (k == "productViewPrice") e.view_price = OptNum(f.value);
+      if (k == "type")
+        e.type = Str(f.value);
+      else if (k == "url")
+        e.url = Str(f.value);
+      else if (k == "pageTitle")
+        e.title = Str(f.value);
+      else if (k == "eventCategory")
+        e.category = Str(f.value);
+      else if (k == "eventAction")
+        e.action = Str(f.value);
+      else if (k == "eventName")
+        e.name = Str(f.value);
+      else if (k == "eventValue")
+        e.event_value = OptNum(f.value);
+      else if (k == "siteSearchKeyword")
+        e.keyword = Str(f.value);
+      else if (k == "timestamp")
+        e.timestamp = static_cast<int64_t>(Num(f.value));
+      else if (k == "revenue")
+        e.revenue = Num(f.value);
+      else if (k == "revenueSubTotal")
+        e.subtotal = Num(f.value);
+      else if (k == "revenueTax")
+        e.tax = Num(f.value);
+      else if (k == "revenueShipping")
+        e.shipping = Num(f.value);
+      else if (k == "revenueDiscount")
+        e.discount = Num(f.value);
+      else if (k == "items")
+        e.items = static_cast<int64_t>(Num(f.value));
+      else if (k == "productViewSku")
+        e.sku = Str(f.value);
+      else if (k == "productViewPrice")
+        e.view_price = OptNum(f.value);
+      else if (k == "pageLoadTimeMilliseconds")
+        e.page_load_ms = OptNum(f.value);
       else if (k == "productViewCategories") {
         simdjson::dom::array cats;
         if (!f.value.get_array().get(cats)) {
@@ -194,8 +224,10 @@ void AddVisit(Row& r, const Visit& v) {
 
 std::string VisitLabel(const std::string& method, const Visit& v, const ReportParams& p, std::string* type_code) {
   if (method == "Referrers.getReferrerType") {
-    static const std::map<std::string, std::string> names = {{"direct", "Direct Entry"}, {"search", "Search Engines"},
-                                                             {"website", "Websites"},   {"campaign", "Campaigns"},
+    static const std::map<std::string, std::string> names = {{"direct", "Direct Entry"},
+                                                             {"search", "Search Engines"},
+                                                             {"website", "Websites"},
+                                                             {"campaign", "Campaigns"},
                                                              {"social", "Social Networks"}};
     auto it = names.find(v.referrer_type);
     return it == names.end() ? v.referrer_type : it->second;
@@ -275,9 +307,22 @@ Rows ActionRows(const std::string& method, const std::vector<Visit>& visits) {
           r.sum["entry_bounce_count"] += v.actions <= 1 ? 1 : 0;
         }
         if (static_cast<int>(i) == exit) r.sum["exit_nb_visits"] += 1;
+        if (!search && e.page_load_ms) {
+          r.sum["page_load_hits"] += 1;
+          r.sum["page_load_ms"] += *e.page_load_ms;
+        }
       }
       if (anchor_of(e)) anchor = static_cast<int>(i);
     }
+  }
+  for (auto& [label, r] : rows) {  // avg_page_load_time in seconds, 3 decimals, as Matomo
+    if (search) break;
+    const double n = r.sum["page_load_hits"];
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", n > 0 ? r.sum["page_load_ms"] / n / 1000 : 0.0);
+    r.extra["avg_page_load_time"] = buf;
+    r.sum.erase("page_load_hits");
+    r.sum.erase("page_load_ms");
   }
   if (search) {
     for (auto& [label, r] : rows) {
@@ -383,25 +428,35 @@ std::string EcommerceOrderGoal(const std::vector<Visit>& visits) {
       items += static_cast<double>(e.items);
     }
   }
-  return "{\"nb_conversions\":" + Format(conversions) + ",\"nb_visits_converted\":" +
-         std::to_string(converted.size()) + ",\"revenue\":" + Format(revenue) + ",\"revenue_subtotal\":" +
-         Format(subtotal) + ",\"revenue_tax\":" + Format(tax) + ",\"revenue_shipping\":" + Format(shipping) +
+  return "{\"nb_conversions\":" + Format(conversions) + ",\"nb_visits_converted\":" + std::to_string(converted.size()) +
+         ",\"revenue\":" + Format(revenue) + ",\"revenue_subtotal\":" + Format(subtotal) +
+         ",\"revenue_tax\":" + Format(tax) + ",\"revenue_shipping\":" + Format(shipping) +
          ",\"revenue_discount\":" + Format(discount) + ",\"items\":" + Format(items) + "}";
 }
 
 const std::set<std::string>& ReportMethods() {
-  static const std::set<std::string> m = {
-      "Actions.getPageUrls",     "Actions.getPageTitles",   "Actions.getSiteSearchKeywords",
-      "Referrers.getReferrerType", "Referrers.getAll",      "Referrers.getCampaigns",
-      "DevicesDetection.getType", "UserCountry.getCountry", "Events.getCategory",
-      "Events.getAction",        "Events.getName",          "Goals.getItemsSku",
-      "Goals.getItemsCategory",  "CustomDimensions.getCustomDimension"};
+  static const std::set<std::string> m = {"Actions.getPageUrls",
+                                          "Actions.getPageTitles",
+                                          "Actions.getSiteSearchKeywords",
+                                          "Referrers.getReferrerType",
+                                          "Referrers.getAll",
+                                          "Referrers.getCampaigns",
+                                          "DevicesDetection.getType",
+                                          "UserCountry.getCountry",
+                                          "Events.getCategory",
+                                          "Events.getAction",
+                                          "Events.getName",
+                                          "Goals.getItemsSku",
+                                          "Goals.getItemsCategory",
+                                          "CustomDimensions.getCustomDimension"};
   return m;
 }
 
 }  // namespace
 
-bool IsReportMethod(const std::string& method) { return ReportMethods().count(method) > 0; }
+bool IsReportMethod(const std::string& method) {
+  return ReportMethods().count(method) > 0;
+}
 
 bool RendersReport(const std::string& method, const ReportParams& params) {
   if (method == "Goals.get") return params.id_goal && *params.id_goal == "ecommerceOrder";

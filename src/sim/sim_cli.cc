@@ -77,7 +77,8 @@ int Main(int argc, char** argv) {
   CliOptions o;
   CLI::App app{
       "matomo-sim: a stand-in for Matomo 5.1.2's HTTP Reporting API (Live.getLastVisitsDetails, VisitsSummary.get,\n"
-      "Actions.get, Goals.get, Goals.getGoals, SitesManager.*, API.getMatomoVersion) on 127.0.0.1.\n"
+      "Actions.get, Goals.get, Goals.getGoals, SitesManager.*, API.getMatomoVersion, and the report methods of\n"
+      "docs/reports.md: Actions.getPageUrls, Referrers.getAll, Events.getCategory, ...) on 127.0.0.1.\n"
       "The first line on stdout is the URL it serves. Fault rates take a probability (0.1), every:N or first:N.",
       "matomo-sim"};
   app.add_option("--port", o.port, "TCP port on 127.0.0.1; 0 picks a free one")->capture_default_str();
