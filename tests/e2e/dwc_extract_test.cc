@@ -254,6 +254,14 @@ TEST_F(DwcExtractS3, BadCredentialsAreAClearErrorExit2AndNeverPrinted) {
   EXPECT_EQ(r.out.find(wrong), std::string::npos);
   EXPECT_TRUE(Ledger(landing.path()).empty());
 
+  // A secret offered as a flag is refused without being echoed (it would be visible in `ps`).
+  ProcessResult flag = RunEtl({"dwc", "extract", "--s3", "s3://dwc-bucket/creds", "--region", "eu-west-1",
+                               "--aws-secret-access-key", kSecret},
+                              AwsEnv(Endpoint()));
+  EXPECT_EQ(flag.exit_code, 2) << flag.err;
+  EXPECT_EQ(flag.err.find(kSecret), std::string::npos) << flag.err;
+  EXPECT_EQ(flag.out.find(kSecret), std::string::npos);
+
   // No credentials at all, and no region: said before any request.
   ProcessResult none = RunEtl({"dwc", "extract", "--s3", "s3://dwc-bucket/creds", "--landing", landing.str()},
                               {{"AWS_ACCESS_KEY_ID", "\x01"}, {"AWS_SECRET_ACCESS_KEY", "\x01"},
