@@ -5,6 +5,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "core/digest.h"
 #include "core/log.h"
 #include "http/curl_http_client.h"
 
@@ -321,8 +322,22 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
   std::string what = "download " + impl_->Where(key);
   // HEAD first: its ETag pins every resumed Range request (If-Match), so a cut download never
   // mixes two versions of an object, and its size says when the download is whole.
-  METL_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Stat(key));
-  if (!info) return Error(ErrorKind::kTerminal, "not found: " + impl_->Where(key));
+  METL_ASSIGN_OR_RETURN(HttpResult head, impl_->Call([] { return HttpRequest{.method = "HEAD"}; }, impl_->PathOf(key),
+                                                     {}, cloud::Sha256Hex(""), "stat " + impl_->Where(key)));
+  if (head.response.status == 404) return Error(ErrorKind::kTerminal, "not found: " + impl_->Where(key));
+  if (head.response.status != 200) return impl_->StatusError(head, what);
+  std::optional<ObjectInfo> info = ObjectInfo{};
+  info->key = std::string(key);
+  if (const std::string* v = http::FindHeader(head.headers, "content-length")) info->size = std::atoll(v->c_str());
+  if (const std::string* v = http::FindHeader(head.headers, "etag")) info->version = Unquote(*v);
+  // The ETag is the content's MD5 for a single-part object stored plain or with SSE-S3 (not with
+  // SSE-KMS or SSE-C, nor for multipart uploads, whose ETags end in "-N"): then the bytes are checked.
+  const std::string* sse = http::FindHeader(head.headers, "x-amz-server-side-encryption");
+  bool etag_is_md5 = info->version.size() == 32 &&
+                     info->version.find_first_not_of("0123456789abcdef") == std::string::npos &&
+                     (sse == nullptr || *sse == "AES256") &&
+                     http::FindHeader(head.headers, "x-amz-server-side-encryption-customer-algorithm") == nullptr;
+  Md5 md5;
   int64_t delivered = 0;
   bool stopped = false;
   std::string empty_hash = cloud::Sha256Hex("");
@@ -334,6 +349,7 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
         if (delivered > 0) req.headers.emplace_back("Range", "bytes=" + std::to_string(delivered) + "-");
         req.on_body = [&](std::string_view chunk) {
           delivered += static_cast<int64_t>(chunk.size());
+          md5.Update(chunk);
           if (!sink(chunk)) {
             stopped = true;
             return false;
@@ -369,6 +385,18 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
   if (!stopped && delivered != info->size) {
     return Error(ErrorKind::kTransient,
                  what + ": got " + std::to_string(delivered) + " of " + std::to_string(info->size) + " bytes");
+  }
+  if (!stopped && etag_is_md5) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string digest_hex;
+    for (unsigned char c : md5.Final()) {
+      digest_hex += kDigits[c >> 4];
+      digest_hex += kDigits[c & 15];
+    }
+    if (digest_hex != info->version) {
+      return Error(ErrorKind::kTransient, what + ": the bytes received do not match the object's MD5 (ETag " +
+                                              info->version + "); it will be read again on the next run");
+    }
   }
   return OkStatus();
 }

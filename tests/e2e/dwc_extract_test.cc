@@ -225,20 +225,24 @@ TEST_F(DwcExtractS3, SlowDownAnd429And5xxAndCutDownloadsAreRetriedAndAVanishedFi
   ExpectNoSecret(r, landing.path());
 }
 
-TEST_F(DwcExtractS3, PersistentFailureOfOneFileExits3AndLandsTheOthers) {
+TEST_F(DwcExtractS3, PersistentFailuresAndCorruptBytesFailThoseFilesExit3AndLandTheOthers) {
   auto files = Upload("partitioned", "broken");
   S3FaultProxy proxy(port_);
   proxy.AddFault({"GET", "log_visit/date%3D2026-11-24", 100, 503, "ServiceUnavailable"});
+  proxy.AddFault({"GET", "log_action/date%3D2026-11-25", 100, -1, ""});  // bytes corrupted on the way
   TempDir landing;
   ProcessResult r = Extract("broken", landing.path(), proxy.url(), kSecret, {"--max-retries", "2"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_NE(r.out.find("1 failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 failed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("failed: log_visit/date=2026-11-24/part-0.jsonl.gz"), std::string::npos) << r.out;
-  EXPECT_EQ(Ledger(landing.path()).size(), files.size() - 1);
-  // The next run (the fault gone) lands just that file.
+  EXPECT_NE(r.out.find("failed: log_action/date=2026-11-25/part-0.jsonl.gz"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("do not match the object's MD5"), std::string::npos) << r.out;
+  EXPECT_EQ(Ledger(landing.path()).size(), files.size() - 2);
+  EXPECT_FALSE(fs::exists(landing.path() / "dwc" / "log_action/date=2026-11-25/part-0.jsonl.gz"));
+  // The next run (the faults gone) lands just those files.
   ProcessResult again = Extract("broken", landing.path(), Endpoint());
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-  EXPECT_NE(again.out.find(" 1 landed (0 of them changed)"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find(" 2 landed (0 of them changed)"), std::string::npos) << again.out;
 }
 
 TEST_F(DwcExtractS3, BadCredentialsAreAClearErrorExit2AndNeverPrinted) {

@@ -69,7 +69,7 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
     if (req.method != "HEAD") res.set_content(ErrorXml("NoSuchKey"), "application/xml");
     return;
   }
-  if (fault && fault->status != 0) {
+  if (fault && fault->status > 0) {
     ++fired_;
     res.status = fault->status;
     if (fault->status == 429 || fault->status == 503) res.set_header("Retry-After", "0");
@@ -118,6 +118,13 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
       sink.write(body->data(), body->size() / 2);
       return true;
     });
+    return;
+  }
+  if (fault && fault->status == -1 && req.method == "GET" && !r->body.empty()) {
+    ++fired_;
+    std::string corrupt = r->body;
+    corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x5a);
+    res.set_content(corrupt, type);
     return;
   }
   res.set_content(r->body, type);

@@ -21,7 +21,7 @@ class S3FaultProxy {
     std::string method;    // "GET", "HEAD", ... ("" = any)
     std::string contains;  // a substring of the raw request target ("list-type=2", a key)
     int times = 1;         // how many matching requests get it
-    int status = 503;      // the answer; 0 = cut the download halfway (GET only)
+    int status = 503;      // the answer; 0 = cut the download halfway, -1 = flip a byte of it (GET only)
     std::string code;      // S3 error code in the XML body ("SlowDown"), "" = none
   };
 
