@@ -42,15 +42,26 @@ void S3FaultProxy::AddFault(Fault f) {
   faults_.push_back(std::move(f));
 }
 
-void S3FaultProxy::Vanish(const std::string& key) {
+void S3FaultProxy::BeforeFirstRead(const std::string& contains, std::function<void()> action) {
   std::lock_guard<std::mutex> lock(mu_);
-  vanished_.push_back(key);
+  before_read_.emplace_back(contains, std::move(action));
 }
 
 void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
   ++requests_;
+  std::function<void()> action;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [contains, act] : before_read_) {
+      if (act && (req.method == "GET" || req.method == "HEAD") && req.target.find(contains) != std::string::npos) {
+        action = std::move(act);
+        act = nullptr;
+        break;
+      }
+    }
+  }
+  if (action) action();
   std::optional<Fault> fault;
-  bool vanished = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& f : faults_) {
@@ -61,13 +72,6 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
         break;
       }
     }
-    bool read = req.method == "GET" || req.method == "HEAD";
-    for (const auto& k : vanished_) vanished = vanished || (read && req.target.find(k) != std::string::npos);
-  }
-  if (vanished) {
-    res.status = 404;
-    if (req.method != "HEAD") res.set_content(ErrorXml("NoSuchKey"), "application/xml");
-    return;
   }
   if (fault && fault->status > 0) {
     ++fired_;
