@@ -31,11 +31,16 @@ std::string XmlUnescape(std::string_view s) {
       continue;
     }
     std::string_view ent = s.substr(i + 1, semi - i - 1);
-    if (ent == "amp") out += '&';
-    else if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "quot") out += '"';
-    else if (ent == "apos") out += '\'';
+    if (ent == "amp")
+      out += '&';
+    else if (ent == "lt")
+      out += '<';
+    else if (ent == "gt")
+      out += '>';
+    else if (ent == "quot")
+      out += '"';
+    else if (ent == "apos")
+      out += '\'';
     else if (ent.starts_with("#")) {
       unsigned long cp = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X')
                              ? std::strtoul(std::string(ent.substr(2)).c_str(), nullptr, 16)
@@ -99,7 +104,8 @@ int64_t ParseHttpDate(const std::string& t) {
 // Bucket names AWS can address as a host name (no dots: TLS wildcard certificates cover one label).
 bool VirtualHostable(const std::string& bucket) {
   return !bucket.empty() && bucket.find('.') == std::string::npos &&
-         std::all_of(bucket.begin(), bucket.end(), [](char c) { return std::islower(c) || std::isdigit(c) || c == '-'; });
+         std::all_of(bucket.begin(), bucket.end(),
+                     [](char c) { return std::islower(c) || std::isdigit(c) || c == '-'; });
 }
 
 }  // namespace
@@ -161,10 +167,12 @@ struct S3ObjectStore::Impl {
         code == "InvalidToken" || code == "TokenRefreshRequired" || s == 401) {
       return Error(ErrorKind::kConfig, what + ": the AWS credentials from " + creds.source + " were refused" + says)
           .WithHttpStatus(static_cast<int>(s))
-          .WithHint("check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), that temporary keys "
-                    "still have their AWS_SESSION_TOKEN and have not expired, and that --region is the bucket's");
+          .WithHint(
+              "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), that temporary keys "
+              "still have their AWS_SESSION_TOKEN and have not expired, and that --region is the bucket's");
     }
-    if (code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" || code == "IllegalLocationConstraintException") {
+    if (code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" ||
+        code == "IllegalLocationConstraintException") {
       return Error(ErrorKind::kConfig, text)
           .WithHttpStatus(static_cast<int>(s))
           .WithHint("pass the bucket's own region with --region (or AWS_REGION)");
@@ -186,8 +194,9 @@ struct S3ObjectStore::Impl {
   }
 
   static void LogRetry(const std::string& what, const Error& e, int n, double delay) {
-    LogWarn("retrying an S3 request",
-            {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
+    LogWarn(
+        "retrying an S3 request",
+        {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
   }
 
   // `make` gives the request (method, headers, body, on_body); retried when transient.

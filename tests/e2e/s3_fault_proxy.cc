@@ -14,7 +14,8 @@ std::string Lower(std::string s) {
 }
 
 std::string ErrorXml(const std::string& code) {
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>injected by the test proxy</Message></Error>";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
+         "</Code><Message>injected by the test proxy</Message></Error>";
 }
 
 }  // namespace
@@ -89,8 +90,7 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [name, value] : req.headers) {
     std::string n = Lower(name);
     if (n == "content-length" || n == "transfer-encoding" || n == "connection" || n == "range" ||
-        n == "accept-encoding" || n == "remote_addr" || n == "remote_port" || n == "local_addr" ||
-        n == "local_port") {
+        n == "accept-encoding" || n == "remote_addr" || n == "remote_port" || n == "local_addr" || n == "local_port") {
       continue;
     }
     out.headers.emplace(name, value);
