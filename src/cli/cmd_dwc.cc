@@ -48,11 +48,12 @@ int RunDwcExtract(CommandContext& ctx) {
     return ExitCodeFor(summary.error());
   }
   const auto& s = *summary;
-  std::printf("dwc extract %s -> %s/dwc: %lld files listed, %lld landed (%lld of them changed), %lld already landed, "
-              "%lld deleted before download, %lld failed, %lld bytes\n",
-              (*source)->Describe().c_str(), (*landing)->Describe().c_str(), static_cast<long long>(s.listed),
-              static_cast<long long>(s.landed), static_cast<long long>(s.changed), static_cast<long long>(s.skipped),
-              static_cast<long long>(s.vanished), static_cast<long long>(s.failed), static_cast<long long>(s.bytes));
+  std::printf(
+      "dwc extract %s -> %s/dwc: %lld files listed, %lld landed (%lld of them changed), %lld already landed, "
+      "%lld deleted before download, %lld failed, %lld bytes\n",
+      (*source)->Describe().c_str(), (*landing)->Describe().c_str(), static_cast<long long>(s.listed),
+      static_cast<long long>(s.landed), static_cast<long long>(s.changed), static_cast<long long>(s.skipped),
+      static_cast<long long>(s.vanished), static_cast<long long>(s.failed), static_cast<long long>(s.bytes));
   for (const auto& [table, n] : s.landed_per_table) {
     std::printf("  %-24s %lld file(s) landed\n", table.c_str(), static_cast<long long>(n));
   }

@@ -40,8 +40,10 @@ Result<AwsCredentials> LoadAwsCredentials(const Environment& env) {
   if (file.empty() || !in) {
     return Error(ErrorKind::kConfig, "no AWS credentials: AWS_ACCESS_KEY_ID is not set and " +
                                          (file.empty() ? std::string("there is no HOME") : file + " cannot be read"))
-        .WithHint("export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), "
-                  "or write them to ~/.aws/credentials under [" + profile + "]");
+        .WithHint(
+            "export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), "
+            "or write them to ~/.aws/credentials under [" +
+            profile + "]");
   }
   AwsCredentials c;
   c.source = "profile [" + profile + "] of " + file;
@@ -67,8 +69,9 @@ Result<AwsCredentials> LoadAwsCredentials(const Environment& env) {
   if (!found || c.access_key_id.empty() || c.secret_access_key.empty()) {
     return Error(ErrorKind::kConfig, "no AWS credentials in " + c.source +
                                          (found ? " (aws_access_key_id or aws_secret_access_key missing)" : ""))
-        .WithHint("add aws_access_key_id and aws_secret_access_key under [" + profile + "] in " + file +
-                  ", set AWS_PROFILE to a profile that has them, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        .WithHint(
+            "add aws_access_key_id and aws_secret_access_key under [" + profile + "] in " + file +
+            ", set AWS_PROFILE to a profile that has them, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
   }
   return c;
 }

@@ -10,8 +10,10 @@ namespace metl::cloud {
 namespace {
 
 TEST(AwsCredentials, EnvironmentBeatsTheSharedFileAndCarriesTheSessionToken) {
-  auto c = LoadAwsCredentials({{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s3cr3t-env"},
-                               {"AWS_SESSION_TOKEN", "tok"}, {"HOME", "/nonexistent"}});
+  auto c = LoadAwsCredentials({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                               {"AWS_SECRET_ACCESS_KEY", "s3cr3t-env"},
+                               {"AWS_SESSION_TOKEN", "tok"},
+                               {"HOME", "/nonexistent"}});
   ASSERT_TRUE(c.ok()) << c.error().ToString();
   EXPECT_EQ(c->access_key_id, "AKIDENV");
   EXPECT_EQ(c->session_token, "tok");
@@ -56,7 +58,8 @@ TEST(AwsRegion, FlagBeatsAwsRegionBeatsAwsDefaultRegion) {
 }
 
 TEST(AwsEndpoint, S3SpecificVariableBeatsTheGeneralOne) {
-  EXPECT_EQ(AwsS3EndpointOverride({{"AWS_ENDPOINT_URL", "http://a"}, {"AWS_ENDPOINT_URL_S3", "http://b/"}}), "http://b");
+  EXPECT_EQ(AwsS3EndpointOverride({{"AWS_ENDPOINT_URL", "http://a"}, {"AWS_ENDPOINT_URL_S3", "http://b/"}}),
+            "http://b");
   EXPECT_EQ(AwsS3EndpointOverride({{"AWS_ENDPOINT_URL", "http://a"}}), "http://a");
   EXPECT_EQ(AwsS3EndpointOverride({}), "");
 }

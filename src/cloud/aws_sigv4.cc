@@ -126,9 +126,8 @@ SigV4Signed SignV4(const SigV4Request& request, const AwsCredentials& credential
     signed_headers += n;
   }
   std::string path = request.path.empty() ? "/" : request.path;
-  out.canonical_request = request.method + "\n" + AwsUriEncode(path, true) + "\n" +
-                          AwsCanonicalQuery(request.query) + "\n" + canonical_headers + "\n" + signed_headers + "\n" +
-                          request.payload_sha256_hex;
+  out.canonical_request = request.method + "\n" + AwsUriEncode(path, true) + "\n" + AwsCanonicalQuery(request.query) +
+                          "\n" + canonical_headers + "\n" + signed_headers + "\n" + request.payload_sha256_hex;
   std::string scope = day + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   out.string_to_sign = "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + Sha256Hex(out.canonical_request);
   std::string k = Hmac("AWS4" + credentials.secret_access_key, day);
@@ -136,10 +135,9 @@ SigV4Signed SignV4(const SigV4Request& request, const AwsCredentials& credential
   k = Hmac(k, service);
   k = Hmac(k, "aws4_request");
   std::string sig = Hmac(k, out.string_to_sign);
-  out.headers.emplace_back("Authorization",
-                           "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
-                               ", SignedHeaders=" + signed_headers +
-                               ", Signature=" + Hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size()));
+  out.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
+                                                ", SignedHeaders=" + signed_headers + ", Signature=" +
+                                                Hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size()));
   return out;
 }
 

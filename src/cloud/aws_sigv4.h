@@ -23,9 +23,9 @@ struct SigV4Request {
   std::string method = "GET";
   std::string host;  // the Host header's value (with :port when not the scheme's default)
   std::string path;  // decoded ("/bucket/a=b/c.json"); each byte outside RFC 3986 unreserved and '/' is encoded
-  std::vector<std::pair<std::string, std::string>> query;  // decoded names and values, any order
+  std::vector<std::pair<std::string, std::string>> query;    // decoded names and values, any order
   std::vector<std::pair<std::string, std::string>> headers;  // more headers to sign (any case; values trimmed)
-  std::string payload_sha256_hex;  // hex SHA-256 of the body (or "UNSIGNED-PAYLOAD")
+  std::string payload_sha256_hex;                            // hex SHA-256 of the body (or "UNSIGNED-PAYLOAD")
 };
 
 struct SigV4Signed {

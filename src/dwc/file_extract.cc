@@ -27,7 +27,8 @@ std::string IsoTime(int64_t epoch) {
 class TempDir {
  public:
   static Result<TempDir> Make(const std::string& parent) {
-    std::filesystem::path base = parent.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(parent);
+    std::filesystem::path base =
+        parent.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(parent);
     std::string tmpl = (base / "metl-dwc-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) {
       return Error(ErrorKind::kInternal, "cannot create a staging folder in " + base.string())

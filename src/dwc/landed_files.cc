@@ -12,8 +12,7 @@ std::string LandedFileJson(const LandedFile& f) {
   return "{\"key\":\"" + JsonEscape(f.key) + "\",\"etag\":\"" + JsonEscape(f.etag) +
          "\",\"size\":" + std::to_string(f.size) + ",\"table\":\"" + JsonEscape(f.table) + "\",\"compression\":\"" +
          JsonEscape(f.compression) + "\",\"last_modified\":\"" + JsonEscape(f.last_modified) +
-         "\",\"downloaded_at\":\"" + JsonEscape(f.downloaded_at) + "\",\"source\":\"" + JsonEscape(f.source) +
-         "\"}\n";
+         "\",\"downloaded_at\":\"" + JsonEscape(f.downloaded_at) + "\",\"source\":\"" + JsonEscape(f.source) + "\"}\n";
 }
 
 Result<LandedFile> ParseLandedFile(std::string_view json) {

@@ -5,12 +5,27 @@
 namespace metl::dwc {
 
 const std::vector<std::string>& KnownDwcTables() {
-  static const std::vector<std::string> kTables = {
-      "funnel",        "goal",         "log_abtesting",       "log_action",   "log_clickid",
-      "log_conversion", "log_conversion_item", "log_form", "log_form_field", "log_form_page",
-      "log_hsr",       "log_hsr_blob", "log_hsr_event",       "log_hsr_site", "log_link_visit_action",
-      "log_media",     "log_media_plays", "log_visit",        "site",         "site_form",
-      "custom_dimensions"};
+  static const std::vector<std::string> kTables = {"funnel",
+                                                   "goal",
+                                                   "log_abtesting",
+                                                   "log_action",
+                                                   "log_clickid",
+                                                   "log_conversion",
+                                                   "log_conversion_item",
+                                                   "log_form",
+                                                   "log_form_field",
+                                                   "log_form_page",
+                                                   "log_hsr",
+                                                   "log_hsr_blob",
+                                                   "log_hsr_event",
+                                                   "log_hsr_site",
+                                                   "log_link_visit_action",
+                                                   "log_media",
+                                                   "log_media_plays",
+                                                   "log_visit",
+                                                   "site",
+                                                   "site_form",
+                                                   "custom_dimensions"};
   return kTables;
 }
 
@@ -75,7 +90,8 @@ std::optional<std::string> TranslateNamedGroup(const std::string& pattern, size_
       }
       if (!rest.starts_with("(?")) ++captures;
       // Other named groups become plain capturing groups too.
-      if (rest.starts_with("(?P<") || (rest.starts_with("(?<") && rest.size() > 3 && rest[3] != '=' && rest[3] != '!')) {
+      if (rest.starts_with("(?P<") ||
+          (rest.starts_with("(?<") && rest.size() > 3 && rest[3] != '=' && rest[3] != '!')) {
         size_t close = rest.find('>');
         if (close != std::string_view::npos) {
           ++captures;
@@ -104,8 +120,8 @@ Result<TableMatcher> TableMatcher::Make(const std::string& pattern) {
   try {
     m.regex_.emplace(*translated, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    return Error(ErrorKind::kConfig, "--table-pattern is not a valid regular expression: " + pattern + " (" +
-                                         e.what() + ")")
+    return Error(ErrorKind::kConfig,
+                 "--table-pattern is not a valid regular expression: " + pattern + " (" + e.what() + ")")
         .WithHint("use ECMAScript syntax, e.g. --table-pattern '^(?P<table>[a-z_]+)/'");
   }
   m.group_ = group;

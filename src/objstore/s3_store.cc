@@ -5,6 +5,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "core/digest.h"
 #include "core/log.h"
 #include "http/curl_http_client.h"
 
@@ -30,11 +31,16 @@ std::string XmlUnescape(std::string_view s) {
       continue;
     }
     std::string_view ent = s.substr(i + 1, semi - i - 1);
-    if (ent == "amp") out += '&';
-    else if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "quot") out += '"';
-    else if (ent == "apos") out += '\'';
+    if (ent == "amp")
+      out += '&';
+    else if (ent == "lt")
+      out += '<';
+    else if (ent == "gt")
+      out += '>';
+    else if (ent == "quot")
+      out += '"';
+    else if (ent == "apos")
+      out += '\'';
     else if (ent.starts_with("#")) {
       unsigned long cp = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X')
                              ? std::strtoul(std::string(ent.substr(2)).c_str(), nullptr, 16)
@@ -98,7 +104,8 @@ int64_t ParseHttpDate(const std::string& t) {
 // Bucket names AWS can address as a host name (no dots: TLS wildcard certificates cover one label).
 bool VirtualHostable(const std::string& bucket) {
   return !bucket.empty() && bucket.find('.') == std::string::npos &&
-         std::all_of(bucket.begin(), bucket.end(), [](char c) { return std::islower(c) || std::isdigit(c) || c == '-'; });
+         std::all_of(bucket.begin(), bucket.end(),
+                     [](char c) { return std::islower(c) || std::isdigit(c) || c == '-'; });
 }
 
 }  // namespace
@@ -160,10 +167,12 @@ struct S3ObjectStore::Impl {
         code == "InvalidToken" || code == "TokenRefreshRequired" || s == 401) {
       return Error(ErrorKind::kConfig, what + ": the AWS credentials from " + creds.source + " were refused" + says)
           .WithHttpStatus(static_cast<int>(s))
-          .WithHint("check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), that temporary keys "
-                    "still have their AWS_SESSION_TOKEN and have not expired, and that --region is the bucket's");
+          .WithHint(
+              "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), that temporary keys "
+              "still have their AWS_SESSION_TOKEN and have not expired, and that --region is the bucket's");
     }
-    if (code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" || code == "IllegalLocationConstraintException") {
+    if (code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" ||
+        code == "IllegalLocationConstraintException") {
       return Error(ErrorKind::kConfig, text)
           .WithHttpStatus(static_cast<int>(s))
           .WithHint("pass the bucket's own region with --region (or AWS_REGION)");
@@ -185,8 +194,9 @@ struct S3ObjectStore::Impl {
   }
 
   static void LogRetry(const std::string& what, const Error& e, int n, double delay) {
-    LogWarn("retrying an S3 request",
-            {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
+    LogWarn(
+        "retrying an S3 request",
+        {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
   }
 
   // `make` gives the request (method, headers, body, on_body); retried when transient.
@@ -321,8 +331,22 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
   std::string what = "download " + impl_->Where(key);
   // HEAD first: its ETag pins every resumed Range request (If-Match), so a cut download never
   // mixes two versions of an object, and its size says when the download is whole.
-  METL_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Stat(key));
-  if (!info) return Error(ErrorKind::kTerminal, "not found: " + impl_->Where(key));
+  METL_ASSIGN_OR_RETURN(HttpResult head, impl_->Call([] { return HttpRequest{.method = "HEAD"}; }, impl_->PathOf(key),
+                                                     {}, cloud::Sha256Hex(""), "stat " + impl_->Where(key)));
+  if (head.response.status == 404) return Error(ErrorKind::kTerminal, "not found: " + impl_->Where(key));
+  if (head.response.status != 200) return impl_->StatusError(head, what);
+  std::optional<ObjectInfo> info = ObjectInfo{};
+  info->key = std::string(key);
+  if (const std::string* v = http::FindHeader(head.headers, "content-length")) info->size = std::atoll(v->c_str());
+  if (const std::string* v = http::FindHeader(head.headers, "etag")) info->version = Unquote(*v);
+  // The ETag is the content's MD5 for a single-part object stored plain or with SSE-S3 (not with
+  // SSE-KMS or SSE-C, nor for multipart uploads, whose ETags end in "-N"): then the bytes are checked.
+  const std::string* sse = http::FindHeader(head.headers, "x-amz-server-side-encryption");
+  bool etag_is_md5 = info->version.size() == 32 &&
+                     info->version.find_first_not_of("0123456789abcdef") == std::string::npos &&
+                     (sse == nullptr || *sse == "AES256") &&
+                     http::FindHeader(head.headers, "x-amz-server-side-encryption-customer-algorithm") == nullptr;
+  Md5 md5;
   int64_t delivered = 0;
   bool stopped = false;
   std::string empty_hash = cloud::Sha256Hex("");
@@ -334,6 +358,7 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
         if (delivered > 0) req.headers.emplace_back("Range", "bytes=" + std::to_string(delivered) + "-");
         req.on_body = [&](std::string_view chunk) {
           delivered += static_cast<int64_t>(chunk.size());
+          md5.Update(chunk);
           if (!sink(chunk)) {
             stopped = true;
             return false;
@@ -369,6 +394,18 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
   if (!stopped && delivered != info->size) {
     return Error(ErrorKind::kTransient,
                  what + ": got " + std::to_string(delivered) + " of " + std::to_string(info->size) + " bytes");
+  }
+  if (!stopped && etag_is_md5) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string digest_hex;
+    for (unsigned char c : md5.Final()) {
+      digest_hex += kDigits[c >> 4];
+      digest_hex += kDigits[c & 15];
+    }
+    if (digest_hex != info->version) {
+      return Error(ErrorKind::kTransient, what + ": the bytes received do not match the object's MD5 (ETag " +
+                                              info->version + "); it will be read again on the next run");
+    }
   }
   return OkStatus();
 }

@@ -1,7 +1,7 @@
 // s3://BUCKET/PREFIX over the S3 REST API (CurlHttpClient + our SigV4 signer, cloud/aws_sigv4.h):
 // ListObjectsV2 paged by continuation token, HEAD for Stat, GET streamed and resumed with a Range
-// request pinned by If-Match after a cut, a single PUT (objects up to 5 GiB), DELETE. Every
-// request sends x-amz-content-sha256 and is retried through the shared policy on transport errors,
+// request pinned by If-Match after a cut (size checked, and MD5 when the ETag is one), a single PUT (objects up to 5
+// GiB), DELETE. Every request sends x-amz-content-sha256 and is retried through the shared policy on transport errors,
 // 408/429/5xx and S3's SlowDown/RequestTimeout/InternalError codes.
 // Endpoint: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (S3-compatible stores, local test servers) with
 // path-style addressing, else https://BUCKET.s3.REGION.amazonaws.com (path-style on

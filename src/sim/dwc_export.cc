@@ -1,7 +1,7 @@
 #include "sim/dwc_export.h"
 
-#include <simdjson.h>
 #include <arpa/inet.h>
+#include <simdjson.h>
 #include <zlib.h>
 
 #include <charconv>
@@ -23,61 +23,212 @@ namespace fs = std::filesystem;
 using simdjson::dom::element;
 
 // Column lists and order of the real Matomo 5.1.2 sample (raw/*.jsonl), which the DWC mapping reads.
-const std::vector<std::string_view> kLogVisitColumns = {
-    "idvisit", "idsite", "idvisitor", "visit_last_action_time", "config_id", "location_ip", "profilable", "user_id",
-    "visit_first_action_time", "visit_goal_buyer", "visit_goal_converted", "visitor_returning",
-    "visitor_seconds_since_first", "visitor_seconds_since_order", "visitor_count_visits", "visit_entry_idaction_name",
-    "visit_entry_idaction_url", "visit_exit_idaction_name", "visit_exit_idaction_url", "visit_total_actions",
-    "visit_total_interactions", "visit_total_searches", "referer_keyword", "referer_name", "referer_type",
-    "referer_url", "location_browser_lang", "config_browser_engine", "config_browser_name", "config_browser_version",
-    "config_client_type", "config_device_brand", "config_device_model", "config_device_type", "config_os",
-    "config_os_version", "visit_total_events", "visitor_localtime", "visitor_seconds_since_last", "config_resolution",
-    "config_cookie", "config_flash", "config_java", "config_pdf", "config_quicktime", "config_realplayer",
-    "config_silverlight", "config_windowsmedia", "visit_total_time", "location_city", "location_country",
-    "location_latitude", "location_longitude", "location_region", "last_idlink_va", "custom_dimension_1",
-    "custom_dimension_2", "custom_dimension_3", "custom_dimension_4", "custom_dimension_5"};
-const std::vector<std::string_view> kLvaColumns = {
-    "idlink_va", "idsite", "idvisitor", "idvisit", "idaction_url_ref", "idaction_name_ref", "custom_float",
-    "pageview_position", "server_time", "idpageview", "idaction_name", "idaction_url", "search_cat", "search_count",
-    "time_spent_ref_action", "idaction_product_cat", "idaction_product_cat2", "idaction_product_cat3",
-    "idaction_product_cat4", "idaction_product_cat5", "idaction_product_name", "product_price",
-    "idaction_product_sku", "idaction_event_action", "idaction_event_category", "idaction_content_interaction",
-    "idaction_content_name", "idaction_content_piece", "idaction_content_target", "time_dom_completion",
-    "time_dom_processing", "time_network", "time_on_load", "time_server", "time_transfer", "time_spent",
-    "custom_dimension_1", "custom_dimension_2", "custom_dimension_3", "custom_dimension_4", "custom_dimension_5"};
-const std::vector<std::string_view> kConversionColumns = {
-    "idvisit", "idsite", "idvisitor", "server_time", "idaction_url", "idlink_va", "idgoal", "buster", "idorder",
-    "items", "url", "revenue", "revenue_shipping", "revenue_subtotal", "revenue_tax", "revenue_discount",
-    "pageviews_before", "visitor_returning", "visitor_seconds_since_first", "visitor_seconds_since_order",
-    "visitor_count_visits", "referer_keyword", "referer_name", "referer_type", "config_browser_name",
-    "config_client_type", "config_device_brand", "config_device_model", "config_device_type", "location_city",
-    "location_country", "location_latitude", "location_longitude", "location_region", "custom_dimension_1",
-    "custom_dimension_2", "custom_dimension_3", "custom_dimension_4", "custom_dimension_5"};
-const std::vector<std::string_view> kItemColumns = {
-    "idsite", "idvisitor", "server_time", "idvisit", "idorder", "idaction_sku", "idaction_name", "idaction_category",
-    "idaction_category2", "idaction_category3", "idaction_category4", "idaction_category5", "price", "quantity",
-    "deleted"};
+const std::vector<std::string_view> kLogVisitColumns = {"idvisit",
+                                                        "idsite",
+                                                        "idvisitor",
+                                                        "visit_last_action_time",
+                                                        "config_id",
+                                                        "location_ip",
+                                                        "profilable",
+                                                        "user_id",
+                                                        "visit_first_action_time",
+                                                        "visit_goal_buyer",
+                                                        "visit_goal_converted",
+                                                        "visitor_returning",
+                                                        "visitor_seconds_since_first",
+                                                        "visitor_seconds_since_order",
+                                                        "visitor_count_visits",
+                                                        "visit_entry_idaction_name",
+                                                        "visit_entry_idaction_url",
+                                                        "visit_exit_idaction_name",
+                                                        "visit_exit_idaction_url",
+                                                        "visit_total_actions",
+                                                        "visit_total_interactions",
+                                                        "visit_total_searches",
+                                                        "referer_keyword",
+                                                        "referer_name",
+                                                        "referer_type",
+                                                        "referer_url",
+                                                        "location_browser_lang",
+                                                        "config_browser_engine",
+                                                        "config_browser_name",
+                                                        "config_browser_version",
+                                                        "config_client_type",
+                                                        "config_device_brand",
+                                                        "config_device_model",
+                                                        "config_device_type",
+                                                        "config_os",
+                                                        "config_os_version",
+                                                        "visit_total_events",
+                                                        "visitor_localtime",
+                                                        "visitor_seconds_since_last",
+                                                        "config_resolution",
+                                                        "config_cookie",
+                                                        "config_flash",
+                                                        "config_java",
+                                                        "config_pdf",
+                                                        "config_quicktime",
+                                                        "config_realplayer",
+                                                        "config_silverlight",
+                                                        "config_windowsmedia",
+                                                        "visit_total_time",
+                                                        "location_city",
+                                                        "location_country",
+                                                        "location_latitude",
+                                                        "location_longitude",
+                                                        "location_region",
+                                                        "last_idlink_va",
+                                                        "custom_dimension_1",
+                                                        "custom_dimension_2",
+                                                        "custom_dimension_3",
+                                                        "custom_dimension_4",
+                                                        "custom_dimension_5"};
+const std::vector<std::string_view> kLvaColumns = {"idlink_va",
+                                                   "idsite",
+                                                   "idvisitor",
+                                                   "idvisit",
+                                                   "idaction_url_ref",
+                                                   "idaction_name_ref",
+                                                   "custom_float",
+                                                   "pageview_position",
+                                                   "server_time",
+                                                   "idpageview",
+                                                   "idaction_name",
+                                                   "idaction_url",
+                                                   "search_cat",
+                                                   "search_count",
+                                                   "time_spent_ref_action",
+                                                   "idaction_product_cat",
+                                                   "idaction_product_cat2",
+                                                   "idaction_product_cat3",
+                                                   "idaction_product_cat4",
+                                                   "idaction_product_cat5",
+                                                   "idaction_product_name",
+                                                   "product_price",
+                                                   "idaction_product_sku",
+                                                   "idaction_event_action",
+                                                   "idaction_event_category",
+                                                   "idaction_content_interaction",
+                                                   "idaction_content_name",
+                                                   "idaction_content_piece",
+                                                   "idaction_content_target",
+                                                   "time_dom_completion",
+                                                   "time_dom_processing",
+                                                   "time_network",
+                                                   "time_on_load",
+                                                   "time_server",
+                                                   "time_transfer",
+                                                   "time_spent",
+                                                   "custom_dimension_1",
+                                                   "custom_dimension_2",
+                                                   "custom_dimension_3",
+                                                   "custom_dimension_4",
+                                                   "custom_dimension_5"};
+const std::vector<std::string_view> kConversionColumns = {"idvisit",
+                                                          "idsite",
+                                                          "idvisitor",
+                                                          "server_time",
+                                                          "idaction_url",
+                                                          "idlink_va",
+                                                          "idgoal",
+                                                          "buster",
+                                                          "idorder",
+                                                          "items",
+                                                          "url",
+                                                          "revenue",
+                                                          "revenue_shipping",
+                                                          "revenue_subtotal",
+                                                          "revenue_tax",
+                                                          "revenue_discount",
+                                                          "pageviews_before",
+                                                          "visitor_returning",
+                                                          "visitor_seconds_since_first",
+                                                          "visitor_seconds_since_order",
+                                                          "visitor_count_visits",
+                                                          "referer_keyword",
+                                                          "referer_name",
+                                                          "referer_type",
+                                                          "config_browser_name",
+                                                          "config_client_type",
+                                                          "config_device_brand",
+                                                          "config_device_model",
+                                                          "config_device_type",
+                                                          "location_city",
+                                                          "location_country",
+                                                          "location_latitude",
+                                                          "location_longitude",
+                                                          "location_region",
+                                                          "custom_dimension_1",
+                                                          "custom_dimension_2",
+                                                          "custom_dimension_3",
+                                                          "custom_dimension_4",
+                                                          "custom_dimension_5"};
+const std::vector<std::string_view> kItemColumns = {"idsite",
+                                                    "idvisitor",
+                                                    "server_time",
+                                                    "idvisit",
+                                                    "idorder",
+                                                    "idaction_sku",
+                                                    "idaction_name",
+                                                    "idaction_category",
+                                                    "idaction_category2",
+                                                    "idaction_category3",
+                                                    "idaction_category4",
+                                                    "idaction_category5",
+                                                    "price",
+                                                    "quantity",
+                                                    "deleted"};
 const std::vector<std::string_view> kActionColumns = {"idaction", "name", "hash", "type", "url_prefix"};
-const std::vector<std::string_view> kSiteColumns = {
-    "idsite", "name", "main_url", "ts_created", "ecommerce", "sitesearch", "sitesearch_keyword_parameters",
-    "sitesearch_category_parameters", "timezone", "currency", "exclude_unknown_urls", "excluded_ips",
-    "excluded_parameters", "excluded_user_agents", "excluded_referrers", "group", "type", "keep_url_fragment",
-    "creator_login"};
+const std::vector<std::string_view> kSiteColumns = {"idsite",
+                                                    "name",
+                                                    "main_url",
+                                                    "ts_created",
+                                                    "ecommerce",
+                                                    "sitesearch",
+                                                    "sitesearch_keyword_parameters",
+                                                    "sitesearch_category_parameters",
+                                                    "timezone",
+                                                    "currency",
+                                                    "exclude_unknown_urls",
+                                                    "excluded_ips",
+                                                    "excluded_parameters",
+                                                    "excluded_user_agents",
+                                                    "excluded_referrers",
+                                                    "group",
+                                                    "type",
+                                                    "keep_url_fragment",
+                                                    "creator_login"};
 const std::vector<std::string_view> kGoalColumns = {
-    "idsite", "idgoal", "name", "description", "match_attribute", "pattern", "pattern_type", "case_sensitive",
-    "allow_multiple", "revenue", "deleted", "event_value_as_revenue"};
+    "idsite",       "idgoal",         "name",           "description", "match_attribute", "pattern",
+    "pattern_type", "case_sensitive", "allow_multiple", "revenue",     "deleted",         "event_value_as_revenue"};
 const std::vector<std::string_view> kCustomDimensionColumns = {
     "idcustomdimension", "idsite", "name", "index", "scope", "active", "extractions", "case_sensitive"};
 
 // Matomo's log_action types (core/Tracker/Action.php).
 enum ActionType : int {
-  kPageUrl = 1, kOutlink = 2, kDownload = 3, kPageTitle = 4, kItemSku = 5, kItemName = 6, kItemCategory = 7,
-  kSiteSearch = 8, kEventCategory = 10, kEventAction = 11, kEventName = 12, kContentName = 13, kContentPiece = 14,
-  kContentTarget = 15, kContentInteraction = 16,
+  kPageUrl = 1,
+  kOutlink = 2,
+  kDownload = 3,
+  kPageTitle = 4,
+  kItemSku = 5,
+  kItemName = 6,
+  kItemCategory = 7,
+  kSiteSearch = 8,
+  kEventCategory = 10,
+  kEventAction = 11,
+  kEventName = 12,
+  kContentName = 13,
+  kContentPiece = 14,
+  kContentTarget = 15,
+  kContentInteraction = 16,
 };
 
-std::string Str(std::string_view s) { return "\"" + JsonEscape(s) + "\""; }
-std::string Int(int64_t v) { return std::to_string(v); }
+std::string Str(std::string_view s) {
+  return "\"" + JsonEscape(s) + "\"";
+}
+std::string Int(int64_t v) {
+  return std::to_string(v);
+}
 // FLOAT/DOUBLE columns as the sample prints them: always with a fraction (0.0, 7.5).
 std::string Float(double v) {
   char buf[64];
@@ -93,12 +244,23 @@ std::string HtmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#039;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#039;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -206,8 +368,8 @@ class Exporter {
     Row r;
     r["idaction"] = Int(id);
     r["name"] = Str(name);
-    r["hash"] = Int(static_cast<int64_t>(crc32(0L, reinterpret_cast<const Bytef*>(name.data()),
-                                                static_cast<uInt>(name.size()))));
+    r["hash"] = Int(
+        static_cast<int64_t>(crc32(0L, reinterpret_cast<const Bytef*>(name.data()), static_cast<uInt>(name.size()))));
     r["type"] = Int(type);
     if (url_prefix) r["url_prefix"] = Int(*url_prefix);
     day_rows_["log_action"].push_back(RowJson(r, kActionColumns));
@@ -259,13 +421,13 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
   static const std::map<std::string, int, std::less<>> kReferrer = {
       {"direct", 1}, {"search", 2}, {"website", 3}, {"campaign", 6}, {"social", 7}};
   static const std::map<std::string, int, std::less<>> kDeviceType = {
-      {"Desktop", 0}, {"Smartphone", 1}, {"Tablet", 2}, {"Feature phone", 3}, {"Console", 4}, {"TV", 5},
-      {"Car browser", 6}, {"Smart display", 7}, {"Camera", 8}, {"Portable media player", 9}, {"Phablet", 10},
-      {"Smart speaker", 11}, {"Wearable", 12}, {"Peripheral", 13}};
+      {"Desktop", 0},  {"Smartphone", 1},     {"Tablet", 2},        {"Feature phone", 3}, {"Console", 4},
+      {"TV", 5},       {"Car browser", 6},    {"Smart display", 7}, {"Camera", 8},        {"Portable media player", 9},
+      {"Phablet", 10}, {"Smart speaker", 11}, {"Wearable", 12},     {"Peripheral", 13}};
   // device-detector's brand codes for the brands the generator uses (Live shows the names).
   static const std::map<std::string, std::string, std::less<>> kBrand = {
-      {"Unknown", ""}, {"Apple", "AP"}, {"Google", "GO"}, {"Samsung", "SA"}, {"Xiaomi", "XI"},
-      {"Huawei", "HU"}, {"Motorola", "MR"}, {"OnePlus", "OP"}};
+      {"Unknown", ""},  {"Apple", "AP"},  {"Google", "GO"},   {"Samsung", "SA"},
+      {"Xiaomi", "XI"}, {"Huawei", "HU"}, {"Motorola", "MR"}, {"OnePlus", "OP"}};
   static const std::map<std::string, int, std::less<>> kBuyer = {
       {"none", 0}, {"ordered", 1}, {"abandonedCart", 2}, {"orderedThenAbandonedCart", 3}};
 
@@ -322,8 +484,8 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
   visit_row["visitor_seconds_since_last"] = Int(GetInt(v, "secondsSinceLastVisit").value_or(0));
   SetOpt(visit_row, "config_resolution", GetStr(v, "resolution"));
   std::string plugins = GetStr(v, "plugins").value_or("");
-  for (std::string_view p : {"cookie", "flash", "java", "pdf", "quicktime", "realplayer", "silverlight",
-                             "windowsmedia"}) {
+  for (std::string_view p :
+       {"cookie", "flash", "java", "pdf", "quicktime", "realplayer", "silverlight", "windowsmedia"}) {
     visit_row["config_" + std::string(p)] = Int(plugins.find(p) != std::string::npos ? 1 : 0);
   }
   SetOpt(visit_row, "location_city", GetStr(v, "city"));
@@ -344,11 +506,11 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
   conv_common["idvisit"] = Int(idvisit);
   conv_common["idsite"] = Int(site.id);
   conv_common["idvisitor"] = idvisitor;
-  for (const char* c : {"visitor_returning", "visitor_seconds_since_first", "visitor_seconds_since_order",
-                        "visitor_count_visits", "referer_keyword", "referer_name", "referer_type",
-                        "config_browser_name", "config_client_type", "config_device_brand", "config_device_model",
-                        "config_device_type", "location_city", "location_country", "location_latitude",
-                        "location_longitude", "location_region", "custom_dimension_1"}) {
+  for (const char* c :
+       {"visitor_returning", "visitor_seconds_since_first", "visitor_seconds_since_order", "visitor_count_visits",
+        "referer_keyword", "referer_name", "referer_type", "config_browser_name", "config_client_type",
+        "config_device_brand", "config_device_model", "config_device_type", "location_city", "location_country",
+        "location_latitude", "location_longitude", "location_region", "custom_dimension_1"}) {
     auto it = visit_row.find(c);
     if (it != visit_row.end()) conv_common[c] = it->second;
   }
@@ -407,8 +569,8 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
                 if (cat.get(s) == simdjson::SUCCESS) names.emplace_back(s);
               }
             }
-            const char* cols[] = {"idaction_category", "idaction_category2", "idaction_category3",
-                                  "idaction_category4", "idaction_category5"};
+            const char* cols[] = {"idaction_category", "idaction_category2", "idaction_category3", "idaction_category4",
+                                  "idaction_category5"};
             for (size_t k = 0; k < 5; ++k) {
               item[cols[k]] = Int(k < names.size() ? ActionId(kItemCategory, names[k]) : 0);
             }
@@ -443,8 +605,8 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
       if (auto title = GetStr(a, "pageTitle")) name_id = ActionId(kPageTitle, *title);
       if (auto ms = GetInt(a, "pageLoadTimeMilliseconds")) {
         // Live gives only the sum of the six timings: all of it lands in time_server.
-        for (const char* t : {"time_network", "time_transfer", "time_dom_processing", "time_dom_completion",
-                              "time_on_load"}) {
+        for (const char* t :
+             {"time_network", "time_transfer", "time_dom_processing", "time_dom_completion", "time_on_load"}) {
           r[t] = Int(0);
         }
         r["time_server"] = Int(*ms);
@@ -639,8 +801,10 @@ Status WriteDwcExport(const Dataset& dataset, CivilDate from, CivilDate to, int6
     }
     METL_TRY(exporter.WriteDay(day));
   }
-  LogInfo("wrote the DWC export", {{"dir", options.dir}, {"visits", std::to_string(visits)},
-                                   {"layout", options.layout}, {"compression", options.compression},
+  LogInfo("wrote the DWC export", {{"dir", options.dir},
+                                   {"visits", std::to_string(visits)},
+                                   {"layout", options.layout},
+                                   {"compression", options.compression},
                                    {"binary", options.binary}});
   return OkStatus();
 }

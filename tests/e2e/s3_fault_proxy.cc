@@ -14,7 +14,8 @@ std::string Lower(std::string s) {
 }
 
 std::string ErrorXml(const std::string& code) {
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>injected by the test proxy</Message></Error>";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
+         "</Code><Message>injected by the test proxy</Message></Error>";
 }
 
 }  // namespace
@@ -42,15 +43,26 @@ void S3FaultProxy::AddFault(Fault f) {
   faults_.push_back(std::move(f));
 }
 
-void S3FaultProxy::Vanish(const std::string& key) {
+void S3FaultProxy::BeforeFirstRead(const std::string& contains, std::function<void()> action) {
   std::lock_guard<std::mutex> lock(mu_);
-  vanished_.push_back(key);
+  before_read_.emplace_back(contains, std::move(action));
 }
 
 void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
   ++requests_;
+  std::function<void()> action;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [contains, act] : before_read_) {
+      if (act && (req.method == "GET" || req.method == "HEAD") && req.target.find(contains) != std::string::npos) {
+        action = std::move(act);
+        act = nullptr;
+        break;
+      }
+    }
+  }
+  if (action) action();
   std::optional<Fault> fault;
-  bool vanished = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& f : faults_) {
@@ -61,15 +73,8 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
         break;
       }
     }
-    bool read = req.method == "GET" || req.method == "HEAD";
-    for (const auto& k : vanished_) vanished = vanished || (read && req.target.find(k) != std::string::npos);
   }
-  if (vanished) {
-    res.status = 404;
-    if (req.method != "HEAD") res.set_content(ErrorXml("NoSuchKey"), "application/xml");
-    return;
-  }
-  if (fault && fault->status != 0) {
+  if (fault && fault->status > 0) {
     ++fired_;
     res.status = fault->status;
     if (fault->status == 429 || fault->status == 503) res.set_header("Retry-After", "0");
@@ -85,8 +90,7 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [name, value] : req.headers) {
     std::string n = Lower(name);
     if (n == "content-length" || n == "transfer-encoding" || n == "connection" || n == "range" ||
-        n == "accept-encoding" || n == "remote_addr" || n == "remote_port" || n == "local_addr" ||
-        n == "local_port") {
+        n == "accept-encoding" || n == "remote_addr" || n == "remote_port" || n == "local_addr" || n == "local_port") {
       continue;
     }
     out.headers.emplace(name, value);
@@ -118,6 +122,13 @@ void S3FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
       sink.write(body->data(), body->size() / 2);
       return true;
     });
+    return;
+  }
+  if (fault && fault->status == -1 && req.method == "GET" && !r->body.empty()) {
+    ++fired_;
+    std::string corrupt = r->body;
+    corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x5a);
+    res.set_content(corrupt, type);
     return;
   }
   res.set_content(r->body, type);

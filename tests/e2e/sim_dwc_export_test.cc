@@ -36,7 +36,7 @@ std::string Decompressed(const fs::path& p) {
 std::string TableOfFile(const fs::path& rel) {
   std::string first = rel.begin()->string();
   if (first.find('.') == std::string::npos) return first;  // partitioned: the folder
-  return first.substr(0, first.rfind('_'));                 // flat: TABLE_YYYYMMDD.jsonl
+  return first.substr(0, first.rfind('_'));                // flat: TABLE_YYYYMMDD.jsonl
 }
 
 // 's' string, 'i' integer, 'd' double, 'n' null, '?' other.
@@ -108,8 +108,8 @@ TEST_P(SimDwcExport, RowsHaveTheRealSampleShapesAndMatchTheLiveApi) {
     for (const char* day : {"2026-11-24", "2026-11-25"}) {
       HttpResponse r = HttpPost(sim.url() + "index.php",
                                 "module=API&method=Live.getLastVisitsDetails&format=JSON&filter_limit=-1&period=day"
-                                "&idSite=" + std::to_string(site) + "&date=" + day +
-                                "&token_auth=" + SimServer::kToken);
+                                "&idSite=" +
+                                    std::to_string(site) + "&date=" + day + "&token_auth=" + SimServer::kToken);
       ASSERT_EQ(r.status, 200) << r.body;
       simdjson::padded_string text(r.body);
       simdjson::dom::array visits_json;
@@ -125,7 +125,9 @@ TEST_P(SimDwcExport, RowsHaveTheRealSampleShapesAndMatchTheLiveApi) {
   auto shapes = RealShapes();
   ASSERT_EQ(shapes.size(), 8u);
   std::set<std::string> tables;
-  std::string ext = std::string(compression) == "gzip" ? ".jsonl.gz" : std::string(compression) == "zstd" ? ".jsonl.zst" : ".jsonl";
+  std::string ext = std::string(compression) == "gzip"   ? ".jsonl.gz"
+                    : std::string(compression) == "zstd" ? ".jsonl.zst"
+                                                         : ".jsonl";
   size_t visits = 0;
   for (const auto& e : fs::recursive_directory_iterator(out)) {
     if (!e.is_regular_file()) continue;
@@ -193,7 +195,8 @@ INSTANTIATE_TEST_SUITE_P(Encodings, SimDwcExport,
 
 TEST(SimDwcExportFlags, UnknownValuesAreRefused) {
   TempDir dir;
-  ProcessResult r = RunProcess({SimBin(), "--port", "0", "--dwc-export", dir.str(), "--dwc-binary", "utf16"}, {}, "", 30);
+  ProcessResult r =
+      RunProcess({SimBin(), "--port", "0", "--dwc-export", dir.str(), "--dwc-binary", "utf16"}, {}, "", 30);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--dwc-binary must be hex, base64 or mysql"), std::string::npos) << r.err;
 }
