@@ -12,6 +12,7 @@
 
 #include "core/base64.h"
 #include "harness.h"
+#include "landing_fixture.h"
 #include "landing/compressed_file.h"
 #include "warehouse/warehouse.h"
 #include "warehouse_suite.h"
@@ -199,6 +200,44 @@ TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits"), 164);
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_etl_dwc_files"), 8);
   EXPECT_EQ(QueryInt(url_, "SELECT coalesce(max(quantity), 0) FROM matomo_ecommerce_items WHERE visit_id = 930"), 1);
+}
+
+TEST_P(DwcLoad, SwitchingASiteToDwcReplacesItsLivePartitions) {
+  // Both sites first come from the Live API (the real Live answers of the same visits).
+  const std::string landing = (tmp_.path() / "landing").string();
+  for (int site : {1, 2}) {
+    for (const char* date : {"2026-12-01", "2026-12-02"}) {
+      LandJsonArray(landing, site, date, site == 1 ? "UTC" : "Europe/Berlin",
+                    ReadFile(TestData("dwc-real-sample/live/live_s" + std::to_string(site) + "_" + date + ".json")));
+    }
+  }
+  ProcessResult live = RunEtl({"load", "--landing", landing, "--warehouse", url_});
+  ASSERT_EQ(live.exit_code, 0) << live.out << live.err;
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_etl_partitions WHERE source = 'live'"), 4);
+  const std::string site1 = DumpTables(url_, {"matomo_raw_visits"});
+  // Site 2 switches to the DWC: its days are replaced, site 1 stays Live's.
+  ProcessResult dwc = RunEtl({"dwc", "load", "--from-dir", export_.string(), "--landing", landing, "--warehouse", url_,
+                              "--dwc-sites", "2"});
+  ASSERT_EQ(dwc.exit_code, 0) << dwc.out << dwc.err;
+  Rows sources = QueryWarehouse(url_, "SELECT site_id, source, count(*) FROM matomo_etl_partitions "
+                                      "GROUP BY site_id, source ORDER BY site_id");
+  ASSERT_EQ(sources.rows.size(), 2u);
+  EXPECT_EQ(sources.rows[0][0].value_or(""), "1");
+  EXPECT_EQ(sources.rows[0][1].value_or(""), "live");
+  EXPECT_EQ(sources.rows[1][0].value_or(""), "2");
+  EXPECT_EQ(sources.rows[1][1].value_or(""), "dwc");
+  EXPECT_EQ(sources.rows[1][2].value_or(""), "2");
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE site_id = 2"), 82);
+  // Site 2's raw visits are now the DWC rendering (no Live-only fields such as serverDatePretty).
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits WHERE site_id = 2 AND " +
+                               std::string(GetParam().engine == "postgres" ? "visit::text" : "CAST(visit AS VARCHAR)") +
+                               " LIKE '%serverDatePretty%'"),
+            0);
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits WHERE site_id = 1 AND " +
+                               std::string(GetParam().engine == "postgres" ? "visit::text" : "CAST(visit AS VARCHAR)") +
+                               " LIKE '%serverDatePretty%'"),
+            82);
+  (void)site1;
 }
 
 INSTANTIATE_TEST_SUITE_P(, DwcLoad, ::testing::ValuesIn(Targets()), TargetTestName);
