@@ -202,6 +202,28 @@ TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
   EXPECT_EQ(QueryInt(url_, "SELECT coalesce(max(quantity), 0) FROM matomo_ecommerce_items WHERE visit_id = 930"), 1);
 }
 
+TEST_P(DwcLoad, ChangedFileWithoutAVisitRemovesIt) {
+  // A GDPR deletion applied to the export: visit 926 sits in a file of its own, which is then
+  // re-delivered without it (a new ETag). No row names visit 926 any more, yet its day is rebuilt.
+  std::string visits = Decompressed(export_ / "log_visit.jsonl"), rest, line, alone;
+  std::istringstream in(visits);
+  while (std::getline(in, line)) {
+    if (line.find("\"idvisit\": 926,") != std::string::npos) alone = line + "\n";
+    else rest += line + "\n";
+  }
+  ASSERT_FALSE(alone.empty());
+  Write(export_ / "log_visit.jsonl", rest, 1796256000);
+  Write(export_ / "log_visit-subject.jsonl", alone, 1796256000);
+  ASSERT_EQ(Load(export_, url_).exit_code, 0);
+  ASSERT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE visit_id = 926"), 1);
+  Write(export_ / "log_visit-subject.jsonl", "\n", 1796342400);
+  ProcessResult r = Load(export_, url_);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE visit_id = 926"), 0);
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits WHERE visit_id = 926"), 0);
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits"), 163);
+}
+
 TEST_P(DwcLoad, SwitchingASiteToDwcReplacesItsLivePartitions) {
   // Both sites first come from the Live API (the real Live answers of the same visits).
   const std::string landing = (tmp_.path() / "landing").string();
