@@ -28,10 +28,9 @@ int RunDwcLoad(CommandContext& ctx) {
     return ExitCodeFor(e);
   };
   warehouse::LoadOptions options = LoadOptionsFromConfig(ctx.config);
-  const std::filesystem::path from_dir =
-      ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
-          ? std::filesystem::path(ctx.config.String("from_dir"))
-          : options.landing / "dwc";
+  const std::filesystem::path from_dir = ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
+                                             ? std::filesystem::path(ctx.config.String("from_dir"))
+                                             : options.landing / "dwc";
   if (landing::IsObjectStoreUrl(options.landing.string())) {
     return fail(Error(ErrorKind::kConfig, "dwc load needs a local landing folder")
                     .WithHint("pass --landing DIR (a gs:// landing zone is not supported by dwc load yet)"));
