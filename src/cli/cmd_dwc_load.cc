@@ -28,10 +28,9 @@ int RunDwcLoad(CommandContext& ctx) {
     return ExitCodeFor(e);
   };
   warehouse::LoadOptions options = LoadOptionsFromConfig(ctx.config);
-  const std::filesystem::path from_dir =
-      ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
-          ? std::filesystem::path(ctx.config.String("from_dir"))
-          : options.landing / "dwc";
+  const std::filesystem::path from_dir = ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
+                                             ? std::filesystem::path(ctx.config.String("from_dir"))
+                                             : options.landing / "dwc";
   if (landing::IsObjectStoreUrl(options.landing.string())) {
     return fail(Error(ErrorKind::kConfig, "dwc load needs a local landing folder")
                     .WithHint("pass --landing DIR (a gs:// landing zone is not supported by dwc load yet)"));
@@ -55,6 +54,7 @@ int RunDwcLoad(CommandContext& ctx) {
   std::set<int64_t> touched_visits, touched_actions, touched_sites;
   std::vector<dwc::LedgerFile> fresh;
   int failed_files = 0, skipped_tables = 0;
+  bool rebuild_all = false;
   const int64_t now = ctx.clock->NowEpochSeconds();
   for (const dwc::ExportFile& f : *files) {
     if (f.table == dwc::RawTable::kOther) {
@@ -75,17 +75,28 @@ int RunDwcLoad(CommandContext& ctx) {
     }
     auto known = ledger->find(f.key);
     if (known != ledger->end() && known->second.etag == *etag) continue;
+    // A file that changed may have lost rows (a GDPR deletion applied to it): which days held them is
+    // unknown, so every day is rebuilt (unchanged ones hash the same and are not reloaded).
+    if (known != ledger->end()) rebuild_all = true;
     touched_visits.insert(read->visits.begin(), read->visits.end());
     touched_actions.insert(read->actions.begin(), read->actions.end());
     touched_sites.insert(read->sites.begin(), read->sites.end());
     fresh.push_back({f.key, *etag, f.size, f.table_name, read->rows, now});
   }
   store.Index();
+  if (rebuild_all) {
+    for (const auto& [idvisit, row] : store.visits()) touched_visits.insert(idvisit);
+  }
 
   // 3. The touched days, rendered and landed, then loaded through the ordinary loader.
   std::set<dwc::DayKey> days = dwc::TouchedDays(store, touched_visits, touched_actions, touched_sites);
-  if (!options.filter.sites.empty()) {
-    std::set<int64_t> allowed(options.filter.sites.begin(), options.filter.sites.end());
+  const size_t touched = days.size();
+  // --site narrows the run; dwc_sites (when set) names the sites whose source is the DWC: others stay Live's.
+  for (const char* option : {"site", "dwc_sites"}) {
+    if (!ctx.config.Has(option)) continue;
+    std::vector<int64_t> list = ctx.config.IntList(option);
+    if (list.empty()) continue;
+    std::set<int64_t> allowed(list.begin(), list.end());
     std::erase_if(days, [&](const dwc::DayKey& d) { return !allowed.count(d.site_id); });
   }
   landing::LandingZone zone(options.landing);
@@ -110,8 +121,9 @@ int RunDwcLoad(CommandContext& ctx) {
     rc = PrintLoadSummary(*summary, (*wh)->Describe());
     loads_ok = summary->failed == 0;
   }
-  // 4. The files, once their days are in.
-  if (loads_ok && failed_days == 0) {
+  // 4. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
+  // so that the days it left out are built when their site is loaded).
+  if (loads_ok && failed_days == 0 && days.size() == touched) {
     if (auto s = dwc::RecordFiles(**session, fresh); !s.ok()) return fail(s.error());
   }
   std::printf("dwc: %zu files (%zu new or changed, %d failed, %d of tables not mapped); %zu days rebuilt\n",

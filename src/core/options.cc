@@ -94,6 +94,10 @@ const std::vector<OptionSpec> kOptions = {
     {"log_level", OptionType::kEnum, "info", kCmdAll, "Least severe log level shown.", "debug|info|warn|error"},
     {"progress", OptionType::kEnum, "auto", kCmdExtract | kCmdSync | kCmdLoad | kCmdDemo | kCmdDwcLoad,
      "Progress display: auto (on a terminal), always, never.", "auto|always|never"},
+    {"dwc_sites", OptionType::kIntList, "", kExtracting | kCmdDwcLoad,
+     "Sites whose source is Matomo's Data Warehouse Connector (repeatable): extract and sync leave them "
+     "out, `dwc load` loads only them (when set) and each day it loads replaces that day's Live partition. "
+     "Default: none (every site from the Live API; `dwc load` loads every site of its export)."},
     {"from_dir", OptionType::kPath, "", kCmdDwcLoad,
      "Folder of Data Warehouse Connector export files (JSONL, plain, gzip or zstd; the table from each "
      "file's name or folder) for `dwc load`. Default: <landing>/dwc, where `dwc extract` mirrors the bucket."},

@@ -1,13 +1,13 @@
 #include "dwc/export_files.h"
 
-#include <algorithm>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 
-#include "landing/compressed_file.h"
 #include "core/digest.h"
 #include "dwc/raw_decode.h"
+#include "landing/compressed_file.h"
 #include "normalize/coerce.h"
 
 namespace metl::dwc {

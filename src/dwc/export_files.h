@@ -14,13 +14,13 @@
 namespace metl::dwc {
 
 struct ExportFile {
-  std::string key;              // path relative to the folder, '/'-separated
+  std::string key;  // path relative to the folder, '/'-separated
   std::filesystem::path path;
   int64_t size = 0;
-  int64_t mtime = 0;            // epoch seconds
+  int64_t mtime = 0;  // epoch seconds
   RawTable table = RawTable::kOther;
-  std::string table_name;       // "" when no known table name matched
-  std::string etag;             // hex MD5 of the file's bytes: S3's ETag of a single-part upload
+  std::string table_name;  // "" when no known table name matched
+  std::string etag;        // hex MD5 of the file's bytes: S3's ETag of a single-part upload
 };
 
 // Every regular file under `dir` (hidden names and the file ledger's own files skipped), oldest
@@ -32,9 +32,9 @@ Result<std::string> FileEtag(const std::filesystem::path& path);
 // What reading one file did.
 struct FileRead {
   int64_t rows = 0;
-  std::set<int64_t> visits;     // idvisit of every row that has one
-  std::set<int64_t> actions;    // idaction of log_action rows
-  std::set<int64_t> sites;      // idsite of site, goal and custom_dimensions rows
+  std::set<int64_t> visits;   // idvisit of every row that has one
+  std::set<int64_t> actions;  // idaction of log_action rows
+  std::set<int64_t> sites;    // idsite of site, goal and custom_dimensions rows
 };
 
 // Reads all rows of `file` (plain, gzip or zstd, told by magic bytes) and upserts them into `store`

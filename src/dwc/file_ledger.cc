@@ -29,11 +29,10 @@ const TableDef& FileLedgerTable() {
 }
 
 Result<std::map<std::string, LedgerFile>> ReadFileLedger(warehouse::Session& session) {
-  METL_ASSIGN_OR_RETURN(
-      warehouse::QueryResult r,
-      session.Query("SELECT " + session.Name("key") + ", etag, " + session.Name("size") + ", table_name, " +
-                    session.Name("rows") + ", " + session.EpochSecondsOf("loaded_at") + " FROM " +
-                    session.Name(kFileLedgerTable)));
+  METL_ASSIGN_OR_RETURN(warehouse::QueryResult r,
+                        session.Query("SELECT " + session.Name("key") + ", etag, " + session.Name("size") +
+                                      ", table_name, " + session.Name("rows") + ", " +
+                                      session.EpochSecondsOf("loaded_at") + " FROM " + session.Name(kFileLedgerTable)));
   std::map<std::string, LedgerFile> out;
   for (const auto& row : r.rows) {
     LedgerFile f;

@@ -48,11 +48,21 @@ JsonOut& JsonOut::String(std::string_view value) {
   out_ += '"';
   for (char c : value) {
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"':
+        out_ += "\\\"";
+        break;
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -71,7 +81,9 @@ JsonOut& JsonOut::Number(std::string_view literal) {
   out_ += literal;
   return *this;
 }
-JsonOut& JsonOut::Int(int64_t value) { return Number(std::to_string(value)); }
+JsonOut& JsonOut::Int(int64_t value) {
+  return Number(std::to_string(value));
+}
 JsonOut& JsonOut::Null() {
   Separate();
   out_ += "null";

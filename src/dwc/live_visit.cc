@@ -61,11 +61,11 @@ std::optional<std::string> DecodedName(const RawRow* action) {
 
 // One entry of actionDetails with the keys Live sorts by.
 struct Entry {
-  std::optional<int64_t> time;       // UTC epoch of server_time
+  std::optional<int64_t> time;  // UTC epoch of server_time
   std::optional<int64_t> idlink_va;
-  std::optional<int64_t> type_num;   // log_action type of an lva row
-  std::string type_str;              // "goal", "ecommerceOrder", ... (empty for lva rows)
-  std::optional<std::string> url;    // the raw url key Live sorts by
+  std::optional<int64_t> type_num;  // log_action type of an lva row
+  std::string type_str;             // "goal", "ecommerceOrder", ... (empty for lva rows)
+  std::optional<std::string> url;   // the raw url key Live sorts by
   std::optional<int64_t> page_id_action;
   std::optional<int64_t> goal_id;
   size_t index = 0;
@@ -181,8 +181,9 @@ void ConversionEntries(const RawStore& store, const SiteContext& site, int64_t i
 }  // namespace
 
 std::string HtmlSpecialCharsDecode(std::string_view text) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&quot;", '"'}, {"&#039;", '\''}, {"&#39;", '\''}, {"&apos;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
+  static constexpr std::pair<std::string_view, char> kEntities[] = {{"&amp;", '&'},  {"&quot;", '"'},  {"&#039;", '\''},
+                                                                    {"&#39;", '\''}, {"&apos;", '\''}, {"&lt;", '<'},
+                                                                    {"&gt;", '>'}};
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -241,7 +242,8 @@ std::string RebuildActionUrl(std::string_view name, std::optional<int64_t> prefi
     if (scheme != std::string::npos) {
       size_t host_end = url.find_first_of("/?#", scheme + 3);
       if (host_end == std::string::npos) host_end = url.size();
-      for (size_t i = scheme + 3; i < host_end; ++i) url[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
+      for (size_t i = scheme + 3; i < host_end; ++i)
+        url[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
     }
     if (!url.empty() && url.back() == '#') url.pop_back();
   }
@@ -261,8 +263,8 @@ std::string RebuildActionUrl(std::string_view name, std::optional<int64_t> prefi
 Result<SiteContext> LoadSiteContext(const RawStore& store, int64_t site_id) {
   const RawRow* row = store.Site(site_id);
   if (!row) {
-    return Error(ErrorKind::kData, "the export has visits of site " + std::to_string(site_id) +
-                                       " but no row of the site table for it")
+    return Error(ErrorKind::kData,
+                 "the export has visits of site " + std::to_string(site_id) + " but no row of the site table for it")
         .WithSite(site_id)
         .WithHint("include the `site` table in the Data Warehouse Connector export (its time zone defines the days)");
   }
@@ -369,8 +371,10 @@ std::string RenderLiveVisit(const RawStore& store, const SiteContext& site, cons
     for (const char* col : {"time_network", "time_server", "time_transfer", "time_dom_processing",
                             "time_dom_completion", "time_on_load"}) {
       auto v = lva.Int(col);
-      if (!v) known = false;
-      else load += *v;
+      if (!v)
+        known = false;
+      else
+        load += *v;
     }
     if (known && load > 0) out.IntField("pageLoadTimeMilliseconds", load);
     if (!is_event && type && (*type <= 4 || *type == kTypeSiteSearch || *type == 10)) {
@@ -384,7 +388,8 @@ std::string RenderLiveVisit(const RawStore& store, const SiteContext& site, cons
       out.Field("contentInteraction", DecodedName(store.Action(lva.Int("idaction_content_interaction"))));
     }
     if (auto price = NonEmpty(lva.Text("product_price"))) out.NumberField("productViewPrice", price);
-    if (auto name = NonEmpty(NameOf(store.Action(lva.Int("idaction_product_name"))))) out.Field("productViewName", name);
+    if (auto name = NonEmpty(NameOf(store.Action(lva.Int("idaction_product_name")))))
+      out.Field("productViewName", name);
     if (auto sku = NonEmpty(NameOf(store.Action(lva.Int("idaction_product_sku"))))) out.Field("productViewSku", sku);
     std::vector<std::string> categories;
     for (const char* col : {"idaction_product_cat", "idaction_product_cat2", "idaction_product_cat3",

@@ -16,7 +16,7 @@ const std::string kId = std::string("\x26\x94\x22\x32\x72\x21\xac\xd6", 8);
 TEST(DwcDecode, BinaryIdsInEveryForm) {
   EXPECT_EQ(DecodeBinary("269422327221acd6", {8}), kId);
   EXPECT_EQ(DecodeBinary("269422327221ACD6", {8}), kId);
-  EXPECT_EQ(DecodeBinary(Base64Encode(kId), {8}), kId);                       // plain base64
+  EXPECT_EQ(DecodeBinary(Base64Encode(kId), {8}), kId);                      // plain base64
   EXPECT_EQ(DecodeBinary("base64:type254:" + Base64Encode(kId), {8}), kId);  // MySQL 8 JSON_OBJECT
   EXPECT_EQ(DecodeBinary("base64:type15:WD0VKA==", {4, 16}), std::string("\x58\x3d\x15\x28", 4));
   EXPECT_EQ(DecodeBinary("583d1528", {4, 16}), std::string("\x58\x3d\x15\x28", 4));

@@ -37,8 +37,9 @@ std::optional<std::string> RawRow::Text(std::string_view name) const {
 Result<RawRow> ParseRawRow(std::string_view line, const std::string& what) {
   auto fail = [&](const std::string& why) {
     return Error(ErrorKind::kData, what + ": " + why)
-        .WithHint("the export file holds a line that is not a JSON object; the file is skipped and retried "
-                  "on the next run (fix or remove it)");
+        .WithHint(
+            "the export file holds a line that is not a JSON object; the file is skipped and retried "
+            "on the next run (fix or remove it)");
   };
   simdjson::padded_string padded(line);
   thread_local simdjson::ondemand::parser parser;  // reused: one allocation per thread, not per line
@@ -58,7 +59,8 @@ Result<RawRow> ParseRawRow(std::string_view line, const std::string& what) {
     if (auto e = v.type().get(type)) return fail(simdjson::error_message(e));
     RawValue out;
     switch (type) {
-      case simdjson::ondemand::json_type::null: break;
+      case simdjson::ondemand::json_type::null:
+        break;
       case simdjson::ondemand::json_type::string: {
         std::string_view s;
         if (auto e = v.get_string().get(s)) return fail(simdjson::error_message(e));

@@ -50,7 +50,9 @@ bool Names(std::string_view segment, std::string_view table) {
          segment[table.size() + 1] <= '9';
 }
 
-std::string IdOrder(const RawRow& row) { return row.Text("idorder").value_or(""); }
+std::string IdOrder(const RawRow& row) {
+  return row.Text("idorder").value_or("");
+}
 
 }  // namespace
 
@@ -154,7 +156,8 @@ Status RawStore::Add(RawTable table, RawRow row, const std::string& what) {
       AddCustomDimension(*c);
       break;
     }
-    case RawTable::kOther: break;
+    case RawTable::kOther:
+      break;
   }
   return OkStatus();
 }

@@ -18,8 +18,17 @@
 namespace metl::dwc {
 
 // The tables `dwc load` reads; the export's other tables (forms, media, heatmaps, ...) are skipped.
-enum class RawTable { kVisit, kLinkVisitAction, kAction, kConversion, kConversionItem, kSite, kGoal,
-                      kCustomDimensions, kOther };
+enum class RawTable {
+  kVisit,
+  kLinkVisitAction,
+  kAction,
+  kConversion,
+  kConversionItem,
+  kSite,
+  kGoal,
+  kCustomDimensions,
+  kOther
+};
 // The table a file belongs to, from its key: a path segment or a file-name prefix naming a known
 // table, the longest name winning (log_conversion_item before log_conversion). Known tables that
 // `dwc load` does not map (log_form, ...) and unknown names give kOther; `name` receives the match.
@@ -28,9 +37,9 @@ std::string_view RawTableName(RawTable table);
 
 struct CustomDimensionConfig {
   int64_t site_id = 0;
-  int64_t id = 0;      // idcustomdimension: Live's dimension<id>
-  int64_t index = 0;   // storage column custom_dimension_<index>
-  std::string scope;   // "visit" or "action"
+  int64_t id = 0;     // idcustomdimension: Live's dimension<id>
+  int64_t index = 0;  // storage column custom_dimension_<index>
+  std::string scope;  // "visit" or "action"
   bool active = true;
 };
 
@@ -59,8 +68,8 @@ class RawStore {
   std::vector<int64_t> SiteIds() const;
 
  private:
-  using ConversionKey = std::tuple<int64_t, int64_t, int64_t>;       // idvisit, idgoal, buster
-  using ItemKey = std::tuple<int64_t, std::string, int64_t>;         // idvisit, idorder, idaction_sku
+  using ConversionKey = std::tuple<int64_t, int64_t, int64_t>;  // idvisit, idgoal, buster
+  using ItemKey = std::tuple<int64_t, std::string, int64_t>;    // idvisit, idorder, idaction_sku
   std::map<int64_t, RawRow> visits_;
   std::map<int64_t, RawRow> link_actions_;
   std::unordered_map<int64_t, RawRow> actions_;

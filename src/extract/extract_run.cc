@@ -61,8 +61,11 @@ Result<Connection> Connect(matomo::MatomoClient& client, const Config& config) {
           .WithHint("check the `site` option, or give the token's user view access to that site");
     }
   }
+  // Sites fed by the Data Warehouse Connector (`dwc load`) are not extracted from Live.
+  const std::vector<int64_t> dwc = config.Has("dwc_sites") ? config.IntList("dwc_sites") : std::vector<int64_t>{};
   for (const auto& s : sites) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), s.id) == wanted.end()) continue;
+    if (std::find(dwc.begin(), dwc.end(), s.id) != dwc.end()) continue;
     auto tz = TimeZone::Load(s.timezone);
     if (!tz.ok()) {
       return Error(ErrorKind::kData, "site " + std::to_string(s.id) + " has a time zone this machine does not know: " +
@@ -73,6 +76,7 @@ Result<Connection> Connect(matomo::MatomoClient& client, const Config& config) {
     if (auto created = ParseTimestamp(s.ts_created); created.ok()) ref.created = (*tz)->LocalDateOf(*created);
     c.sites.push_back(std::move(ref));
   }
+  if (c.sites.empty() && !dwc.empty()) return c;  // every site comes from the DWC: nothing to extract
   if (c.sites.empty()) {
     return Error(ErrorKind::kConfig, "the token cannot view any site").WithHint("give the token's user view access");
   }

@@ -464,7 +464,10 @@ TableDef Partitions() {
                        "Visits carrying truncatedActionsCount."}},
                  {-1, {"bytes", T::kBigInt, kNull, "landing manifest bytes", "Uncompressed JSON bytes."}},
                  {-1, {"last_error", T::kText, kNull, "etl", "Error of the last failed load, if any."}},
-                 {-1, {"etl_version", T::kText, kNull, "etl", "matomo-etl version that loaded it."}}}),
+                 {-1, {"etl_version", T::kText, kNull, "etl", "matomo-etl version that loaded it."}},
+                 {-1, {"source", T::kText, kNull, "landing manifest request",
+                       "Which exit fed the partition: live (Live API) or dwc (Data Warehouse Connector); null "
+                       "for partitions loaded before this column existed (live)."}}}),
           {"site_id", "date"},
           "date",
           false};

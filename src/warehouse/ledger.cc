@@ -55,6 +55,7 @@ void AppendLedgerRow(const LedgerEntry& e, TableBatch& b) {
   SetInt(b, "bytes", e.bytes);
   SetText(b, "last_error", e.last_error, true);
   SetText(b, "etl_version", e.etl_version, true);
+  SetText(b, "source", e.source, true);
   // Columns a newer schema added that this code does not know stay NULL.
   for (size_t i = 0; i < b.column_count(); ++i) {
     if (b.column(i).size() == before) b.column(i).AppendNull();

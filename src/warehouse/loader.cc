@@ -58,6 +58,11 @@ LedgerEntry EntryFromManifest(const landing::Manifest& m, const LoadOptions& opt
   e.bytes = m.bytes;
   if (auto t = ParseTimestamp(m.extracted_at); t.ok()) e.extracted_at = *t;
   e.etl_version = options.etl_version;
+  // Which exit fed the partition: `dwc load` marks its partitions (dwc/dwc_partitions.cc).
+  e.source = "live";
+  for (const auto& [k, v] : m.request) {
+    if (k == "source") e.source = v;
+  }
   return e;
 }
 

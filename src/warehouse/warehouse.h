@@ -106,6 +106,7 @@ struct LedgerEntry {
   int64_t bytes = 0;
   std::optional<int64_t> extracted_at;  // epoch seconds
   std::string etl_version;
+  std::string source;  // "live" (Live API) or "dwc" (Data Warehouse Connector)
 };
 
 // What a result column holds, for output that keeps types (`matomo-etl sql --format json`).

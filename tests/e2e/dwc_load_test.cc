@@ -7,12 +7,13 @@
 #include <utime.h>
 
 #include <fstream>
-#include <sstream>
 #include <regex>
+#include <sstream>
 
 #include "core/base64.h"
 #include "harness.h"
 #include "landing/compressed_file.h"
+#include "landing_fixture.h"
 #include "warehouse/warehouse.h"
 #include "warehouse_suite.h"
 
@@ -41,7 +42,9 @@ std::string Decompressed(const fs::path& path) {
 
 void Write(const fs::path& path, const std::string& content, int64_t mtime) {
   std::ofstream(path, std::ios::binary) << content;
-  struct utimbuf t {static_cast<time_t>(mtime), static_cast<time_t>(mtime)};
+  struct utimbuf t {
+    static_cast<time_t>(mtime), static_cast<time_t>(mtime)
+  };
   ::utime(path.c_str(), &t);
 }
 
@@ -166,7 +169,8 @@ TEST_P(DwcLoad, EveryExportEncodingGivesTheSameTables) {
       std::regex re(std::string("\"") + col + "\": \"([0-9a-f]+)\"");
       if (std::regex_search(line, m, re)) {
         std::string type = std::string(col) == "location_ip" ? "15" : "254";
-        line = m.prefix().str() + "\"" + col + "\": \"base64:type" + type + ":" + to_b64(m[1]) + "\"" + m.suffix().str();
+        line =
+            m.prefix().str() + "\"" + col + "\": \"base64:type" + type + ":" + to_b64(m[1]) + "\"" + m.suffix().str();
       }
     }
     line = std::regex_replace(line, std::regex("(_time\": \"[0-9-]+ [0-9:]+)\""), "$1.000000\"");
@@ -191,7 +195,8 @@ TEST_P(DwcLoad, EveryExportEncodingGivesTheSameTables) {
 
 TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
   Write(export_ / "log_conversion_item-late.jsonl",
-        "{\"idvisit\": 930, \"idorder\": \"0\", \"idaction_sku\": 137, \"quantity\": 5}\n{\"idvisit\": 931,\n", 1796342400);
+        "{\"idvisit\": 930, \"idorder\": \"0\", \"idaction_sku\": 137, \"quantity\": 5}\n{\"idvisit\": 931,\n",
+        1796342400);
   ProcessResult r = Load(export_, url_);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("log_conversion_item-late.jsonl line 2"), std::string::npos) << r.err;
@@ -199,6 +204,69 @@ TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits"), 164);
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_etl_dwc_files"), 8);
   EXPECT_EQ(QueryInt(url_, "SELECT coalesce(max(quantity), 0) FROM matomo_ecommerce_items WHERE visit_id = 930"), 1);
+}
+
+TEST_P(DwcLoad, ChangedFileWithoutAVisitRemovesIt) {
+  // A GDPR deletion applied to the export: visit 926 sits in a file of its own, which is then
+  // re-delivered without it (a new ETag). No row names visit 926 any more, yet its day is rebuilt.
+  std::string visits = Decompressed(export_ / "log_visit.jsonl"), rest, line, alone;
+  std::istringstream in(visits);
+  while (std::getline(in, line)) {
+    if (line.find("\"idvisit\": 926,") != std::string::npos)
+      alone = line + "\n";
+    else
+      rest += line + "\n";
+  }
+  ASSERT_FALSE(alone.empty());
+  Write(export_ / "log_visit.jsonl", rest, 1796256000);
+  Write(export_ / "log_visit-subject.jsonl", alone, 1796256000);
+  ASSERT_EQ(Load(export_, url_).exit_code, 0);
+  ASSERT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE visit_id = 926"), 1);
+  Write(export_ / "log_visit-subject.jsonl", "\n", 1796342400);
+  ProcessResult r = Load(export_, url_);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE visit_id = 926"), 0);
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits WHERE visit_id = 926"), 0);
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits"), 163);
+}
+
+TEST_P(DwcLoad, SwitchingASiteToDwcReplacesItsLivePartitions) {
+  // Both sites first come from the Live API (the real Live answers of the same visits).
+  const std::string landing = (tmp_.path() / "landing").string();
+  for (int site : {1, 2}) {
+    for (const char* date : {"2026-12-01", "2026-12-02"}) {
+      LandJsonArray(landing, site, date, site == 1 ? "UTC" : "Europe/Berlin",
+                    ReadFile(TestData("dwc-real-sample/live/live_s" + std::to_string(site) + "_" + date + ".json")));
+    }
+  }
+  ProcessResult live = RunEtl({"load", "--landing", landing, "--warehouse", url_});
+  ASSERT_EQ(live.exit_code, 0) << live.out << live.err;
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_etl_partitions WHERE source = 'live'"), 4);
+  const std::string site1 = DumpTables(url_, {"matomo_raw_visits"});
+  // Site 2 switches to the DWC: its days are replaced, site 1 stays Live's.
+  ProcessResult dwc = RunEtl(
+      {"dwc", "load", "--from-dir", export_.string(), "--landing", landing, "--warehouse", url_, "--dwc-sites", "2"});
+  ASSERT_EQ(dwc.exit_code, 0) << dwc.out << dwc.err;
+  Rows sources = QueryWarehouse(url_,
+                                "SELECT site_id, source, count(*) FROM matomo_etl_partitions "
+                                "GROUP BY site_id, source ORDER BY site_id");
+  ASSERT_EQ(sources.rows.size(), 2u);
+  EXPECT_EQ(sources.rows[0][0].value_or(""), "1");
+  EXPECT_EQ(sources.rows[0][1].value_or(""), "live");
+  EXPECT_EQ(sources.rows[1][0].value_or(""), "2");
+  EXPECT_EQ(sources.rows[1][1].value_or(""), "dwc");
+  EXPECT_EQ(sources.rows[1][2].value_or(""), "2");
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE site_id = 2"), 82);
+  // Site 2's raw visits are now the DWC rendering (no Live-only fields such as serverDatePretty).
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits WHERE site_id = 2 AND " +
+                               std::string(GetParam().engine == "postgres" ? "visit::text" : "CAST(visit AS VARCHAR)") +
+                               " LIKE '%serverDatePretty%'"),
+            0);
+  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_visits WHERE site_id = 1 AND " +
+                               std::string(GetParam().engine == "postgres" ? "visit::text" : "CAST(visit AS VARCHAR)") +
+                               " LIKE '%serverDatePretty%'"),
+            82);
+  (void)site1;
 }
 
 INSTANTIATE_TEST_SUITE_P(, DwcLoad, ::testing::ValuesIn(Targets()), TargetTestName);

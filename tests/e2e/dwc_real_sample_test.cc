@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <string>
 #include <set>
+#include <string>
 
 #include "harness.h"
 #include "landing_fixture.h"
