@@ -89,7 +89,7 @@ Result<bool> TableEmpty(Session& session, const std::string& table) {
 }
 
 // The funnel steps the table was built with differ from the configured ones: rebuild every day.
-Result<bool> FunnelsChanged(Session& session, std::string_view dialect, const std::vector<Funnel>& funnels) {
+Result<bool> FunnelsChanged(Session& session, const std::vector<Funnel>& funnels) {
   METL_ASSIGN_OR_RETURN(QueryResult r, session.Query("SELECT DISTINCT funnel, " + session.TextOf("step") +
                                                      ", step_definition FROM matomo_funnels"));
   std::set<std::string> have, want;
@@ -97,7 +97,6 @@ Result<bool> FunnelsChanged(Session& session, std::string_view dialect, const st
   for (const auto& f : funnels) {
     for (size_t k = 0; k < f.steps.size(); ++k) want.insert(f.name + "\n" + std::to_string(k + 1) + "\n" + f.steps[k].definition);
   }
-  (void)dialect;
   return !have.empty() && have != want;
 }
 
@@ -159,10 +158,12 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
   }
   if (!scope.full) {
     // Never built (a new warehouse, or tables added by an upgrade): build everything once.
+    // (Dropping matomo_dates is the documented way to ask for this: docs/operations.md.)
     METL_ASSIGN_OR_RETURN(bool no_dates, TableEmpty(session, "matomo_dates"));
-    if (no_dates) scope.full = true;
+    METL_ASSIGN_OR_RETURN(bool no_channels, TableEmpty(session, "matomo_channels_daily"));
+    if (no_dates || no_channels) scope.full = true;
   }
-  METL_ASSIGN_OR_RETURN(bool funnels_changed, FunnelsChanged(session, caps.dialect, options.funnels));
+  METL_ASSIGN_OR_RETURN(bool funnels_changed, FunnelsChanged(session, options.funnels));
   if (!scope.full && scope.touched.empty() && !funnels_changed) return OkStatus();
 
   // matomo_dates: whole years around the loaded days (a date table for Power BI covers whole years).

@@ -88,7 +88,7 @@ std::vector<ChannelRule> Build() {
            NameWithoutMedium({"newsletter", "email"})},
       {"Organic Social",
        "Matomo referrer type `social`; or `fbclid` in the entry URL (Facebook adds it to organic links too); or "
-       "medium `social`, `social-network`, `social-media`, `sm`; or a social network as campaign source",
+       "medium `social`, `social-network`, `social-media`, `social_media` or `sm`; or a social network as campaign source",
        "v.referrer_type = 'social' OR " + UrlParam({"fbclid"}) + " OR " +
            MediumIn({"social", "social-network", "social-media", "social_media", "sm"}) +
            " OR (v.referrer_type = 'campaign' AND " + SocialSource() + ")"},

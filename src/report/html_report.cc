@@ -22,10 +22,12 @@ p.meta{color:var(--muted);margin:0 0 8px;font-size:.85rem}
 .tile .name{color:var(--muted);font-size:.8rem}
 .tile .num{font-size:1.55rem;font-weight:650;font-variant-numeric:tabular-nums}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:12px;margin-top:12px}
+.grid.three{grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;min-width:0}
 svg.chart{display:block;height:auto}
+svg.hbars{max-width:520px}
 svg .grid{stroke:var(--line);stroke-width:1}
-svg text{font:11px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--muted)}
+svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--muted)}
 svg text.label{fill:var(--fg);font-size:13px}
 svg text.value{fill:var(--fg);font-size:12px;font-weight:600}
 .legend{display:flex;flex-wrap:wrap;gap:4px 12px;margin:6px 0 0;padding:0;list-style:none;font-size:.8rem;color:var(--muted)}
@@ -34,23 +36,35 @@ svg text.value{fill:var(--fg);font-size:12px;font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:.88rem;font-variant-numeric:tabular-nums}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
-td.url{white-space:normal;word-break:break-all;max-width:420px}
+td.url,td.text{white-space:normal;word-break:break-word;text-align:left}
+th.text{text-align:left}
 th{color:var(--muted);font-weight:600}
 table.cohorts td{text-align:center;min-width:44px}
+table.cohorts td:first-child{text-align:left}
+.tile .num small{font-size:.8rem;font-weight:500;color:var(--muted);margin-left:4px}
 .empty{color:var(--muted);font-style:italic}
 footer{color:var(--muted);font-size:.8rem;margin:28px 0 10px}
-@media (max-width:600px){main{padding:10px}.tile .num{font-size:1.3rem}h2{font-size:1.1rem}}
+@media (max-width:600px){main{padding:10px}.tile .num{font-size:1.3rem}h2{font-size:1.1rem}
+th,td{padding:4px 5px}table{font-size:.8rem}.card{padding:10px}}
 )CSS";
 
 std::string Tile(const std::string& name, const std::string& metric, int64_t site, const std::string& value,
-                 const std::string& shown) {
+                 const std::string& shown, const std::string& unit = "") {
   return "<div class=\"tile\"><div class=\"name\">" + HtmlEscape(name) + "</div><div class=\"num\" data-metric=\"" +
          metric + "\" data-site=\"" + std::to_string(site) + "\" data-value=\"" + HtmlEscape(value) + "\">" +
-         HtmlEscape(shown) + "</div></div>";
+         HtmlEscape(shown) + (unit.empty() ? "" : "<small>" + HtmlEscape(unit) + "</small>") + "</div></div>";
 }
 
 std::string Card(const std::string& title, const std::string& body) {
   return "<section class=\"card\"><h3>" + HtmlEscape(title) + "</h3>" + body + "</section>";
+}
+
+// A page URL as Matomo's pages report shows it: without scheme and host.
+std::string PathOf(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
 std::string Empty(const std::string& what) { return "<p class=\"empty\">" + HtmlEscape(what) + "</p>"; }
@@ -61,10 +75,6 @@ std::string Legend(const std::vector<std::string>& names) {
     html += "<li><i style=\"background:" + SeriesColor(names[i], i) + "\"></i>" + HtmlEscape(names[i]) + "</li>";
   }
   return html + "</ul>";
-}
-
-std::string Money(double v, const std::string& currency) {
-  return FormatNumber(v, 2) + (currency.empty() ? "" : " " + currency);
 }
 
 std::string DayCharts(const SiteReport& r) {
@@ -81,7 +91,7 @@ std::string DayCharts(const SiteReport& r) {
     for (int64_t v : row) by_channel.back().push_back(static_cast<double>(v));
   }
   const bool any_visits = r.visits > 0;
-  std::string html = "<div class=\"grid\">";
+  std::string html = "<div class=\"grid three\">";
   html += Card("Visits by day and channel",
                any_visits ? StackedColumns(days, r.channels, by_channel, "Visits by day and channel") + Legend(r.channels)
                           : Empty("No visits in this range."));
@@ -114,11 +124,17 @@ std::string ListTable(const std::string& title, const std::vector<std::string>& 
                       bool with_detail, bool url) {
   if (rows.empty()) return Card(title, Empty("Nothing in this range."));
   std::string t = "<div class=\"scroll\"><table><thead><tr>";
-  for (const auto& h : heads) t += "<th>" + HtmlEscape(h) + "</th>";
+  for (size_t i = 0; i < heads.size(); ++i) {
+    t += std::string(with_detail && i == 1 ? "<th class=\"text\">" : "<th>") + HtmlEscape(heads[i]) + "</th>";
+  }
   t += "</tr></thead><tbody>";
   for (const auto& row : rows) {
-    t += "<tr><td" + std::string(url ? " class=\"url\"" : "") + ">" + HtmlEscape(row.label) + "</td>";
-    if (with_detail) t += "<td style=\"text-align:left\">" + HtmlEscape(row.detail.empty() ? "—" : row.detail) + "</td>";
+    if (url) {
+      t += "<tr><td class=\"url\" title=\"" + HtmlEscape(row.label) + "\">" + HtmlEscape(PathOf(row.label)) + "</td>";
+    } else {
+      t += "<tr><td>" + HtmlEscape(row.label) + "</td>";
+    }
+    if (with_detail) t += "<td class=\"text\">" + HtmlEscape(row.detail.empty() ? "—" : row.detail) + "</td>";
     t += "<td>" + FormatNumber(static_cast<double>(row.value)) + "</td><td>" + FormatNumber(static_cast<double>(row.second)) +
          "</td></tr>";
   }
@@ -189,8 +205,9 @@ std::string Cohorts(const SiteReport& r) {
 }
 
 std::string SiteSection(const SiteReport& r) {
+  const std::string id = "site " + std::to_string(r.site_id);
   std::string html = "<section class=\"site\" id=\"site-" + std::to_string(r.site_id) + "\"><h2>" + HtmlEscape(r.name) +
-                     " <small class=\"meta\">(site " + std::to_string(r.site_id) + ")</small></h2>";
+                     (r.name_is_id ? "" : " <small class=\"meta\">(" + id + ")</small>") + "</h2>";
   html += "<p class=\"meta\">" + r.from.ToString() + " to " + r.to.ToString() + ", site-local days</p>";
   const double rate = r.visits > 0 ? 100.0 * static_cast<double>(r.conversions) / static_cast<double>(r.visits) : 0;
   html += "<div class=\"tiles\">";
@@ -198,12 +215,12 @@ std::string SiteSection(const SiteReport& r) {
   html += Tile("Pageviews", "nb_pageviews", r.site_id, std::to_string(r.pageviews), FormatNumber(static_cast<double>(r.pageviews)));
   html += Tile("Conversions", "nb_conversions", r.site_id, std::to_string(r.conversions),
                FormatNumber(static_cast<double>(r.conversions)));
-  html += Tile("Revenue", "revenue", r.site_id, r.revenue_text, Money(r.revenue, r.currency));
+  html += Tile("Revenue", "revenue", r.site_id, r.revenue_text, FormatNumber(r.revenue, 2), r.currency);
   html += Tile("Conversions per visit", "conversion_rate", r.site_id, FormatNumber(rate, 2), FormatNumber(rate, 1) + "%");
   html += "</div>";
   html += DayCharts(r);
   html += "<div class=\"grid\">" + ChannelTable(r) + Devices(r) + "</div>";
-  html += "<div class=\"grid\">" + ListTable("Top pages", {"URL", "Pageviews", "Visits"}, r.pages, false, true) +
+  html += "<div class=\"grid\">" + ListTable("Top pages", {"Page", "Pageviews", "Visits"}, r.pages, false, true) +
           ListTable("Referrers", {"Type", "Name", "Visits", "Converted"}, r.referrers, true, false) + "</div>";
   html += "<div class=\"grid\">" + Funnels(r) + "</div>";
   html += "<div class=\"grid\">" + Cohorts(r) + "</div>";

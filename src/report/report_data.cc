@@ -128,6 +128,7 @@ Result<std::vector<SiteReport>> ReadReport(Session& s, const ReportRequest& requ
     SiteReport r;
     r.site_id = site;
     r.name = row[2] ? *row[2] : "Site " + std::to_string(site);
+    r.name_is_id = !row[2];
     r.currency = Text(row[3]);
     r.to = request.to.value_or(last);
     r.from = request.from.value_or(r.to - 29);
