@@ -6,7 +6,8 @@ namespace metl::models {
 namespace {
 
 TEST(FunnelSpec, ParsesEveryStepKind) {
-  auto f = ParseFunnels(" Shop: url=*/product/* > event=Ecommerce/add_to_cart > goal=order ; Lead:event=Form > goal=3 > goal=any;");
+  auto f = ParseFunnels(
+      " Shop: url=*/product/* > event=Ecommerce/add_to_cart > goal=order ; Lead:event=Form > goal=3 > goal=any;");
   ASSERT_TRUE(f.ok()) << f.error().ToString();
   ASSERT_EQ(f->size(), 2u);
   const Funnel& shop = (*f)[0];

@@ -67,7 +67,9 @@ std::string PathOf(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
-std::string Empty(const std::string& what) { return "<p class=\"empty\">" + HtmlEscape(what) + "</p>"; }
+std::string Empty(const std::string& what) {
+  return "<p class=\"empty\">" + HtmlEscape(what) + "</p>";
+}
 
 std::string Legend(const std::vector<std::string>& names) {
   std::string html = "<ul class=\"legend\">";
@@ -92,20 +94,23 @@ std::string DayCharts(const SiteReport& r) {
   }
   const bool any_visits = r.visits > 0;
   std::string html = "<div class=\"grid three\">";
-  html += Card("Visits by day and channel",
-               any_visits ? StackedColumns(days, r.channels, by_channel, "Visits by day and channel") + Legend(r.channels)
-                          : Empty("No visits in this range."));
+  html +=
+      Card("Visits by day and channel",
+           any_visits ? StackedColumns(days, r.channels, by_channel, "Visits by day and channel") + Legend(r.channels)
+                      : Empty("No visits in this range."));
   html += Card("Conversions by day", r.conversions > 0 ? Columns(days, conversions, "#16a34a", "Conversions by day")
-                                                        : Empty("No conversions in this range."));
-  html += Card("Revenue by day" + (r.currency.empty() ? std::string() : " (" + r.currency + ")"),
-               r.revenue > 0 ? Columns(days, revenue, "#ea580c", "Revenue by day", 2) : Empty("No revenue in this range."));
+                                                       : Empty("No conversions in this range."));
+  html +=
+      Card("Revenue by day" + (r.currency.empty() ? std::string() : " (" + r.currency + ")"),
+           r.revenue > 0 ? Columns(days, revenue, "#ea580c", "Revenue by day", 2) : Empty("No revenue in this range."));
   return html + "</div>";
 }
 
 std::string ChannelTable(const SiteReport& r) {
   if (r.channel_totals.empty()) return Card("Channels", Empty("No visits in this range."));
-  std::string t = "<div class=\"scroll\"><table><thead><tr><th>Channel</th><th>Visits</th><th>Conversions</th>"
-                  "<th>Revenue</th></tr></thead><tbody>";
+  std::string t =
+      "<div class=\"scroll\"><table><thead><tr><th>Channel</th><th>Visits</th><th>Conversions</th>"
+      "<th>Revenue</th></tr></thead><tbody>";
   for (const auto& c : r.channel_totals) {
     t += "<tr><td>" + HtmlEscape(c.label) + "</td><td>" + FormatNumber(static_cast<double>(c.value)) + "</td><td>" +
          FormatNumber(static_cast<double>(c.second)) + "</td><td>" + FormatNumber(c.revenue, 2) + "</td></tr>";
@@ -117,11 +122,12 @@ std::string ChannelTable(const SiteReport& r) {
     values.push_back(static_cast<double>(r.channel_totals[i].value));
     colors.push_back(SeriesColor(r.channel_totals[i].label, i));
   }
-  return Card("Channels (visits)", HorizontalBars(labels, values, colors, "Visits by channel") + t + "</tbody></table></div>");
+  return Card("Channels (visits)",
+              HorizontalBars(labels, values, colors, "Visits by channel") + t + "</tbody></table></div>");
 }
 
-std::string ListTable(const std::string& title, const std::vector<std::string>& heads, const std::vector<Labelled>& rows,
-                      bool with_detail, bool url) {
+std::string ListTable(const std::string& title, const std::vector<std::string>& heads,
+                      const std::vector<Labelled>& rows, bool with_detail, bool url) {
   if (rows.empty()) return Card(title, Empty("Nothing in this range."));
   std::string t = "<div class=\"scroll\"><table><thead><tr>";
   for (size_t i = 0; i < heads.size(); ++i) {
@@ -135,8 +141,8 @@ std::string ListTable(const std::string& title, const std::vector<std::string>& 
       t += "<tr><td>" + HtmlEscape(row.label) + "</td>";
     }
     if (with_detail) t += "<td class=\"text\">" + HtmlEscape(row.detail.empty() ? "—" : row.detail) + "</td>";
-    t += "<td>" + FormatNumber(static_cast<double>(row.value)) + "</td><td>" + FormatNumber(static_cast<double>(row.second)) +
-         "</td></tr>";
+    t += "<td>" + FormatNumber(static_cast<double>(row.value)) + "</td><td>" +
+         FormatNumber(static_cast<double>(row.second)) + "</td></tr>";
   }
   return Card(title, t + "</tbody></table></div>");
 }
@@ -155,24 +161,28 @@ std::string Devices(const SiteReport& r) {
 
 std::string Funnels(const SiteReport& r) {
   if (r.funnels.empty()) {
-    return Card("Funnel", Empty("No visit entered a configured funnel in this range (the funnels option, docs/bi.md)."));
+    return Card("Funnel",
+                Empty("No visit entered a configured funnel in this range (the funnels option, docs/bi.md)."));
   }
   std::string html;
   for (const auto& f : r.funnels) {
     std::vector<std::string> labels, colors;
     std::vector<double> values;
-    std::string t = "<div class=\"scroll\"><table><thead><tr><th>Step</th><th>Reached</th><th>Dropped</th><th>Of step 1</th>"
-                    "</tr></thead><tbody>";
+    std::string t =
+        "<div class=\"scroll\"><table><thead><tr><th>Step</th><th>Reached</th><th>Dropped</th><th>Of step 1</th>"
+        "</tr></thead><tbody>";
     const double first = f.steps.empty() ? 0 : static_cast<double>(f.steps[0].reached);
     for (const auto& s : f.steps) {
       labels.push_back(std::to_string(s.step) + ". " + s.definition);
       values.push_back(static_cast<double>(s.reached));
       colors.push_back("#2563eb");
       t += "<tr><td>" + HtmlEscape(std::to_string(s.step) + ". " + s.definition) + "</td><td>" +
-           FormatNumber(static_cast<double>(s.reached)) + "</td><td>" + FormatNumber(static_cast<double>(s.entered - s.reached)) +
-           "</td><td>" + (first > 0 ? FormatNumber(100.0 * static_cast<double>(s.reached) / first, 1) + "%" : "—") + "</td></tr>";
+           FormatNumber(static_cast<double>(s.reached)) + "</td><td>" +
+           FormatNumber(static_cast<double>(s.entered - s.reached)) + "</td><td>" +
+           (first > 0 ? FormatNumber(100.0 * static_cast<double>(s.reached) / first, 1) + "%" : "—") + "</td></tr>";
     }
-    html += Card("Funnel: " + f.name, HorizontalBars(labels, values, colors, "Funnel " + f.name) + t + "</tbody></table></div>");
+    html += Card("Funnel: " + f.name,
+                 HorizontalBars(labels, values, colors, "Funnel " + f.name) + t + "</tbody></table></div>");
   }
   return html;
 }
@@ -181,7 +191,8 @@ std::string Cohorts(const SiteReport& r) {
   if (r.cohorts.empty()) return Card("Cohorts", Empty("No first visits in this range."));
   size_t weeks = 0;
   for (const auto& c : r.cohorts) weeks = std::max(weeks, c.visitors.size());
-  std::string t = "<div class=\"scroll\"><table class=\"cohorts\"><thead><tr><th>First visit week</th><th>Visitors</th>";
+  std::string t =
+      "<div class=\"scroll\"><table class=\"cohorts\"><thead><tr><th>First visit week</th><th>Visitors</th>";
   for (size_t w = 0; w < weeks; ++w) t += "<th>W" + std::to_string(w) + "</th>";
   t += "</tr></thead><tbody>";
   for (const auto& c : r.cohorts) {
@@ -195,13 +206,15 @@ std::string Cohorts(const SiteReport& r) {
       // Week 0 is everyone by definition: shade by the share that came back, from week 1 on.
       double alpha = w == 0 ? 0.12 : std::min(1.0, 0.08 + share * 2.5);
       char style[96];
-      std::snprintf(style, sizeof style, "background:rgba(37,99,235,%.2f);color:%s", alpha, alpha > 0.55 ? "#fff" : "inherit");
+      std::snprintf(style, sizeof style, "background:rgba(37,99,235,%.2f);color:%s", alpha,
+                    alpha > 0.55 ? "#fff" : "inherit");
       t += "<td style=\"" + std::string(style) + "\" title=\"" + FormatNumber(static_cast<double>(c.visitors[w])) +
            " visitors\">" + FormatNumber(share * 100, w == 0 ? 0 : 1) + "%</td>";
     }
     t += "</tr>";
   }
-  return Card("Cohorts: visitors by week since their first visit (weeks start on Monday)", t + "</tbody></table></div>");
+  return Card("Cohorts: visitors by week since their first visit (weeks start on Monday)",
+              t + "</tbody></table></div>");
 }
 
 std::string SiteSection(const SiteReport& r) {
@@ -212,11 +225,13 @@ std::string SiteSection(const SiteReport& r) {
   const double rate = r.visits > 0 ? 100.0 * static_cast<double>(r.conversions) / static_cast<double>(r.visits) : 0;
   html += "<div class=\"tiles\">";
   html += Tile("Visits", "nb_visits", r.site_id, std::to_string(r.visits), FormatNumber(static_cast<double>(r.visits)));
-  html += Tile("Pageviews", "nb_pageviews", r.site_id, std::to_string(r.pageviews), FormatNumber(static_cast<double>(r.pageviews)));
+  html += Tile("Pageviews", "nb_pageviews", r.site_id, std::to_string(r.pageviews),
+               FormatNumber(static_cast<double>(r.pageviews)));
   html += Tile("Conversions", "nb_conversions", r.site_id, std::to_string(r.conversions),
                FormatNumber(static_cast<double>(r.conversions)));
   html += Tile("Revenue", "revenue", r.site_id, r.revenue_text, FormatNumber(r.revenue, 2), r.currency);
-  html += Tile("Conversions per visit", "conversion_rate", r.site_id, FormatNumber(rate, 2), FormatNumber(rate, 1) + "%");
+  html +=
+      Tile("Conversions per visit", "conversion_rate", r.site_id, FormatNumber(rate, 2), FormatNumber(rate, 1) + "%");
   html += "</div>";
   html += DayCharts(r);
   html += "<div class=\"grid\">" + ChannelTable(r) + Devices(r) + "</div>";
@@ -234,15 +249,17 @@ std::string RenderHtml(const std::vector<SiteReport>& sites, const std::string& 
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>Matomo report</title><style>" + std::string(kCss) + "</style></head><body><main>";
+      "<title>Matomo report</title><style>" +
+      std::string(kCss) + "</style></head><body><main>";
   html += "<header class=\"page\"><h1>Matomo report</h1><p class=\"meta\">" + std::to_string(sites.size()) +
           (sites.size() == 1 ? " site" : " sites") + " · generated " + HtmlEscape(generated_at) + " from " +
           HtmlEscape(warehouse_description) + "</p></header>";
   if (sites.empty()) html += Empty("No loaded site in this warehouse (run `matomo-etl sync` first).");
   for (const auto& s : sites) html += SiteSection(s);
-  html += "<footer>Built by matomo-etl from matomo_daily_kpis, matomo_channels_daily, matomo_actions, matomo_visits, "
-          "matomo_funnels and matomo_cohorts. Conversions are goal conversions and ecommerce orders (not abandoned "
-          "carts), as Matomo's Goals.get counts them.</footer></main></body></html>\n";
+  html +=
+      "<footer>Built by matomo-etl from matomo_daily_kpis, matomo_channels_daily, matomo_actions, matomo_visits, "
+      "matomo_funnels and matomo_cohorts. Conversions are goal conversions and ecommerce orders (not abandoned "
+      "carts), as Matomo's Goals.get counts them.</footer></main></body></html>\n";
   return html;
 }
 

@@ -62,7 +62,7 @@ struct SiteReport {
 };
 
 struct ReportRequest {
-  std::vector<int64_t> sites;        // empty: every loaded site
+  std::vector<int64_t> sites;         // empty: every loaded site
   std::optional<CivilDate> from, to;  // default: the 30 days up to the site's last loaded day
 };
 

@@ -65,12 +65,23 @@ std::string HtmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -94,10 +105,9 @@ std::string FormatNumber(double value, int decimals) {
 
 std::string SeriesColor(const std::string& name, size_t index) {
   static const std::map<std::string, std::string> kChannels = {
-      {"Organic Search", "#2563eb"}, {"Paid Search", "#7c3aed"}, {"Direct", "#64748b"},
-      {"Referral", "#0891b2"},       {"Organic Social", "#db2777"}, {"Paid Social", "#c026d3"},
-      {"Email", "#ea580c"},          {"Display", "#ca8a04"},     {"Affiliates", "#16a34a"},
-      {"AI Assistants", "#0d9488"},  {"Other", "#a8a29e"}};
+      {"Organic Search", "#2563eb"}, {"Paid Search", "#7c3aed"},   {"Direct", "#64748b"}, {"Referral", "#0891b2"},
+      {"Organic Social", "#db2777"}, {"Paid Social", "#c026d3"},   {"Email", "#ea580c"},  {"Display", "#ca8a04"},
+      {"Affiliates", "#16a34a"},     {"AI Assistants", "#0d9488"}, {"Other", "#a8a29e"}};
   static const char* kPalette[] = {"#2563eb", "#16a34a", "#ea580c", "#7c3aed", "#db2777",
                                    "#0891b2", "#ca8a04", "#64748b", "#dc2626", "#0d9488"};
   auto it = kChannels.find(name);
