@@ -37,8 +37,9 @@ int RunReport(CommandContext& ctx) {
   if (!sites.ok()) {
     Error err = sites.error();
     if (err.context().hint.empty()) {
-      err = Error(std::move(err).WithHint("the report reads the analysis tables: run `matomo-etl load` or `sync` once "
-                                          "with this version to build them (docs/bi.md)"));
+      err =
+          Error(std::move(err).WithHint("the report reads the analysis tables: run `matomo-etl load` or `sync` once "
+                                        "with this version to build them (docs/bi.md)"));
     }
     ReportError(err);
     return ExitCodeFor(err);

@@ -76,7 +76,7 @@ const std::vector<OptionSpec> kOptions = {
      "Days before a conversion whose visits (same visitor id or user id) matomo_attribution credits. A change "
      "applies to the days rebuilt from then on; `sync --full-refresh` rebuilds them all.",
      "1..365"},
-    {"funnels", OptionType::kString, "Visit to conversion: url=* > goal=any", kModels | kCmdReport,
+    {"funnels", OptionType::kString, "Visit to conversion: url=* > goal=any", kModels,
      "Funnels of matomo_funnels: \"NAME: STEP > STEP > ...; NAME: ...\", a step being url=GLOB (a pageview, * = "
      "any text), event=CATEGORY[/ACTION], goal=ID, goal=order or goal=any (docs/bi.md). Changed steps rebuild "
      "the table.",

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -21,7 +21,9 @@ constexpr const char* kMonths[] = {"January", "February", "March",     "April", 
                                    "July",    "August",   "September", "October", "November", "December"};
 constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 
-std::string DateLit(CivilDate d) { return "DATE '" + d.ToString() + "'"; }
+std::string DateLit(CivilDate d) {
+  return "DATE '" + d.ToString() + "'";
+}
 
 // ISO day of the week, 1 = Monday: 1970-01-01 was a Thursday.
 int DayOfWeek(CivilDate d) {
@@ -29,7 +31,9 @@ int DayOfWeek(CivilDate d) {
   if (r < 0) r += 7;
   return static_cast<int>(r) + 1;
 }
-CivilDate WeekStart(CivilDate d) { return d - (DayOfWeek(d) - 1); }
+CivilDate WeekStart(CivilDate d) {
+  return d - (DayOfWeek(d) - 1);
+}
 
 // The touched days per site.
 std::map<int64_t, std::set<CivilDate>> BySite(const std::vector<PartitionKey>& keys) {
@@ -89,24 +93,27 @@ Result<bool> TableEmpty(Session& session, const std::string& table) {
 }
 
 // The funnel steps the table was built with differ from the configured ones: rebuild every day.
-Result<bool> FunnelsChanged(Session& session, std::string_view dialect, const std::vector<Funnel>& funnels) {
+Result<bool> FunnelsChanged(Session& session, const std::vector<Funnel>& funnels) {
   METL_ASSIGN_OR_RETURN(QueryResult r, session.Query("SELECT DISTINCT funnel, " + session.TextOf("step") +
                                                      ", step_definition FROM matomo_funnels"));
   std::set<std::string> have, want;
-  for (const auto& row : r.rows) have.insert(row[0].value_or("") + "\n" + row[1].value_or("") + "\n" + row[2].value_or(""));
+  for (const auto& row : r.rows)
+    have.insert(row[0].value_or("") + "\n" + row[1].value_or("") + "\n" + row[2].value_or(""));
   for (const auto& f : funnels) {
-    for (size_t k = 0; k < f.steps.size(); ++k) want.insert(f.name + "\n" + std::to_string(k + 1) + "\n" + f.steps[k].definition);
+    for (size_t k = 0; k < f.steps.size(); ++k)
+      want.insert(f.name + "\n" + std::to_string(k + 1) + "\n" + f.steps[k].definition);
   }
-  (void)dialect;
   return !have.empty() && have != want;
 }
 
-Status RunStatements(Session& session, const warehouse::Capabilities& caps, const std::vector<std::string>& statements) {
+Status RunStatements(Session& session, const warehouse::Capabilities& caps,
+                     const std::vector<std::string>& statements) {
   if (caps.scripts) {  // one script, its transaction inside (BigQuery)
     std::string script = "BEGIN TRANSACTION;\n";
     for (const auto& s : statements) script += s + ";\n";
     Status st = session.Execute(script + "COMMIT TRANSACTION;");
-    if (!st.ok()) return Error(st.error().kind(), "analysis models failed: " + st.error().message(), st.error().context());
+    if (!st.ok())
+      return Error(st.error().kind(), "analysis models failed: " + st.error().message(), st.error().context());
     return OkStatus();
   }
   if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
@@ -137,10 +144,10 @@ std::vector<std::string> DateRows(CivilDate from, CivilDate to) {
     std::snprintf(ym, sizeof ym, "%04d-%02d", ymd.year, ymd.month);
     rows.push_back("(" + DateLit(d) + ", " + std::to_string(d.days()) + ", " + std::to_string(ymd.year) + ", " +
                    std::to_string((ymd.month - 1) / 3 + 1) + ", " + std::to_string(ymd.month) + ", '" +
-                   kMonths[ymd.month - 1] + "', '" + ym + "', " + std::to_string(ymd.day) + ", " +
-                   std::to_string(dow) + ", '" + kDays[dow - 1] + "', " + (dow >= 6 ? "TRUE" : "FALSE") + ", " +
-                   DateLit(monday) + ", " + std::to_string((monday.days() + 3) / 7) + ", " +
-                   std::to_string(iso_year) + ", " + std::to_string(iso_week) + ")");
+                   kMonths[ymd.month - 1] + "', '" + ym + "', " + std::to_string(ymd.day) + ", " + std::to_string(dow) +
+                   ", '" + kDays[dow - 1] + "', " + (dow >= 6 ? "TRUE" : "FALSE") + ", " + DateLit(monday) + ", " +
+                   std::to_string((monday.days() + 3) / 7) + ", " + std::to_string(iso_year) + ", " +
+                   std::to_string(iso_week) + ")");
   }
   return rows;
 }
@@ -159,10 +166,12 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
   }
   if (!scope.full) {
     // Never built (a new warehouse, or tables added by an upgrade): build everything once.
+    // (Dropping matomo_dates is the documented way to ask for this: docs/operations.md.)
     METL_ASSIGN_OR_RETURN(bool no_dates, TableEmpty(session, "matomo_dates"));
-    if (no_dates) scope.full = true;
+    METL_ASSIGN_OR_RETURN(bool no_channels, TableEmpty(session, "matomo_channels_daily"));
+    if (no_dates || no_channels) scope.full = true;
   }
-  METL_ASSIGN_OR_RETURN(bool funnels_changed, FunnelsChanged(session, caps.dialect, options.funnels));
+  METL_ASSIGN_OR_RETURN(bool funnels_changed, FunnelsChanged(session, options.funnels));
   if (!scope.full && scope.touched.empty() && !funnels_changed) return OkStatus();
 
   // matomo_dates: whole years around the loaded days (a date table for Power BI covers whole years).
@@ -185,13 +194,15 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
   std::string a_days = scope.full ? "TRUE" : DaysWhere(days, "a.site_id", "a.visit_date");
 
   // Channels: the touched days.
-  sql.push_back("DELETE FROM matomo_channels_daily WHERE " + (scope.full ? "TRUE" : DaysWhere(days, "site_id", "date")));
+  sql.push_back("DELETE FROM matomo_channels_daily WHERE " +
+                (scope.full ? "TRUE" : DaysWhere(days, "site_id", "date")));
   sql.push_back(ChannelsInsertSql(v_days, c_days));
 
   // Funnels: the touched days, or every day when the configured steps changed.
   const bool funnels_full = scope.full || funnels_changed;
   sql.push_back("DELETE FROM matomo_funnels WHERE " + (funnels_full ? "TRUE" : DaysWhere(days, "site_id", "date")));
-  for (const Funnel& f : options.funnels) sql.push_back(FunnelInsertSql(caps.dialect, f, funnels_full ? "TRUE" : a_days));
+  for (const Funnel& f : options.funnels)
+    sql.push_back(FunnelInsertSql(caps.dialect, f, funnels_full ? "TRUE" : a_days));
 
   // Attribution: conversions from a touched day to lookback days after the last one; their touches
   // from lookback days before the first.
@@ -223,8 +234,8 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
     deleted = deleted.empty() ? "FALSE" : "(" + deleted + ")";
   }
   sql.push_back("DELETE FROM matomo_cohorts WHERE " + deleted);
-  sql.push_back(CohortsInsertSql(scope.full ? "TRUE" : Sites(days, "v.site_id"), scope.full ? "TRUE" : Sites(days, "site_id"),
-                                 window));
+  sql.push_back(CohortsInsertSql(scope.full ? "TRUE" : Sites(days, "v.site_id"),
+                                 scope.full ? "TRUE" : Sites(days, "site_id"), window));
 
   METL_TRY(RunStatements(session, caps, sql));
   LogDebug("analysis models rebuilt", {{"full", scope.full}, {"sites", days.size()}});

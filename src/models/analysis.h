@@ -4,8 +4,10 @@
 // transaction where the engine has them. A full rebuild replaces every row.
 #pragma once
 
+#include <string>
 #include <vector>
 
+#include "core/civil_date.h"
 #include "core/error.h"
 #include "models/funnel_spec.h"
 #include "warehouse/warehouse.h"
@@ -25,7 +27,7 @@ struct AnalysisScope {
 Status RunAnalysisModels(warehouse::Session& session, const warehouse::Capabilities& caps,
                          const AnalysisOptions& options, const AnalysisScope& scope);
 
-// The rows of matomo_dates for [from, to] as a VALUES list body, for tests and the runner.
+// The rows of matomo_dates for [from, to], each a parenthesized VALUES tuple (the runner inserts them).
 std::vector<std::string> DateRows(CivilDate from, CivilDate to);
 
 }  // namespace metl::models

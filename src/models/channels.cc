@@ -76,7 +76,8 @@ std::vector<ChannelRule> Build() {
        "click id `gclid`, `gbraid`, `wbraid`, `msclkid` or `yclid` in the entry URL; or campaign medium `cpc`, "
        "`ppc`, `paid`, `paidsearch`, `paid_search`, `paid-search` or `sem`",
        UrlParam({"gclid", "gbraid", "wbraid", "msclkid", "yclid"}) + " OR " + paid},
-      {"Display", "click id `dclid` in the entry URL; or medium `display`, `banner`, `cpm`, `expandable` or `interstitial`",
+      {"Display",
+       "click id `dclid` in the entry URL; or medium `display`, `banner`, `cpm`, `expandable` or `interstitial`",
        UrlParam({"dclid"}) + " OR " + MediumIn({"display", "banner", "cpm", "expandable", "interstitial"})},
       {"Affiliates", "medium `affiliate` or `affiliates`; or, without a medium, a campaign name containing `affiliate`",
        MediumIn({"affiliate", "affiliates"}) + " OR " + NameWithoutMedium({"affiliate"})},
@@ -88,7 +89,8 @@ std::vector<ChannelRule> Build() {
            NameWithoutMedium({"newsletter", "email"})},
       {"Organic Social",
        "Matomo referrer type `social`; or `fbclid` in the entry URL (Facebook adds it to organic links too); or "
-       "medium `social`, `social-network`, `social-media`, `sm`; or a social network as campaign source",
+       "medium `social`, `social-network`, `social-media`, `social_media` or `sm`; or a social network as campaign "
+       "source",
        "v.referrer_type = 'social' OR " + UrlParam({"fbclid"}) + " OR " +
            MediumIn({"social", "social-network", "social-media", "social_media", "sm"}) +
            " OR (v.referrer_type = 'campaign' AND " + SocialSource() + ")"},
@@ -110,7 +112,8 @@ const std::vector<ChannelRule>& ChannelRules() {
 
 std::string ChannelCaseSql() {
   std::string sql = "CASE";
-  for (const ChannelRule& r : ChannelRules()) sql += "\n  WHEN " + r.condition + " THEN '" + std::string(r.channel) + "'";
+  for (const ChannelRule& r : ChannelRules())
+    sql += "\n  WHEN " + r.condition + " THEN '" + std::string(r.channel) + "'";
   return sql + "\n  ELSE 'Other' END";
 }
 
@@ -120,7 +123,8 @@ std::string ChannelRulesMarkdown() {
   for (const ChannelRule& r : ChannelRules()) {
     md += "| " + std::to_string(++n) + " | " + std::string(r.channel) + " | " + std::string(r.rule) + " |\n";
   }
-  md += "| " + std::to_string(++n) + " | Other | matched none of the above (e.g. a campaign without a known medium) |\n";
+  md +=
+      "| " + std::to_string(++n) + " | Other | matched none of the above (e.g. a campaign without a known medium) |\n";
   return md;
 }
 

@@ -23,10 +23,12 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 }
 
 Error Bad(std::string_view funnel, std::string_view what) {
-  return Error(ErrorKind::kConfig, "funnels: " + (funnel.empty() ? std::string() : "funnel \"" + std::string(funnel) + "\": ") +
-                                       std::string(what))
-      .WithHint("write funnels as \"NAME: STEP > STEP; NAME: ...\" with steps url=GLOB, event=CATEGORY[/ACTION], "
-                "goal=ID, goal=order or goal=any (docs/bi.md, Funnels)");
+  return Error(ErrorKind::kConfig,
+               "funnels: " + (funnel.empty() ? std::string() : "funnel \"" + std::string(funnel) + "\": ") +
+                   std::string(what))
+      .WithHint(
+          "write funnels as \"NAME: STEP > STEP; NAME: ...\" with steps url=GLOB, event=CATEGORY[/ACTION], "
+          "goal=ID, goal=order or goal=any (docs/bi.md, Funnels)");
 }
 
 Result<FunnelStep> ParseStep(std::string_view funnel, std::string_view text) {
@@ -58,8 +60,8 @@ Result<FunnelStep> ParseStep(std::string_view funnel, std::string_view text) {
       }
     }
   } else {
-    return Bad(funnel, "step \"" + std::string(text) + "\": unknown kind \"" + std::string(kind) +
-                           "\" (url, event or goal)");
+    return Bad(funnel,
+               "step \"" + std::string(text) + "\": unknown kind \"" + std::string(kind) + "\" (url, event or goal)");
   }
   return step;
 }

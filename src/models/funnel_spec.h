@@ -17,11 +17,11 @@ namespace metl::models {
 struct FunnelStep {
   enum class Kind { kUrl, kEvent, kGoal, kOrder, kAnyConversion };
   Kind kind = Kind::kUrl;
-  std::string pattern;       // kUrl: the LIKE pattern (* turned into %)
-  std::string category;      // kEvent
-  std::string action;        // kEvent: "" = any action
-  int64_t goal_id = 0;       // kGoal
-  std::string definition;    // the step as written, trimmed (matomo_funnels.step_definition)
+  std::string pattern;     // kUrl: the LIKE pattern (* turned into %)
+  std::string category;    // kEvent
+  std::string action;      // kEvent: "" = any action
+  int64_t goal_id = 0;     // kGoal
+  std::string definition;  // the step as written, trimmed (matomo_funnels.step_definition)
 };
 
 struct Funnel {

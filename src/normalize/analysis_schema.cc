@@ -16,8 +16,7 @@ TableDef Dates() {
           "'Mark as date table' and for week arithmetic in SQL; rebuilt by the models after every load.",
           {Col("date", T::kDate, "calendar", "The day."),
            Col("day_number", T::kBigInt, "calendar", "Days since 1970-01-01: date arithmetic in any engine."),
-           Col("year", T::kInt, "calendar", "Year."),
-           Col("quarter", T::kInt, "calendar", "Quarter, 1-4."),
+           Col("year", T::kInt, "calendar", "Year."), Col("quarter", T::kInt, "calendar", "Quarter, 1-4."),
            Col("month", T::kInt, "calendar", "Month, 1-12."),
            Col("month_name", T::kText, "calendar", "January ... December."),
            Col("year_month", T::kText, "calendar", "YYYY-MM, sorts as text."),
@@ -84,9 +83,11 @@ TableDef Attribution() {
            Col("touch_position", T::kInt, "order of first_action_at",
                "1 = the first touch ... touch_count = the converting visit."),
            Col("touch_count", T::kInt, "count of touches", "Touches of the conversion."),
-           Col("days_before_conversion", T::kInt, "conversion_date - touch_date", "Days between the touch and the conversion."),
+           Col("days_before_conversion", T::kInt, "conversion_date - touch_date",
+               "Days between the touch and the conversion."),
            Col("channel", T::kText, "channel rules (docs/bi.md)", "Default channel of the visit credited."),
-           Col("referrer_type", T::kText, "matomo_visits.referrer_type", "Matomo's referrer type of the visit credited.", true),
+           Col("referrer_type", T::kText, "matomo_visits.referrer_type",
+               "Matomo's referrer type of the visit credited.", true),
            Col("referrer_name", T::kText, "matomo_visits.referrer_name", "Referrer name of the visit credited.", true),
            Col("campaign_name", T::kText, "matomo_visits.campaign_name", "Campaign of the visit credited.", true),
            Col("credit_first_touch", T::kDouble, "first touch", "1 for the first touch, else 0."),
@@ -102,26 +103,28 @@ TableDef Attribution() {
 }
 
 TableDef Cohorts() {
-  return {"matomo_cohorts",
-          "One row per site, first-visit week and week since: visitors (visitor ids) grouped by the week of their "
-          "first visit in the warehouse (weeks start on Monday, site-local days), and what they did in each "
-          "later week.",
-          {Col("site_id", T::kBigInt, "matomo_visits.site_id", "Matomo site id."),
-           Col("cohort_week", T::kDate, "first visit's matomo_dates.week_start", "Monday of the visitors' first visit week."),
-           Col("weeks_since", T::kInt, "activity week - cohort week", "0 = the first-visit week."),
-           Col("activity_week", T::kDate, "matomo_dates.week_start", "Monday of the week described."),
-           Col("cohort_visitors", T::kBigInt, "count(distinct visitor_id)", "Visitors of the cohort (its size)."),
-           Col("visitors", T::kBigInt, "count(distinct visitor_id)", "Visitors of the cohort with a visit in the week."),
-           Col("returning_visitors", T::kBigInt, "count(distinct visitor_id) of visits after the first",
-               "Of them, visitors with a visit in the week other than their first visit."),
-           Col("visits", T::kBigInt, "count(*)", "Visits of the cohort in the week."),
-           Col("nb_conversions", T::kBigInt, "count of matomo_conversions[goal, ecommerce_order]",
-               "Goal conversions and orders of those visits."),
-           Col("revenue", T::kWideDecimal, "sum of matomo_conversions[goal, ecommerce_order].revenue",
-               "Goal and order revenue of those visits.")},
-          {"site_id", "cohort_week", "weeks_since"},
-          "activity_week",
-          false};
+  return {
+      "matomo_cohorts",
+      "One row per site, first-visit week and week since: visitors (visitor ids) grouped by the week of their "
+      "first visit in the warehouse (weeks start on Monday, site-local days), and what they did in each "
+      "later week.",
+      {Col("site_id", T::kBigInt, "matomo_visits.site_id", "Matomo site id."),
+       Col("cohort_week", T::kDate, "first visit's matomo_dates.week_start",
+           "Monday of the visitors' first visit week."),
+       Col("weeks_since", T::kInt, "activity week - cohort week", "0 = the first-visit week."),
+       Col("activity_week", T::kDate, "matomo_dates.week_start", "Monday of the week described."),
+       Col("cohort_visitors", T::kBigInt, "count(distinct visitor_id)", "Visitors of the cohort (its size)."),
+       Col("visitors", T::kBigInt, "count(distinct visitor_id)", "Visitors of the cohort with a visit in the week."),
+       Col("returning_visitors", T::kBigInt, "count(distinct visitor_id) of visits after the first",
+           "Of them, visitors with a visit in the week other than their first visit."),
+       Col("visits", T::kBigInt, "count(*)", "Visits of the cohort in the week."),
+       Col("nb_conversions", T::kBigInt, "count of matomo_conversions[goal, ecommerce_order]",
+           "Goal conversions and orders of those visits."),
+       Col("revenue", T::kWideDecimal, "sum of matomo_conversions[goal, ecommerce_order].revenue",
+           "Goal and order revenue of those visits.")},
+      {"site_id", "cohort_week", "weeks_since"},
+      "activity_week",
+      false};
 }
 
 TableDef Funnels() {
@@ -144,6 +147,8 @@ TableDef Funnels() {
 
 }  // namespace
 
-std::vector<TableDef> AnalysisTables() { return {Dates(), ChannelsDaily(), Attribution(), Cohorts(), Funnels()}; }
+std::vector<TableDef> AnalysisTables() {
+  return {Dates(), ChannelsDaily(), Attribution(), Cohorts(), Funnels()};
+}
 
 }  // namespace metl

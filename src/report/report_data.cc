@@ -10,10 +10,18 @@ namespace {
 using warehouse::QueryResult;
 using warehouse::Session;
 
-int64_t Int(const std::optional<std::string>& v) { return v ? std::strtoll(v->c_str(), nullptr, 10) : 0; }
-double Num(const std::optional<std::string>& v) { return v ? std::strtod(v->c_str(), nullptr) : 0; }
-std::string Text(const std::optional<std::string>& v) { return v.value_or(""); }
-std::string Lit(CivilDate d) { return "DATE '" + d.ToString() + "'"; }
+int64_t Int(const std::optional<std::string>& v) {
+  return v ? std::strtoll(v->c_str(), nullptr, 10) : 0;
+}
+double Num(const std::optional<std::string>& v) {
+  return v ? std::strtod(v->c_str(), nullptr) : 0;
+}
+std::string Text(const std::optional<std::string>& v) {
+  return v.value_or("");
+}
+std::string Lit(CivilDate d) {
+  return "DATE '" + d.ToString() + "'";
+}
 
 struct Ctx {
   Session& s;
@@ -25,18 +33,18 @@ struct Ctx {
 };
 
 Status ReadDays(const Ctx& c, SiteReport& r) {
-  METL_ASSIGN_OR_RETURN(QueryResult q,
-                        c.s.Query("SELECT " + c.s.TextOf(c.s.Name("date")) + ", nb_visits, nb_conversions, revenue, "
-                                  "nb_uniq_visitors, nb_pageviews FROM matomo_daily_kpis WHERE " + c.Range(c.s.Name("date")) +
-                                  " ORDER BY 1"));
+  METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf(c.s.Name("date")) +
+                                                 ", nb_visits, nb_conversions, revenue, "
+                                                 "nb_uniq_visitors, nb_pageviews FROM matomo_daily_kpis WHERE " +
+                                                 c.Range(c.s.Name("date")) + " ORDER BY 1"));
   for (const auto& row : q.rows) {
     r.days.push_back({Text(row[0]).substr(0, 10), Int(row[1]), Int(row[2]), Num(row[3])});
     r.uniq_visitors_daily_sum += Int(row[4]);
     r.pageviews += Int(row[5]);
   }
-  METL_ASSIGN_OR_RETURN(QueryResult t, c.s.Query("SELECT sum(nb_visits), sum(nb_conversions), " +
-                                                 c.s.TextOf("sum(revenue)") + " FROM matomo_daily_kpis WHERE " +
-                                                 c.Range(c.s.Name("date"))));
+  METL_ASSIGN_OR_RETURN(QueryResult t,
+                        c.s.Query("SELECT sum(nb_visits), sum(nb_conversions), " + c.s.TextOf("sum(revenue)") +
+                                  " FROM matomo_daily_kpis WHERE " + c.Range(c.s.Name("date"))));
   if (!t.rows.empty()) {
     r.visits = Int(t.rows[0][0]);
     r.conversions = Int(t.rows[0][1]);
@@ -48,8 +56,8 @@ Status ReadDays(const Ctx& c, SiteReport& r) {
 
 Status ReadChannels(const Ctx& c, SiteReport& r) {
   METL_ASSIGN_OR_RETURN(QueryResult tot, c.s.Query("SELECT channel, sum(nb_visits), sum(nb_conversions), sum(revenue) "
-                                                   "FROM matomo_channels_daily WHERE " + c.Range(c.s.Name("date")) +
-                                                   " GROUP BY channel ORDER BY 2 DESC, 1"));
+                                                   "FROM matomo_channels_daily WHERE " +
+                                                   c.Range(c.s.Name("date")) + " GROUP BY channel ORDER BY 2 DESC, 1"));
   std::map<std::string, size_t> index;
   for (const auto& row : tot.rows) {
     index[Text(row[0])] = r.channels.size();
@@ -59,9 +67,10 @@ Status ReadChannels(const Ctx& c, SiteReport& r) {
   std::map<std::string, size_t> day_index;
   for (size_t i = 0; i < r.days.size(); ++i) day_index[r.days[i].date] = i;
   r.channel_visits.assign(r.days.size(), std::vector<int64_t>(r.channels.size(), 0));
-  METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf(c.s.Name("date")) + ", channel, sum(nb_visits) "
-                                                 "FROM matomo_channels_daily WHERE " + c.Range(c.s.Name("date")) +
-                                                 " GROUP BY 1, 2"));
+  METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf(c.s.Name("date")) +
+                                                 ", channel, sum(nb_visits) "
+                                                 "FROM matomo_channels_daily WHERE " +
+                                                 c.Range(c.s.Name("date")) + " GROUP BY 1, 2"));
   for (const auto& row : q.rows) {
     auto d = day_index.find(Text(row[0]).substr(0, 10));
     auto ch = index.find(Text(row[1]));
@@ -71,10 +80,11 @@ Status ReadChannels(const Ctx& c, SiteReport& r) {
 }
 
 Status ReadLists(const Ctx& c, SiteReport& r) {
-  METL_ASSIGN_OR_RETURN(QueryResult pages,
-                        c.s.Query("SELECT url, count(*), count(DISTINCT visit_id) FROM matomo_actions WHERE " +
-                                  c.Range("visit_date") + " AND action_type = 'pageview' AND url IS NOT NULL "
-                                  "GROUP BY url ORDER BY 2 DESC, 1 LIMIT 10"));
+  METL_ASSIGN_OR_RETURN(
+      QueryResult pages,
+      c.s.Query("SELECT url, count(*), count(DISTINCT visit_id) FROM matomo_actions WHERE " + c.Range("visit_date") +
+                " AND action_type = 'pageview' AND url IS NOT NULL "
+                "GROUP BY url ORDER BY 2 DESC, 1 LIMIT 10"));
   for (const auto& row : pages.rows) r.pages.push_back({Text(row[0]), "", Int(row[1]), Int(row[2]), 0});
   METL_ASSIGN_OR_RETURN(QueryResult refs,
                         c.s.Query("SELECT coalesce(referrer_type, 'direct'), coalesce(referrer_name, ''), count(*), "
@@ -89,19 +99,21 @@ Status ReadLists(const Ctx& c, SiteReport& r) {
 }
 
 Status ReadFunnelsAndCohorts(const Ctx& c, SiteReport& r) {
-  METL_ASSIGN_OR_RETURN(QueryResult f,
-                        c.s.Query("SELECT funnel, step, step_definition, sum(entered), sum(reached) FROM matomo_funnels "
-                                  "WHERE " + c.Range(c.s.Name("date")) +
-                                  " GROUP BY funnel, step, step_definition ORDER BY funnel, step"));
+  METL_ASSIGN_OR_RETURN(
+      QueryResult f,
+      c.s.Query("SELECT funnel, step, step_definition, sum(entered), sum(reached) FROM matomo_funnels "
+                "WHERE " +
+                c.Range(c.s.Name("date")) + " GROUP BY funnel, step, step_definition ORDER BY funnel, step"));
   for (const auto& row : f.rows) {
     if (r.funnels.empty() || r.funnels.back().name != Text(row[0])) r.funnels.push_back({Text(row[0]), {}});
     r.funnels.back().steps.push_back({static_cast<int>(Int(row[1])), Text(row[2]), Int(row[3]), Int(row[4])});
   }
   // Cohorts that started in the range (weeks start on Monday: the range's first Monday on).
-  METL_ASSIGN_OR_RETURN(QueryResult q,
-                        c.s.Query("SELECT " + c.s.TextOf("cohort_week") + ", weeks_since, cohort_visitors, visitors "
-                                  "FROM matomo_cohorts WHERE " + c.Range("cohort_week") +
-                                  " AND activity_week <= " + Lit(c.to) + " ORDER BY cohort_week, weeks_since"));
+  METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf("cohort_week") +
+                                                 ", weeks_since, cohort_visitors, visitors "
+                                                 "FROM matomo_cohorts WHERE " +
+                                                 c.Range("cohort_week") + " AND activity_week <= " + Lit(c.to) +
+                                                 " ORDER BY cohort_week, weeks_since"));
   for (const auto& row : q.rows) {
     std::string week = Text(row[0]).substr(0, 10);
     if (r.cohorts.empty() || r.cohorts.back().week != week) r.cohorts.push_back({week, Int(row[2]), {}});
@@ -123,11 +135,13 @@ Result<std::vector<SiteReport>> ReadReport(Session& s, const ReportRequest& requ
   std::vector<SiteReport> out;
   for (const auto& row : sites.rows) {
     const int64_t site = Int(row[0]);
-    if (!request.sites.empty() && std::find(request.sites.begin(), request.sites.end(), site) == request.sites.end()) continue;
+    if (!request.sites.empty() && std::find(request.sites.begin(), request.sites.end(), site) == request.sites.end())
+      continue;
     METL_ASSIGN_OR_RETURN(CivilDate last, CivilDate::Parse(Text(row[1]).substr(0, 10)));
     SiteReport r;
     r.site_id = site;
     r.name = row[2] ? *row[2] : "Site " + std::to_string(site);
+    r.name_is_id = !row[2];
     r.currency = Text(row[3]);
     r.to = request.to.value_or(last);
     r.from = request.from.value_or(r.to - 29);

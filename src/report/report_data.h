@@ -47,6 +47,7 @@ struct CohortRow {
 struct SiteReport {
   int64_t site_id = 0;
   std::string name, currency;
+  bool name_is_id = false;  // no matomo_sites row: the name is "Site N"
   CivilDate from, to;
   // Totals of the range, as the tables sum them (the page's data-metric values).
   int64_t visits = 0, uniq_visitors_daily_sum = 0, pageviews = 0, conversions = 0;
@@ -61,7 +62,7 @@ struct SiteReport {
 };
 
 struct ReportRequest {
-  std::vector<int64_t> sites;        // empty: every loaded site
+  std::vector<int64_t> sites;         // empty: every loaded site
   std::optional<CivilDate> from, to;  // default: the 30 days up to the site's last loaded day
 };
 

@@ -8,7 +8,7 @@
 namespace metl::report {
 namespace {
 
-constexpr double kWidth = 640, kHeight = 220, kLeft = 48, kRight = 8, kTop = 10, kBottom = 26;
+constexpr double kWidth = 420, kHeight = 200, kLeft = 46, kRight = 6, kTop = 10, kBottom = 26;
 
 std::string Num(double v) {
   char buf[32];
@@ -16,18 +16,19 @@ std::string Num(double v) {
   return buf;
 }
 
-// A round axis maximum >= v (1, 2, 2.5, 5 x 10^n).
+// A round axis maximum >= v (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n).
 double NiceMax(double v) {
   if (v <= 0) return 1;
   double p = std::pow(10.0, std::floor(std::log10(v)));
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+  for (double m : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
     if (m * p >= v) return m * p;
   }
   return 10 * p;
 }
 
-std::string Open(const std::string& aria_label, double height = kHeight) {
-  return "<svg class=\"chart\" viewBox=\"0 0 " + Num(kWidth) + " " + Num(height) +
+std::string Open(const std::string& aria_label, double height = kHeight, double width = kWidth,
+                 const char* kind = "columns") {
+  return "<svg class=\"chart " + std::string(kind) + "\" viewBox=\"0 0 " + Num(width) + " " + Num(height) +
          "\" width=\"100%\" role=\"img\" aria-label=\"" + HtmlEscape(aria_label) +
          "\" preserveAspectRatio=\"xMidYMid meet\">";
 }
@@ -64,12 +65,23 @@ std::string HtmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -93,10 +105,9 @@ std::string FormatNumber(double value, int decimals) {
 
 std::string SeriesColor(const std::string& name, size_t index) {
   static const std::map<std::string, std::string> kChannels = {
-      {"Organic Search", "#2563eb"}, {"Paid Search", "#7c3aed"}, {"Direct", "#64748b"},
-      {"Referral", "#0891b2"},       {"Organic Social", "#db2777"}, {"Paid Social", "#c026d3"},
-      {"Email", "#ea580c"},          {"Display", "#ca8a04"},     {"Affiliates", "#16a34a"},
-      {"AI Assistants", "#0d9488"},  {"Other", "#a8a29e"}};
+      {"Organic Search", "#2563eb"}, {"Paid Search", "#7c3aed"},   {"Direct", "#64748b"}, {"Referral", "#0891b2"},
+      {"Organic Social", "#db2777"}, {"Paid Social", "#c026d3"},   {"Email", "#ea580c"},  {"Display", "#ca8a04"},
+      {"Affiliates", "#16a34a"},     {"AI Assistants", "#0d9488"}, {"Other", "#a8a29e"}};
   static const char* kPalette[] = {"#2563eb", "#16a34a", "#ea580c", "#7c3aed", "#db2777",
                                    "#0891b2", "#ca8a04", "#64748b", "#dc2626", "#0d9488"};
   auto it = kChannels.find(name);
@@ -152,15 +163,15 @@ std::string HorizontalBars(const std::vector<std::string>& labels, const std::ve
   double max = 0;
   for (double v : values) max = std::max(max, v);
   if (max <= 0) max = 1;
-  const double row = 30, label_w = 190, value_w = 70;
+  const double width = 400, row = 28, label_w = 150, value_w = 56;
   const double height = row * static_cast<double>(labels.size()) + 6;
-  std::string svg = Open(aria_label, height);
+  std::string svg = Open(aria_label, height, width, "hbars");
   for (size_t i = 0; i < labels.size() && i < values.size(); ++i) {
     double y = 3 + row * i;
-    double w = std::max(values[i] > 0 ? 2.0 : 0.0, (kWidth - label_w - value_w) * values[i] / max);
+    double w = std::max(values[i] > 0 ? 2.0 : 0.0, (width - label_w - value_w) * values[i] / max);
     std::string label = labels[i];
-    if (label.size() > 32) {  // cut on a UTF-8 character boundary
-      size_t n = 31;
+    if (label.size() > 24) {  // cut on a UTF-8 character boundary
+      size_t n = 23;
       while (n > 0 && (static_cast<unsigned char>(label[n]) & 0xC0) == 0x80) --n;
       label = label.substr(0, n) + "…";
     }

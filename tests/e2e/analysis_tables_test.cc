@@ -42,10 +42,13 @@ std::string Visit(int64_t id, const std::string& visitor, const std::string& use
   int pageviews = 0, goals = 0;
   bool converted = false;
   for (size_t i = 0; i < acts.size(); ++i) {
-    details += (i ? "," : "") + acts[i].json + R"(,"timestamp":)" + std::to_string(start + 60 * static_cast<int64_t>(i)) + "}";
-    if (acts[i].json.find("\"action\"") != std::string::npos || acts[i].json.find("\"event\"") != std::string::npos) ++pageviews;
+    details +=
+        (i ? "," : "") + acts[i].json + R"(,"timestamp":)" + std::to_string(start + 60 * static_cast<int64_t>(i)) + "}";
+    if (acts[i].json.find("\"action\"") != std::string::npos || acts[i].json.find("\"event\"") != std::string::npos)
+      ++pageviews;
     if (acts[i].json.find("\"goal\"") != std::string::npos) ++goals;
-    if (acts[i].json.find("\"goal\"") != std::string::npos || acts[i].json.find("ecommerceOrder") != std::string::npos) converted = true;
+    if (acts[i].json.find("\"goal\"") != std::string::npos || acts[i].json.find("ecommerceOrder") != std::string::npos)
+      converted = true;
   }
   const int64_t last = start + 60 * static_cast<int64_t>(acts.size() - 1);
   return R"({"idSite":1,"idVisit":)" + std::to_string(id) + R"(,"visitorId":")" + visitor + "\"," +
@@ -73,16 +76,18 @@ std::vector<Day> Dataset(bool changed_nov5 = false) {
   const std::string a = "aaaaaaaaaaaaaaaa", b = "bbbbbbbbbbbbbbbb", c = "cccccccccccccccc", e = "eeeeeeeeeeeeeeee";
   const std::string f = "ffffffffffffffff", g = "1111111111111111";
   std::vector<Day> days = {
-      {"2026-10-01", {Visit(1, a, "", kNov2 - 32 * kDay + 36000, kSocial, {Page("/")})}},           // V1: 40+ days before A's conversions
-      {"2026-11-02", {Visit(2, a, "", kNov2 + 36000, kSearch, {Page("/")})}},                      // V2 Organic Search
-      {"2026-11-03", {Visit(5, b, "u1", kNov2 + kDay + 36000, kWebsite, {Page("/blog")})}},       // V5 Referral, user u1
-      {"2026-11-04", {Visit(9, b, "", kNov2 + 2 * kDay + 36000, kDirect, {Page("/")})}},          // V9: B returns, same week
+      {"2026-10-01",
+       {Visit(1, a, "", kNov2 - 32 * kDay + 36000, kSocial, {Page("/")})}},    // V1: 40+ days before A's conversions
+      {"2026-11-02", {Visit(2, a, "", kNov2 + 36000, kSearch, {Page("/")})}},  // V2 Organic Search
+      {"2026-11-03", {Visit(5, b, "u1", kNov2 + kDay + 36000, kWebsite, {Page("/blog")})}},  // V5 Referral, user u1
+      {"2026-11-04", {Visit(9, b, "", kNov2 + 2 * kDay + 36000, kDirect, {Page("/")})}},     // V9: B returns, same week
       {"2026-11-05", {Visit(3, a, "", kNov2 + 3 * kDay + 36000, kDirect, {Page("/product/1"), Page("/cart")})}},
       {"2026-11-10",
        {Visit(4, a, "", kNov2 + 8 * kDay + 36000, kPaidCampaign,
-              {Page("/product/1"), Page("/cart"), Goal(1, "10")})}},                                // V4 Paid Search, C1
+              {Page("/product/1"), Page("/cart"), Goal(1, "10")})}},  // V4 Paid Search, C1
       {"2026-11-11",
-       {Visit(6, c, "u1", kNov2 + 9 * kDay + 36000, kDirect, {Page("/signup"), Event("Account", "Signup"), Goal(1, "5")})}},
+       {Visit(6, c, "u1", kNov2 + 9 * kDay + 36000, kDirect,
+              {Page("/signup"), Event("Account", "Signup"), Goal(1, "5")})}},
       {"2026-11-12",
        {Visit(7, a, "", kNov2 + 10 * kDay + 36000, kDirect, {Page("/cart"), Page("/product/2"), Order("o1", "100")}),
         Visit(8, e, "", kNov2 + 10 * kDay + 40000, kDirect, {Page("/"), Goal(2, "0")})}},
@@ -93,7 +98,8 @@ std::vector<Day> Dataset(bool changed_nov5 = false) {
               {Page("/?mtm_campaign=news&mtm_medium=email")})}},
   };
   if (changed_nov5) {  // V3 re-extracted with one more page: reaches the funnel's checkout step
-    days[4].visits = {Visit(3, a, "", kNov2 + 3 * kDay + 36000, kDirect, {Page("/product/1"), Page("/cart"), Page("/checkout")})};
+    days[4].visits = {
+        Visit(3, a, "", kNov2 + 3 * kDay + 36000, kDirect, {Page("/product/1"), Page("/cart"), Page("/checkout")})};
   }
   return days;
 }
@@ -164,7 +170,8 @@ TEST_P(AnalysisTables, AttributionEqualsHandComputedCredits) {
             }));
   // Every model hands out exactly one conversion's worth of credit per conversion.
   EXPECT_EQ(Lines("SELECT conversion_visit_id, CAST(round(sum(credit_first_touch) * 1000) AS BIGINT), "
-                  "CAST(round(sum(credit_last_non_direct) * 1000) AS BIGINT), CAST(round(sum(credit_linear) * 1000) AS BIGINT), "
+                  "CAST(round(sum(credit_last_non_direct) * 1000) AS BIGINT), CAST(round(sum(credit_linear) * 1000) AS "
+                  "BIGINT), "
                   "CAST(round(sum(credit_position_based) * 1000) AS BIGINT) FROM matomo_attribution "
                   "GROUP BY conversion_visit_id ORDER BY 1"),
             (std::vector<std::string>{"4|1000|1000|1000|1000", "6|1000|1000|1000|1000", "7|1000|1000|1000|1000",
@@ -219,19 +226,20 @@ TEST_P(AnalysisTables, ChannelsFromReferrerClickIdsAndMedium) {
                   "CAST(CAST(revenue AS BIGINT) AS VARCHAR) FROM matomo_channels_daily WHERE date >= DATE '2026-11-10' "
                   "ORDER BY date, channel"),
             (std::vector<std::string>{
-                "2026-11-10|Paid Search|campaign|1|1|10",
-                "2026-11-11|Direct|direct|1|1|5",
+                "2026-11-10|Paid Search|campaign|1|1|10", "2026-11-11|Direct|direct|1|1|5",
                 "2026-11-12|Direct|direct|2|2|100",
-                "2026-11-13|Email|campaign|1|0|0",          // mtm_medium=email in the entry URL
-                "2026-11-13|Organic Social|social|1|0|0",   // fbclid: social, not paid
-                "2026-11-13|Paid Search|direct|1|0|0",      // gclid beats Matomo's "direct"
+                "2026-11-13|Email|campaign|1|0|0",         // mtm_medium=email in the entry URL
+                "2026-11-13|Organic Social|social|1|0|0",  // fbclid: social, not paid
+                "2026-11-13|Paid Search|direct|1|0|0",     // gclid beats Matomo's "direct"
             }));
   // Every visit is in exactly one channel row.
   EXPECT_EQ(QueryInt(url_, "SELECT sum(nb_visits) FROM matomo_channels_daily"), 12);
   // matomo_dates: whole years, Monday weeks.
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_dates"), 365);
-  EXPECT_EQ(Lines("SELECT CAST(week_start AS VARCHAR), day_of_week, iso_week FROM matomo_dates WHERE date = DATE '2026-11-12'"),
-            (std::vector<std::string>{"2026-11-09|4|46"}));
+  EXPECT_EQ(
+      Lines(
+          "SELECT CAST(week_start AS VARCHAR), day_of_week, iso_week FROM matomo_dates WHERE date = DATE '2026-11-12'"),
+      (std::vector<std::string>{"2026-11-09|4|46"}));
 }
 
 // A reloaded day rewrites its own channel and funnel rows, the attribution of conversions up to the
@@ -256,7 +264,8 @@ TEST_P(AnalysisTables, ReloadedDayRewritesOnlyItsRowsAndWindows) {
   EXPECT_EQ(QueryInt(url_, "SELECT max(visits) FROM matomo_cohorts WHERE activity_week = DATE '2026-09-28'"), 999);
   // Inside: rebuilt (V3 has three pages now).
   EXPECT_EQ(QueryInt(url_, "SELECT max(nb_actions) FROM matomo_channels_daily WHERE date = DATE '2026-11-05'"), 3);
-  EXPECT_EQ(QueryInt(url_, "SELECT max(days_before_conversion) FROM matomo_attribution WHERE conversion_visit_id = 4"), 8);
+  EXPECT_EQ(QueryInt(url_, "SELECT max(days_before_conversion) FROM matomo_attribution WHERE conversion_visit_id = 4"),
+            8);
   EXPECT_EQ(QueryInt(url_, "SELECT max(visits) FROM matomo_cohorts WHERE activity_week = DATE '2026-11-09'"), 5);
 
   r = Load({"--full-refresh"});

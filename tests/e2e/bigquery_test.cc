@@ -25,7 +25,10 @@ const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 
 const std::vector<std::string> kTables = {"matomo_visits",      "matomo_actions",         "matomo_custom_dimensions",
                                           "matomo_conversions", "matomo_ecommerce_items", "matomo_raw_visits",
-                                          "matomo_daily_kpis",  "matomo_etl_partitions"};
+                                          "matomo_daily_kpis",  "matomo_etl_partitions",
+                                          // the analysis tables (the same SQL on every engine)
+                                          "matomo_dates", "matomo_channels_daily", "matomo_attribution", "matomo_cohorts",
+                                          "matomo_funnels"};
 
 // google-fake on a free port with a throwaway key it trusts; this process and the binaries it starts
 // reach it through GOOGLE_APPLICATION_CREDENTIALS and BIGQUERY_EMULATOR_HOST.

@@ -51,12 +51,24 @@ const char* kProbe = R"(<script>(function(){
 
 // Chromium with no way off 127.0.0.1: no proxy but a dead one, no name resolution, no background traffic.
 ProcessResult RunChromium(const std::string& user_data_dir, const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {ChromiumPath(), "--headless", "--disable-gpu", "--no-sandbox",
-                                   "--user-data-dir=" + user_data_dir, "--no-first-run", "--disable-extensions",
-                                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                                   "--disable-default-apps", "--no-pings", "--disable-domain-reliability",
-                                   "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
-                                   "--enable-logging=stderr", "--v=0", "--hide-scrollbars"};
+  std::vector<std::string> argv = {ChromiumPath(),
+                                   "--headless",
+                                   "--disable-gpu",
+                                   "--no-sandbox",
+                                   "--user-data-dir=" + user_data_dir,
+                                   "--no-first-run",
+                                   "--disable-extensions",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--disable-default-apps",
+                                   "--no-pings",
+                                   "--disable-domain-reliability",
+                                   "--proxy-server=127.0.0.1:9",
+                                   "--host-resolver-rules=MAP * ~NOTFOUND",
+                                   "--enable-logging=stderr",
+                                   "--v=0",
+                                   "--hide-scrollbars"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return RunProcess(argv, {}, "", 120);
 }
@@ -68,7 +80,8 @@ class Report : public ::testing::TestWithParam<WarehouseTarget> {
     url_ = GetParam().FreshUrl(tmp_);
     if (url_.empty()) return;
     const std::string landing = (tmp_.path() / "landing").string();
-    LandJsonArray(landing, 1, "2026-11-25", "UTC", ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
+    LandJsonArray(landing, 1, "2026-11-25", "UTC",
+                  ReadFile(std::string(kReference) + "live_site1_day_limit100_offset0.json"));
     LandJsonArray(landing, 2, "2026-11-25", "America/New_York",
                   ReadFile(std::string(kReference) + "live_site2_newyork_day_limit100_offset0.json"));
     ProcessResult r = RunEtl({"load", "--landing", landing, "--warehouse", url_, "--funnels",
@@ -131,10 +144,12 @@ TEST_P(Report, ChromiumRendersItWithoutErrorsAndItsTotalsEqualTheWarehouse) {
   for (int site : {1, 2}) {
     const std::string s = std::to_string(site);
     ASSERT_TRUE(shown.count("nb_visits/" + s)) << body.substr(0, 2000);
-    EXPECT_EQ(std::stoll(shown["nb_visits/" + s]), QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE site_id = " + s));
+    EXPECT_EQ(std::stoll(shown["nb_visits/" + s]),
+              QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE site_id = " + s));
     EXPECT_EQ(std::stoll(shown["nb_pageviews/" + s]),
               QueryInt(url_, "SELECT count(*) FROM matomo_actions WHERE action_type = 'pageview' AND site_id = " + s));
-    const std::string conv = " FROM matomo_conversions WHERE conversion_type IN ('goal', 'ecommerce_order') AND site_id = " + s;
+    const std::string conv =
+        " FROM matomo_conversions WHERE conversion_type IN ('goal', 'ecommerce_order') AND site_id = " + s;
     EXPECT_EQ(std::stoll(shown["nb_conversions/" + s]), QueryInt(url_, "SELECT count(*)" + conv));
     EXPECT_EQ(std::llround(std::stod(shown["revenue/" + s]) * 100),
               QueryInt(url_, "SELECT CAST(round(coalesce(sum(revenue), 0) * 100) AS BIGINT)" + conv));
@@ -144,10 +159,12 @@ TEST_P(Report, ChromiumRendersItWithoutErrorsAndItsTotalsEqualTheWarehouse) {
   // Screenshots for people: a phone and a desktop.
   const fs::path artifacts = fs::path(EtlBin()).parent_path() / "test-artifacts";
   fs::create_directories(artifacts);
-  for (const auto& [name, size] : std::vector<std::pair<std::string, std::string>>{{"phone", "390,2600"}, {"desktop", "1280,2200"}}) {
+  for (const auto& [name, size] :
+       std::vector<std::pair<std::string, std::string>>{{"phone", "390,2600"}, {"desktop", "1280,2200"}}) {
     const fs::path png = artifacts / ("report-" + GetParam().engine + "-" + name + ".png");
     fs::remove(png);
-    ProcessResult shot = RunChromium(profile, {"--window-size=" + size, "--screenshot=" + png.string(), "file://" + out.string()});
+    ProcessResult shot =
+        RunChromium(profile, {"--window-size=" + size, "--screenshot=" + png.string(), "file://" + out.string()});
     ASSERT_EQ(shot.exit_code, 0) << shot.err;
     ASSERT_TRUE(fs::exists(png)) << shot.err;
     EXPECT_GT(fs::file_size(png), 20000u) << png;
