@@ -30,6 +30,11 @@ Result<std::vector<ExportFile>> ListExportFolder(const fs::path& dir) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
+    // `dwc extract`'s file ledger (<landing>/dwc/_landed/, landed_files.h) describes the files: it is not one.
+    if (it.depth() == 0 && name == "_landed" && it->is_directory()) {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (!it->is_regular_file()) continue;
     ExportFile f;
     f.path = p;

@@ -26,7 +26,7 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
   std::vector<std::string> report_sql;
   std::vector<Model> models = ModelsFor(caps.dialect);
   for (const Model& m : ReportModels()) report_sql.push_back(BindReportSql(m.sql, touched, caps.dialect));
-  {
+  if (caps.report_models) {
     std::vector<Model> reports = ReportModels();
     for (size_t i = 0; i < reports.size(); ++i) models.push_back(Model{reports[i].name, "", report_sql[i]});
   }

@@ -78,6 +78,10 @@ struct Capabilities {
   // The engine could read the landing zone in place (matomo_raw_visits as a view). When false,
   // raw visits are loaded into a table like the other curated tables.
   bool raw_visits_view = false;
+  // The report tables (matomo_*_daily) and the analysis tables (channels, attribution, cohorts, funnels)
+  // are built by the models. False where their SQL does not run yet (ClickHouse 18.16 has no window
+  // functions): the tables exist, empty, and docs/clickhouse.md says so.
+  bool report_models = true;
   TypeNames types;
 };
 

@@ -39,6 +39,7 @@ Capabilities ClickHouseCapabilities() {
   caps.concurrent_writers = true;  // each load has staging tables of its own
   caps.group_visits = 0;
   caps.raw_visits_view = false;
+  caps.report_models = false;  // report and analysis SQL needs window functions 18.16 lacks
   caps.types = ch_engine::ChTypeNames();
   return caps;
 }
