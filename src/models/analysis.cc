@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "models/analysis_sql.h"
+#include "models/models.h"
 
 namespace metl::models {
 namespace {
@@ -117,6 +118,7 @@ Status RunStatements(Session& session, const warehouse::Capabilities& caps,
     return OkStatus();
   }
   if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
+  METL_TRY(PlannerSettings(session, caps));
   for (const auto& s : statements) {
     Status st = session.Execute(s);
     if (!st.ok()) {

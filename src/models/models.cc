@@ -19,6 +19,11 @@ std::vector<std::string_view> SplitStatements(std::string_view sql) {
 
 }  // namespace
 
+Status PlannerSettings(warehouse::Session& session, const warehouse::Capabilities& caps) {
+  if (caps.dialect != "postgres" || !caps.transactions) return OkStatus();
+  return session.Execute("SET LOCAL enable_nestloop = off");
+}
+
 Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps,
                  const std::vector<warehouse::PartitionKey>* touched) {
   // The report models' SQL with the touched days and the dialect's type names filled in; kept alive here
@@ -40,6 +45,7 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
     return OkStatus();
   }
   if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
+  METL_TRY(PlannerSettings(session, caps));
   for (const Model& m : models) {
     for (std::string_view stmt : SplitStatements(m.sql)) {
       Status st = session.Execute(stmt);

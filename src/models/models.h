@@ -24,6 +24,12 @@ std::vector<Model> ModelsFor(std::string_view dialect);
 // Rebuilds every model in one transaction where the engine has transactions (readers never see
 // a half-built table). The report tables (report_models.h) are rebuilt for the `touched` (site, day)s
 // only, or for every day when `touched` is null (a full refresh, verify's rebuild).
+// PostgreSQL: the models join CTEs whose row estimates are far too low (the touched-days predicates),
+// and the planner then nests loops over tens of thousands of actions (minutes instead of a fraction of a
+// second, measured on 12,725 actions: 603 ms -> 93 ms for matomo_pages_daily alone, and a 5-minute hang on
+// 14 days). Hash and merge joins only, for the models' transaction (SET LOCAL). Elsewhere: nothing.
+Status PlannerSettings(warehouse::Session& session, const warehouse::Capabilities& caps);
+
 Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps,
                  const std::vector<warehouse::PartitionKey>* touched = nullptr);
 

@@ -42,6 +42,8 @@ std::string BindReportSql(std::string_view sql, const std::vector<warehouse::Par
   const bool google = dialect == "bigquery";
   ReplaceAll(out, "{TEXT}", google ? "STRING" : "TEXT");
   ReplaceAll(out, "{FLOAT}", google ? "FLOAT64" : "DOUBLE PRECISION");
+  // Sums that may pass INT64 (quantities of hostile or absurd items): BigQuery's SUM(INT64) fails on overflow.
+  ReplaceAll(out, "{WIDE}", google ? "BIGNUMERIC" : "DECIMAL(38,6)");
   return out;
 }
 

@@ -241,7 +241,7 @@ il AS (
 ),
 g AS (
   SELECT site_id, visit_date, report, label, abandoned_cart, coalesce(sum(price * quantity), 0) AS revenue,
-         sum(quantity) AS quantity,
+         sum(CAST(quantity AS {WIDE})) AS quantity,
          count(DISTINCT CAST(visit_id AS {TEXT}) || '/' || CAST(action_index AS {TEXT})) AS orders
   FROM il WHERE label IS NOT NULL GROUP BY site_id, visit_date, report, label, abandoned_cart
 ),

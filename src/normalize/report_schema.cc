@@ -194,7 +194,7 @@ std::vector<TableDef> ReportTables() {
                           "false: ordered items; true: items of abandoned carts (the API's abandonedCarts=1).")});
     Append(cols,
            {Metric("revenue", "sum(price * quantity)", "Item revenue.", T::kWideDecimal),
-            Metric("quantity", "sum(quantity)", "Quantity."),
+            Metric("quantity", "sum(quantity)", "Quantity (a wide decimal: a sum of item quantities may pass 64 bits).", T::kWideDecimal),
             Metric("orders", "count(distinct order or cart)",
                    "Orders (abandoned_cart: carts; the API calls it abandoned_carts)."),
             Metric("nb_visits", "count(distinct visit_id) of product page views",
