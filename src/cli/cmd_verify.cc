@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/load_common.h"
+#include "cli/verify_inputs.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
 #include "extract/extract_run.h"
@@ -54,50 +55,19 @@ size_t MissingDays(const warehouse::QueryResult& kpis,
 
 int RunVerify(CommandContext& ctx) {
   if (ctx.config.Has("reports") && ctx.config.Bool("reports")) return RunVerifyReports(ctx);
-  auto wh = OpenConfiguredWarehouse(ctx.config);
-  if (!wh.ok()) {
-    ReportError(wh.error());
-    return ExitCodeFor(wh.error());
-  }
-  auto client = extract::MakeClient(ctx.config, ctx.env);
-  if (!client.ok()) {
-    ReportError(client.error());
-    return ExitCodeFor(client.error());
-  }
-  auto session = ConnectMigrated(**wh);
-  if (!session.ok()) {
-    ReportError(session.error());
-    return kExitInternal;
-  }
-  landing::PartitionFilter filter = FilterFromConfig(ctx.config);
-  auto ledger = warehouse::ReadLedger(**session, filter.sites, filter.from, filter.to);
-  if (!ledger.ok()) {
-    ReportError(ledger.error());
-    return kExitInternal;
-  }
+  VerifyInputs in;
+  if (auto code = OpenVerifyInputs(ctx, in)) return *code;
+  const auto& ranges = in.site_ranges;
   std::map<std::pair<int64_t, int64_t>, models::DayFigures> days;
-  std::map<int64_t, std::pair<CivilDate, CivilDate>> ranges;
-  for (const auto& e : *ledger) {
-    if (e.status != warehouse::kLedgerLoaded) continue;
+  for (const auto& e : in.loaded) {
     auto& d = days[{e.key.site_id, e.key.date.days()}];
     d.site_id = e.key.site_id;
     d.date = e.key.date;
-    auto it = ranges.find(d.site_id);
-    if (it == ranges.end()) {
-      ranges[d.site_id] = {d.date, d.date};
-    } else {
-      it->second.first = std::min(it->second.first, d.date);
-      it->second.second = std::max(it->second.second, d.date);
-    }
-  }
-  if (days.empty()) {
-    std::printf("nothing to verify: no loaded partition in range (run `matomo-etl sync` or `load` first)\n");
-    return kExitOk;
   }
   // Warehouse side. matomo_daily_kpis is safe to drop (docs/operations.md; the migration above then
   // recreated it empty): rebuilt here as after every load when it lacks a loaded day, rather than
   // comparing Matomo's figures with zeros.
-  warehouse::Session& s = **session;
+  warehouse::Session& s = *in.session;
   const std::string kpis_sql = "SELECT *, " + s.TextOf(s.Name("date")) + " AS date_text FROM matomo_daily_kpis";
   auto kpis = s.Query(kpis_sql);
   if (kpis.ok()) {
@@ -105,7 +75,7 @@ int RunVerify(CommandContext& ctx) {
     if (missing > 0) {
       LogInfo("matomo_daily_kpis lacks loaded days (dropped or emptied): rebuilding it before comparing",
               {{"days", missing}});
-      Status rebuilt = models::RunModels(s, (*wh)->capabilities());
+      Status rebuilt = models::RunModels(s, in.warehouse->capabilities());
       if (!rebuilt.ok()) {
         ReportError(rebuilt.error());
         return kExitInternal;
@@ -149,7 +119,7 @@ int RunVerify(CommandContext& ctx) {
                                {"period", "day"},
                                {"date", range.first.ToString() + "," + range.second.ToString()},
                                {"format", "JSON"}};
-      auto body = (*client)->CallRaw(method, params);
+      auto body = in.client->CallRaw(method, params);
       if (!body.ok()) {
         ReportError(Error(body.error()).WithSite(site));
         return ExitCodeFor(body.error());

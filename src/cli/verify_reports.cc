@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/verify_inputs.h"
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
@@ -39,45 +40,12 @@ std::string Number(double v) {
 }  // namespace
 
 int RunVerifyReports(CommandContext& ctx) {
-  auto wh = OpenConfiguredWarehouse(ctx.config);
-  if (!wh.ok()) {
-    ReportError(wh.error());
-    return ExitCodeFor(wh.error());
-  }
-  auto client = extract::MakeClient(ctx.config, ctx.env);
-  if (!client.ok()) {
-    ReportError(client.error());
-    return ExitCodeFor(client.error());
-  }
-  auto session = ConnectMigrated(**wh);
-  if (!session.ok()) {
-    ReportError(session.error());
-    return kExitInternal;
-  }
-  warehouse::Session& s = **session;
-  landing::PartitionFilter filter = FilterFromConfig(ctx.config);
-  auto ledger = warehouse::ReadLedger(s, filter.sites, filter.from, filter.to);
-  if (!ledger.ok()) {
-    ReportError(ledger.error());
-    return kExitInternal;
-  }
+  VerifyInputs in;
+  if (auto code = OpenVerifyInputs(ctx, in)) return *code;
+  warehouse::Session& s = *in.session;
+  const auto& ranges = in.site_ranges;
   std::map<DayKey, models::ReportDayContext> days;
-  std::map<int64_t, std::pair<CivilDate, CivilDate>> ranges;
-  for (const auto& e : *ledger) {
-    if (e.status != warehouse::kLedgerLoaded) continue;
-    days[{e.key.site_id, e.key.date.days()}];
-    auto it = ranges.find(e.key.site_id);
-    if (it == ranges.end()) {
-      ranges[e.key.site_id] = {e.key.date, e.key.date};
-    } else {
-      it->second.first = std::min(it->second.first, e.key.date);
-      it->second.second = std::max(it->second.second, e.key.date);
-    }
-  }
-  if (days.empty()) {
-    std::printf("nothing to verify: no loaded partition in range (run `matomo-etl sync` or `load` first)\n");
-    return kExitOk;
-  }
+  for (const auto& e : in.loaded) days[{e.key.site_id, e.key.date.days()}];
   CivilDate lo = ranges.begin()->second.first, hi = ranges.begin()->second.second;
   for (const auto& [site, r] : ranges) {
     lo = std::min(lo, r.first);
@@ -182,7 +150,7 @@ int RunVerifyReports(CommandContext& ctx) {
                                {"format", "JSON"},
                                {"filter_limit", "-1"}};
       for (const auto& p : spec.params) params.push_back(p);
-      auto body = (*client)->CallRaw(spec.method, params);
+      auto body = in.client->CallRaw(spec.method, params);
       if (!body.ok()) {
         ReportError(Error(body.error()).WithSite(site));
         return ExitCodeFor(body.error());
