@@ -11,6 +11,7 @@
 #include "core/version.h"
 #include "extract/progress.h"
 #include "http/curl_transport.h"
+#include "landing/backfill_marker.h"
 #include "landing/object_run_lock.h"
 #include "landing/run_lock.h"
 
@@ -83,6 +84,45 @@ Result<Connection> Connect(matomo::MatomoClient& client, const Config& config) {
   return c;
 }
 
+namespace {
+
+// Before anything lands: a site's planned days that start before its first landed day (a first
+// run, or --from before it) are a backfill, recorded so that a kill or a failed day midway does not
+// leave those days behind (landing/backfill_marker.h).
+Status MarkBackfillStarts(const landing::LandingZone& zone, const std::vector<PlannedPartition>& plan,
+                          std::map<int64_t, SiteLanding>& sites) {
+  std::map<int64_t, CivilDate> earliest;
+  for (const auto& p : plan) {
+    if (p.partial) continue;  // today is taken again once closed
+    auto [it, added] = earliest.emplace(p.site.id, p.date);
+    if (!added && p.date < it->second) it->second = p.date;
+  }
+  for (const auto& [site, from] : earliest) {
+    SiteLanding& s = sites[site];
+    if (s.first_landed && *s.first_landed <= from) continue;
+    if (s.backfill_marker && *s.backfill_marker <= from) continue;
+    METL_TRY(landing::WriteBackfillMarker(zone, site, from));
+    s.backfill_marker = from;
+  }
+  return OkStatus();
+}
+
+// After the run: a marker whose days have all landed (the first landed day reached it) goes.
+Status ClearFinishedBackfills(const landing::LandingZone& zone, const std::map<int64_t, SiteLanding>& sites) {
+  for (const auto& [site, s] : sites) {
+    if (!s.backfill_marker) continue;
+    landing::PartitionFilter filter;
+    filter.sites = {site};
+    METL_ASSIGN_OR_RETURN(auto landed, zone.ListPartitions(filter));
+    if (!landed.empty() && landed.front().date <= *s.backfill_marker) {
+      METL_TRY(landing::DeleteBackfillMarker(zone, site));
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 PlanOptions PlanOptionsFromConfig(const Config& config, const Clock& clock) {
   PlanOptions p;
   p.from = config.Date("from");
@@ -116,7 +156,10 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
     }
   }
   METL_TRY(zone.CleanTemp());  // leftovers of a killed run
-  METL_ASSIGN_OR_RETURN(auto plan, PlanPartitions(zone, conn.sites, PlanOptionsFromConfig(config, clock)));
+  std::map<int64_t, SiteLanding> site_landing;
+  METL_ASSIGN_OR_RETURN(auto plan,
+                        PlanPartitions(zone, conn.sites, PlanOptionsFromConfig(config, clock), &site_landing));
+  METL_TRY(MarkBackfillStarts(zone, plan, site_landing));
 
   ExtractSummary summary;
   summary.matomo_version = conn.matomo_version;
@@ -183,6 +226,7 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
   worker();
   for (auto& t : pool) t.join();
   progress.Stop();
+  METL_TRY(ClearFinishedBackfills(zone, site_landing));
 
   for (const auto& o : summary.partitions) {
     switch (o.result) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/log.h"
+#include "landing/backfill_marker.h"
 
 namespace metl::extract {
 
@@ -25,10 +26,16 @@ CivilDate LastClosedDay(const TimeZone& tz, int64_t now) {
 }
 
 Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone& zone,
-                                                     const std::vector<SiteRef>& sites, const PlanOptions& o) {
+                                                     const std::vector<SiteRef>& sites, const PlanOptions& o,
+                                                     std::map<int64_t, SiteLanding>* landing) {
   std::vector<PlannedPartition> out;
   bool noted_future = false;  // one note per run, not one per site
   for (const SiteRef& site : sites) {
+    landing::PartitionFilter filter;
+    filter.sites = {site.id};
+    METL_ASSIGN_OR_RETURN(auto landed, zone.ListPartitions(filter));
+    METL_ASSIGN_OR_RETURN(auto marker, landing::ReadBackfillMarker(zone, site.id));
+    if (landing) (*landing)[site.id] = {landed.empty() ? std::nullopt : std::optional(landed.front().date), marker};
     CivilDate today = site.tz->LocalDateOf(o.now);
     CivilDate last_closed = LastClosedDay(*site.tz, o.now);
     // The open day(s): today, and yesterday during the first 30 minutes after midnight.
@@ -61,9 +68,6 @@ Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone&
       add_open_days(from, to);
       continue;
     }
-    landing::PartitionFilter filter;
-    filter.sites = {site.id};
-    METL_ASSIGN_OR_RETURN(auto landed, zone.ListPartitions(filter));
     std::map<int64_t, bool> final_days;  // date -> landed as final (complete or mismatch)
     std::optional<CivilDate> first_landed;
     for (const auto& ref : landed) {
@@ -75,6 +79,7 @@ Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone&
     CivilDate backfill_start = last_closed - (o.backfill_days - 1);
     if (site.created && backfill_start < *site.created) backfill_start = *site.created;  // a new site
     CivilDate start = first_landed ? *first_landed : backfill_start;
+    if (marker && *marker < start) start = *marker;  // a backfill left unfinished
     CivilDate lookback_start = last_closed - (o.lookback_days - 1);
     for (CivilDate d = start; d <= last_closed; ++d) {
       auto it = final_days.find(d.days());

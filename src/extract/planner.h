@@ -3,13 +3,15 @@
 // - explicit --from/--to: every closed day of the range (replaced only if changed);
 // - otherwise incremental: a first run backfills `backfill_days` closed days; later runs take every
 //   closed day not landed yet since the first landed day (so gaps left by failures are retried),
-//   plus the last `lookback_days` closed days again;
+//   or since the site's backfill marker when it is earlier (a backfill a kill or failures left
+//   unfinished: landing/backfill_marker.h), plus the last `lookback_days` closed days again;
 // - include_today adds the open day, which lands marked partial;
 // - no day before the site was created, nor after the last closed day, is planned: an explicit
 //   --from/--to beyond them is clamped with a note (never thousands of empty days).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,9 +57,16 @@ struct PlanOptions {
 // The last closed site-local day at `now`.
 CivilDate LastClosedDay(const TimeZone& tz, int64_t now);
 
+// What the planner read of a site's landed days (the extractor keeps the backfill marker with it).
+struct SiteLanding {
+  std::optional<CivilDate> first_landed;
+  std::optional<CivilDate> backfill_marker;
+};
+
 // Partitions due for `sites`, ordered by date then site (so that a killed run has landed whole
-// days). Reads the landing zone to know what has landed.
+// days). Reads the landing zone to know what has landed; fills `landing` per site when given.
 Result<std::vector<PlannedPartition>> PlanPartitions(const landing::LandingZone& zone,
-                                                     const std::vector<SiteRef>& sites, const PlanOptions& options);
+                                                     const std::vector<SiteRef>& sites, const PlanOptions& options,
+                                                     std::map<int64_t, SiteLanding>* landing = nullptr);
 
 }  // namespace metl::extract

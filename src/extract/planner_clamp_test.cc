@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "extract/planner.h"
+#include "landing/backfill_marker.h"
+#include "landing/partition_writer.h"
 
 namespace metl::extract {
 namespace {
@@ -61,6 +63,38 @@ TEST(PlannerClamp, FirstRunBackfillOfANewSiteStartsAtItsCreation) {
   EXPECT_EQ(plan->front().date, D("2026-11-24"));
   // Without a known creation day, the backfill is unchanged.
   EXPECT_EQ(PlanPartitions(EmptyZone(), {Site(std::nullopt)}, o)->size(), 30u);
+}
+
+// A first run killed after it landed a later day (partitions run concurrently) left the days before
+// it unlanded (CI saw the hole): its backfill marker makes the next run take them. Without a marker
+// a run continues from the first landed day, so deleting the oldest landed days stays free.
+TEST(PlannerClamp, AnUnfinishedBackfillIsTakenFromItsMarker) {
+  auto dir = std::filesystem::temp_directory_path() / "metl-planner-backfill-marker-test";
+  std::filesystem::remove_all(dir);
+  landing::LandingZone zone(dir);
+  auto w = landing::PartitionWriter::Begin(zone, 1, D("2026-11-26"), landing::Compression::kZstd);
+  ASSERT_TRUE(w.ok());
+  landing::Manifest m;
+  m.status = landing::PartitionStatus::kComplete;
+  ASSERT_TRUE((*w)->Commit(m).ok());
+  PlanOptions o = At("2026-11-27 08:00:00");
+  o.backfill_days = 3;
+  o.lookback_days = 0;
+  EXPECT_TRUE(PlanPartitions(zone, {Site(std::nullopt)}, o)->empty());
+
+  ASSERT_TRUE(landing::WriteBackfillMarker(zone, 1, D("2026-11-24")).ok());
+  std::map<int64_t, SiteLanding> landing;
+  auto plan = PlanPartitions(zone, {Site(std::nullopt)}, o, &landing);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->size(), 2u);
+  EXPECT_EQ((*plan)[0].date, D("2026-11-24"));
+  EXPECT_EQ((*plan)[1].date, D("2026-11-25"));
+  EXPECT_EQ(landing[1].first_landed, D("2026-11-26"));
+  EXPECT_EQ(landing[1].backfill_marker, D("2026-11-24"));
+
+  ASSERT_TRUE(landing::DeleteBackfillMarker(zone, 1).ok());
+  EXPECT_FALSE(landing::ReadBackfillMarker(zone, 1)->has_value());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

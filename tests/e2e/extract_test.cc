@@ -248,6 +248,10 @@ TEST(ExtractE2E, KilledRunsThenRerunGiveTheUndisturbedResult) {
     auto r = RunExtract(sim.url(), landing, flags);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(SnapshotLanding(landing), expected) << "round " << round;
+    // The backfill is finished: its markers are gone (deleting the oldest days stays free).
+    for (int site : {1, 2}) {
+      EXPECT_FALSE(fs::exists(fs::path(landing) / ("site=" + std::to_string(site)) / "_backfill.json"));
+    }
     EXPECT_TRUE(!fs::exists(fs::path(landing) / ".tmp") || fs::is_empty(fs::path(landing) / ".tmp"));
   }
 }
