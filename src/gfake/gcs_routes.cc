@@ -13,6 +13,7 @@
 
 #include "core/base64.h"
 #include "core/flat_json.h"
+#include "core/log.h"
 #include "gfake/fake_context.h"
 #include "gfake/routes.h"
 #include "http/transport.h"
@@ -106,9 +107,9 @@ void Store(FakeContext& ctx, httplib::Response& res, const std::string& bucket, 
 
 }  // namespace gcs_http
 
-namespace {
-
 using namespace gcs_http;  // NOLINT(google-build-using-namespace): the handlers' vocabulary
+
+namespace {
 
 void HandleBucketGet(FakeContext& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!ctx.Admit(req, res, kReadScopes)) return;

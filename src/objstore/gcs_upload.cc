@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/flat_json.h"
+#include "core/log.h"
 #include "http/resumable_upload.h"
 #include "objstore/gcs_store_impl.h"
 

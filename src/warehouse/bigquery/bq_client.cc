@@ -178,10 +178,11 @@ Result<BqJobResult> BqClient::WaitJob(const std::string& job_id) {
   double delay = 0.05;
   const std::string path = ApiPath("jobs/" + job_id) + "?location=" + target_.location;
   while (true) {
-    METL_ASSIGN_OR_RETURN(auto body, Call("GET", path, ""));
+    METL_ASSIGN_OR_RETURN(auto answer, Call("GET", path, ""));
+    const std::string body = answer.value_or("");  // (always set: not_found_ok is off)
     simdjson::dom::parser parser;
     simdjson::dom::element job, status, stats;
-    if (parser.parse(*body).get(job) != simdjson::SUCCESS || job["status"].get(status) != simdjson::SUCCESS) {
+    if (parser.parse(body).get(job) != simdjson::SUCCESS || job["status"].get(status) != simdjson::SUCCESS) {
       return Error(ErrorKind::kTransient, "BigQuery jobs.get: an answer without a job status");
     }
     if (Str(status, "state") == "DONE") {
