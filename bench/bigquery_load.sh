@@ -3,11 +3,16 @@
 # (default 100,000) of one site, then, each under /usr/bin/time (wall, CPU, peak RSS of matomo-etl):
 #   prepare   `load --dry-run` into BigQuery: normalize the day and write the NDJSON files a load
 #             would upload (TMPDIR), nothing sent: the tool's own cost, with the files' bytes per visit;
-#   bigquery  `load` into google-fake's BigQuery (files staged in its GCS, load jobs, publishing transaction):
-#             its wall time is mostly the fake ingesting the files into its embedded DuckDB and says
-#             nothing about BigQuery's; the CPU and RSS columns are matomo-etl's own;
+#   bigquery-media  `load` into google-fake's BigQuery, no staging bucket: each file goes up with its load
+#             job through BigQuery's resumable media upload (8 MiB chunks), then the publishing transaction;
+#   bigquery-gcs    the same with the files staged in the fake's GCS (`&staging=gs://...`): resumable
+#             GCS uploads, load jobs reading gs:// URIs.
+#             Their wall time is mostly the fake ingesting the files into its embedded DuckDB and says
+#             nothing about BigQuery's; the CPU and RSS columns are matomo-etl's own; the upload requests
+#             are counted by the fake (sessions + chunks + status queries, or multipart requests);
 #   duckdb    `load` of the same day into a fresh DuckDB file.
-#   bench/bigquery_load.sh [BUILD_DIR]     (BENCH_WORK=DIR: where the landed day goes; kept and reused)
+#   bench/bigquery_load.sh [BUILD_DIR]     (BENCH_WORK=DIR: where the landed day goes; kept and reused;
+#                                           BENCH_BQ_PATHS="media gcs": which BigQuery loads to measure)
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-build}" && pwd)
@@ -40,9 +45,8 @@ trap 'kill $fake_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$WORK/fake.out" ] && break; sleep 0.1; done
 host=$(head -1 "$WORK/fake.out"); host=${host#http://}; host=${host%/}
 export GOOGLE_APPLICATION_CREDENTIALS=$WORK/bq-key.json BIGQUERY_EMULATOR_HOST=$host STORAGE_EMULATOR_HOST=$host
-# Staged in a gs:// bucket (resumable uploads in 8 MiB chunks): a 100,000-visit day's matomo_raw_visits
-# file (~700 MB) is over the fake's 512 MB request limit as one media upload (docs/bigquery.md).
-URL="bigquery://bench-project/bench_$$?location=EU&staging=gs://bench-stage/bq"
+URL="bigquery://bench-project/bench_$$?location=EU"
+PATHS=${BENCH_BQ_PATHS:-media gcs}
 
 # measure NAME CMD...: prints NAME wall user sys rss_kb; CMD's stdout goes to $WORK/NAME.out
 measure() {
@@ -54,7 +58,18 @@ measure() {
 }
 
 prepare=$(measure prepare "$ETL" load --dry-run --landing "$LANDING" --warehouse "$URL" --progress never --log-level warn)
-bigquery=$(measure bigquery "$ETL" load --landing "$LANDING" --warehouse "$URL" --progress never --log-level warn)
+# stat NAME: one counter of the fake's BigQuery stats
+stat() { curl -s "http://$host/_fake/bigquery/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+rows=()
+uploads=()
+for path in $PATHS; do
+  url="${URL/bench_$$/bench_${path}_$$}"
+  [ "$path" = gcs ] && url="$url&staging=gs://bench-stage/bq"
+  before=$(( $(stat upload_sessions) + $(stat upload_chunks) + $(stat upload_status_queries) + $(stat multipart_uploads) ))
+  rows+=("$(measure "bigquery-$path" "$ETL" load --landing "$LANDING" --warehouse "$url" --progress never --log-level warn)")
+  after=$(( $(stat upload_sessions) + $(stat upload_chunks) + $(stat upload_status_queries) + $(stat multipart_uploads) ))
+  uploads+=("bigquery-$path: $((after - before)) BigQuery media upload requests ($(stat upload_sessions) sessions, $(stat upload_chunks) chunks, $(stat multipart_uploads) multipart so far)")
+done
 rm -f "$WORK/bq-bench.duckdb" "$WORK/bq-bench.duckdb.wal"
 duckdb=$(measure duckdb "$ETL" load --landing "$LANDING" --warehouse "duckdb:$WORK/bq-bench.duckdb" --progress never \
   --log-level warn)
@@ -67,10 +82,11 @@ landed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['bytes'
 {
   echo "| $VISITS visits, one day | wall s | user s | sys s | peak RSS MB |"
   echo "|---|---|---|---|---|"
-  for row in "$prepare" "$bigquery" "$duckdb"; do
+  for row in "$prepare" "${rows[@]}" "$duckdb"; do
     read -r name wall user sys rss <<<"$row"
     echo "| $name | $wall | $user | $sys | $((rss / 1024)) |"
   done
   echo
   echo "NDJSON uploaded: $bytes bytes, $((bytes / VISITS)) bytes per visit (landed JSON: $((landed / VISITS)) bytes per visit)."
+  for u in "${uploads[@]}"; do echo "$u"; done
 } | tee "$WORK/bigquery_load.md"

@@ -37,6 +37,11 @@ struct BigQueryFakeOptions {
   // BigQuery's discovery document (bigquery_discovery.h); "" = google-cloud-cli's where installed.
   std::string discovery_path;
   int load_jobs_per_table_per_day = 1500;
+  // The largest multipart media upload taken (413 above it); 0 = only the server's request limit.
+  // Google documents no number for BigQuery: multipart is "for smaller files", resumable for large ones.
+  int64_t max_multipart_bytes = 0;
+  // Whether the resumable chunk being served is cut (google-fake --cut-upload); unset: never.
+  std::function<bool()> cut_chunk;
   // Polls a job takes from PENDING to DONE (each jobs.get or getQueryResults moves it one step).
   int polls_to_done = 2;
 };
@@ -48,16 +53,18 @@ struct BigQueryFault {
     kJobBackendError,      // the next jobs of `job_type` end with errorResult backendError
     kTransactionConflict,  // the next transactions are cancelled as if another one held their table
     kAccessDenied,         // 403 accessDenied naming `permission`
+    kCutUpload,            // the next resumable chunks: half stored, the connection dropped
   };
   Kind kind = Kind::kHttp;
   int count = 1;
   int status = 503;
   std::string reason = "backendError";
   std::optional<int> retry_after_s;
-  std::string api;  // kHttp/kAccessDenied: "jobs.insert", "jobs.get", "getQueryResults", "upload", "tables.insert", ...
-                    // "" = any
+  std::string api;       // kHttp/kAccessDenied: "jobs.insert", "jobs.get", "getQueryResults", "upload" (the media
+                         // upload's POST), "upload.chunk" (its PUTs), "tables.insert", ... "" = any
   std::string job_type;  // kJobBackendError: "LOAD", "QUERY", "" = any
   std::string permission = "bigquery.jobs.create";
+  bool after_storing = false;  // kCutUpload: the whole chunk stored (the job inserted), the answer lost
 };
 
 class BigQueryFake;
@@ -65,6 +72,10 @@ class BigQueryFake;
 struct BigQueryStats {
   int64_t jobs = 0, load_jobs = 0, query_jobs = 0, transactions = 0, cancelled_transactions = 0;
   int64_t http_faults = 0, checked_bodies = 0;
+  // media uploads: multipart requests; resumable sessions, chunks (PUTs with data), status queries,
+  // bytes persisted, chunks cut
+  int64_t multipart_uploads = 0, upload_sessions = 0, upload_chunks = 0, upload_status_queries = 0;
+  int64_t upload_bytes = 0, cut_uploads = 0;
   bool discovery_checked = false;  // false: the discovery document was absent, bodies were not checked
   std::string discovery_source;
 };

@@ -41,11 +41,16 @@ struct BqJob {
   bool fail_backend = false;  // an injected backendError
 };
 
-// A resumable media upload of a load job (its Job body, the bytes so far).
+// A resumable media upload of a load job (its Job body, the bytes so far), and once complete the
+// final answer every later request to the session gets again.
 struct BqUpload {
   std::string project, job_body;
   std::string data;
-  std::optional<int64_t> total;
+  int64_t total = -1;  // -1 until known
+  bool finished = false;
+  std::string job_key;     // the inserted job ("project:jobId"); "" when the insert failed
+  int final_status = 503;  // until the insert has answered
+  std::string final_body;
 };
 
 class BigQueryFake {

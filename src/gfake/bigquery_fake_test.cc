@@ -287,10 +287,93 @@ TEST_F(BigQueryFakeTest, ResumableUploadsTakeChunksOfMultiplesOf256KiB) {
   r = Send("PUT", path, rest, "good-token",
            {{"Content-Range", "bytes 262144-" + std::to_string(data.size() - 1) + "/" + std::to_string(data.size())}});
   ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("\"jobId\":\"r1\""), std::string::npos) << "the last chunk's answer is the Job";
   JobState("r1?location=EU");
   EXPECT_NE(Send("GET", "/bigquery/v2/projects/p/jobs/r1?location=EU")
                 ->body.find("\"outputRows\":\"" + std::to_string(data.size() / line.size()) + "\""),
             std::string::npos);
+  // A status query after completion (a client whose last answer was lost) gets the Job again.
+  status = Send("PUT", path, "", "good-token", {{"Content-Range", "bytes */" + std::to_string(data.size())}});
+  EXPECT_EQ(status->status, 200);
+  EXPECT_NE(status->body.find("\"jobId\":\"r1\""), std::string::npos) << status->body;
+  // A second session for the same job id is refused at once: the job exists.
+  init = Send("POST", "/upload/bigquery/v2/projects/p/jobs?uploadType=resumable", LoadJob("r1", "t"));
+  EXPECT_EQ(init->status, 409) << init->body;
+  EXPECT_NE(init->body.find("\"reason\":\"duplicate\""), std::string::npos);
+  EXPECT_EQ(GetBigQueryStats(*fake_).load_jobs, 1);
+}
+
+// What a strict server refuses: a chunk that skips bytes, a total that changes, bytes past the total,
+// a status query with a body, an unknown session; and a cancelled session is gone (499, then 404).
+TEST_F(BigQueryFakeTest, ResumableUploadsRefuseWhatGoogleRefuses) {
+  Dataset();
+  auto init = Send("POST", "/upload/bigquery/v2/projects/p/jobs?uploadType=resumable", LoadJob("r2", "t"), "good-token",
+                   {{"X-Upload-Content-Length", "600000"}});
+  ASSERT_EQ(init->status, 200) << init->body;
+  std::string location = init->get_header_value("Location");
+  std::string path = location.substr(location.find("/upload/"));
+  std::string chunk(262144, 'x');
+  EXPECT_EQ(Send("PUT", path, chunk, "good-token", {{"Content-Range", "bytes 262144-524287/600000"}})->status, 400)
+      << "starts past what was persisted";
+  EXPECT_EQ(Send("PUT", path, chunk, "good-token", {{"Content-Range", "bytes 0-262143/700000"}})->status, 400)
+      << "the total changed";
+  EXPECT_EQ(Send("PUT", path, "abc", "good-token", {{"Content-Range", "bytes */600000"}})->status, 400)
+      << "a status query has no body";
+  auto q = Send("PUT", path, "", "good-token", {{"Content-Range", "bytes */*"}});
+  EXPECT_EQ(q->status, 308);
+  EXPECT_FALSE(q->has_header("Range")) << "nothing stored: no Range";
+  EXPECT_EQ(Send("PUT", "/upload/bigquery/v2/projects/p/jobs?uploadType=resumable&upload_id=nope", chunk, "good-token",
+                 {{"Content-Range", "bytes 0-262143/*"}})
+                ->status,
+            404);
+  EXPECT_EQ(Send("DELETE", path)->status, 499);
+  EXPECT_EQ(Send("PUT", path, "", "good-token", {{"Content-Range", "bytes */*"}})->status, 404);
+}
+
+// A cut chunk keeps whole 256 KiB quanta and drops the connection; a status query tells what was kept.
+TEST_F(BigQueryFakeTest, ACutChunkKeepsWholeQuantaAndAStatusQuerySaysHowMany) {
+  Dataset();
+  auto init = Send("POST", "/upload/bigquery/v2/projects/p/jobs?uploadType=resumable", LoadJob("r3", "t"));
+  ASSERT_EQ(init->status, 200) << init->body;
+  std::string location = init->get_header_value("Location");
+  std::string path = location.substr(location.find("/upload/"));
+  std::string line = "{\"site_id\":7}\n", data;
+  while (data.size() < 4 * 262144) data += line;
+  BigQueryFault cut;
+  cut.kind = BigQueryFault::Kind::kCutUpload;
+  InjectBigQueryFault(*fake_, cut);
+  auto r = Send("PUT", path, data, "good-token",
+                {{"Content-Range", "bytes 0-" + std::to_string(data.size() - 1) + "/" + std::to_string(data.size())}});
+  EXPECT_FALSE(r) << "the connection was dropped";
+  auto q = Send("PUT", path, "", "good-token", {{"Content-Range", "bytes */" + std::to_string(data.size())}});
+  ASSERT_EQ(q->status, 308);
+  EXPECT_EQ(q->get_header_value("Range"), "bytes=0-524287");
+  r = Send("PUT", path, data.substr(524288), "good-token",
+           {{"Content-Range", "bytes 524288-" + std::to_string(data.size() - 1) + "/" + std::to_string(data.size())}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(GetBigQueryStats(*fake_).cut_uploads, 1);
+  JobState("r3?location=EU");
+  EXPECT_NE(Send("GET", "/bigquery/v2/projects/p/jobs/r3?location=EU")
+                ->body.find("\"outputRows\":\"" + std::to_string(data.size() / line.size()) + "\""),
+            std::string::npos);
+}
+
+class BigQueryFakeMultipartLimitTest : public BigQueryFakeTest {
+  BigQueryFakeOptions Options() override {
+    BigQueryFakeOptions options;
+    options.max_multipart_bytes = 1000;
+    return options;
+  }
+};
+
+TEST_F(BigQueryFakeMultipartLimitTest, AMultipartUploadOverTheLimitIs413) {
+  Dataset();
+  std::string data;
+  while (data.size() < 2000) data += "{\"site_id\":1}\n";
+  auto r = Multipart(LoadJob("m1", "t"), data);
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_NE(r->body.find("uploadType=resumable"), std::string::npos) << r->body;
+  EXPECT_EQ(Multipart(LoadJob("m2", "t"), "{\"site_id\":1}\n")->status, 200);
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ void RegisterBigQueryRoutes(httplib::Server& server, FakeContext& ctx) {
     if (!o) return std::nullopt;
     return o->data;
   };
+  options.max_multipart_bytes = ctx.options().bq_max_multipart_bytes;
+  options.cut_chunk = [&ctx] { return ctx.NextChunkIsCut(); };
   (void)RegisterBigQueryRoutes(server, std::move(options));
 }
 

@@ -67,8 +67,12 @@ int Main(int argc, char** argv) {
                  "Retry-After seconds on injected 429/503 (0 = no header)")
       ->capture_default_str();
   app.add_option("--cut-upload", cut_upload,
-                 "rate of upload requests cut: half a resumable chunk, or a whole one-request upload, is stored, "
-                 "then the connection drops");
+                 "rate of upload requests cut: half a resumable chunk (Cloud Storage or BigQuery), or a whole "
+                 "one-request Cloud Storage upload, is stored, then the connection drops");
+  app.add_option("--bq-max-multipart", options.bq_max_multipart_bytes,
+                 "largest BigQuery multipart media upload taken, in bytes (413 above; 0 = only the 512 MiB request "
+                 "limit)")
+      ->capture_default_str();
   app.add_option("--seed", options.faults.seed, "seed of the random faults")->capture_default_str();
   app.add_option("--request-log", options.request_log_path,
                  "append one JSON line per request to FILE (method, path, query, headers; Authorization redacted)");

@@ -39,6 +39,7 @@ struct FakeOptions {
   std::string trusted_client_email;  // the service account the token endpoint accepts
   std::string trusted_public_key_pem;
   double token_lifetime_s = 3600;
+  int64_t bq_max_multipart_bytes = 0;  // BigQuery multipart media uploads above it: 413 (0 = no limit of its own)
   FakeFaults faults;
   std::string request_log_path;  // "" = in memory only
   // For secret-leak tests: every assertion accepted and access token issued, one per line

@@ -2,6 +2,7 @@
 
 #include "http/fake_transport.h"
 #include "http/rate_limiter.h"
+#include "http/resumable_upload.h"
 #include "http/retry_policy.h"
 
 namespace metl::http {
@@ -84,6 +85,20 @@ TEST(HttpFakeTransport, ParsesForms) {
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(f[1].second, "x y");
   EXPECT_EQ(FormEncode("a b&c"), "a%20b%26c");
+}
+
+// A resumable upload's session URI receives the bearer token with every chunk: only on the endpoint's
+// own origin, or for Google's endpoint on another https://*.googleapis.com host.
+TEST(ResumableUpload, TheTokenGoesOnlyToATrustedSessionUri) {
+  EXPECT_TRUE(TrustedSessionUri("http://127.0.0.1:8080", "http://127.0.0.1:8080/upload/x?upload_id=1"));
+  EXPECT_TRUE(TrustedSessionUri("http://127.0.0.1:8080/", "http://127.0.0.1:8080/upload/x?upload_id=1"));
+  EXPECT_FALSE(TrustedSessionUri("http://127.0.0.1:80", "http://127.0.0.1:8080/upload/x"));
+  EXPECT_FALSE(TrustedSessionUri("http://127.0.0.1:8080", "http://evil.example/upload/x"));
+  EXPECT_TRUE(TrustedSessionUri("https://bigquery.googleapis.com", "https://www.googleapis.com/upload/bigquery/v2/x"));
+  EXPECT_FALSE(TrustedSessionUri("https://bigquery.googleapis.com", "http://www.googleapis.com/upload/x"));
+  EXPECT_FALSE(TrustedSessionUri("https://bigquery.googleapis.com", "https://googleapis.com.evil.example/upload"));
+  EXPECT_FALSE(TrustedSessionUri("https://bigquery.googleapis.com", "https://www.googleapis.com@evil.example/x"));
+  EXPECT_FALSE(TrustedSessionUri("http://127.0.0.1:8080", "https://www.googleapis.com/upload/x"));
 }
 
 }  // namespace

@@ -12,12 +12,13 @@
 
 #include "cloud/access_token.h"
 #include "http/http_client.h"
+#include "http/resumable_upload.h"
 #include "http/retry_policy.h"
 #include "objstore/object_store.h"
 
 namespace metl::objstore {
 
-inline constexpr int64_t kGcsChunkQuantum = 256 * 1024;
+inline constexpr int64_t kGcsChunkQuantum = http::kResumableQuantum;
 
 struct GcsOptions {
   std::shared_ptr<http::HttpClient> http;            // null = a CurlHttpClient

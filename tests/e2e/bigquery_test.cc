@@ -1,9 +1,10 @@
 // `matomo-etl load` into BigQuery end to end (issue 13): the real binary against google-fake (its
 // token endpoint checks the JWT signed with a throwaway key; its BigQuery module keeps the rows in
 // DuckDB), compared with a DuckDB warehouse loaded from the same landing zone: the same tables and
-// numbers, an idempotent rerun that loads nothing, and faults (HTTP 503 with Retry-After, backendError
-// inside a load job, a transaction cancelled by a concurrent one, a kill mid-load) after which
-// nothing is lost or duplicated.
+// numbers, an idempotent rerun that loads nothing, files over the fake's multipart limit through the
+// resumable media upload, and faults (HTTP 503 with Retry-After, backendError inside a load job, a
+// transaction cancelled by a concurrent one, a kill mid-load, upload chunks cut or refused) after
+// which nothing is lost or duplicated.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <simdjson.h>
@@ -23,12 +24,11 @@ namespace {
 
 const char* kReference = METL_SOURCE_DIR "/tests/data/matomo-5.1.2/";
 
-const std::vector<std::string> kTables = {"matomo_visits",      "matomo_actions",         "matomo_custom_dimensions",
-                                          "matomo_conversions", "matomo_ecommerce_items", "matomo_raw_visits",
-                                          "matomo_daily_kpis",  "matomo_etl_partitions",
-                                          // the analysis tables (the same SQL on every engine)
-                                          "matomo_dates", "matomo_channels_daily", "matomo_attribution", "matomo_cohorts",
-                                          "matomo_funnels"};
+const std::vector<std::string> kTables = {
+    "matomo_visits", "matomo_actions", "matomo_custom_dimensions", "matomo_conversions", "matomo_ecommerce_items",
+    "matomo_raw_visits", "matomo_daily_kpis", "matomo_etl_partitions",
+    // the analysis tables (the same SQL on every engine)
+    "matomo_dates", "matomo_channels_daily", "matomo_attribution", "matomo_cohorts", "matomo_funnels"};
 
 // google-fake on a free port with a throwaway key it trusts; this process and the binaries it starts
 // reach it through GOOGLE_APPLICATION_CREDENTIALS and BIGQUERY_EMULATOR_HOST.
@@ -195,6 +195,56 @@ TEST_F(BigQueryLoad, KilledMidLoadThenRerunEqualsOneCleanRun) {
   ProcessResult r = Load();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ExpectSameAsDuckDb(Url());
+}
+
+// No gs:// staging: every file goes up with its load job through BigQuery's resumable media upload,
+// here in 256 KiB chunks (`upload_chunk_kib=256`), while the fake refuses any multipart request over
+// 256 KiB (HTTP 413). The raw visits file alone is larger than that.
+class BigQueryResumable : public BigQueryLoad {
+ protected:
+  std::vector<std::string> FakeArgs() override { return {"--bq-max-multipart", "262144"}; }
+  static std::string ChunkedUrl() { return Url("chunked") + "&upload_chunk_kib=256"; }
+  ProcessResult LoadChunked() { return RunEtl({"load", "--landing", landing_, "--warehouse", ChunkedUrl()}); }
+  // Every load job inserted once: 6 tables with rows, one job each.
+  void ExpectLoadedOnce() {
+    EXPECT_EQ(fake_->Stat("load_jobs"), 6) << fake_->Stats();
+    EXPECT_EQ(fake_->Stat("multipart_uploads"), 0) << fake_->Stats();
+    ExpectSameAsDuckDb(ChunkedUrl());
+  }
+};
+
+TEST_F(BigQueryResumable, FilesOverTheMultipartLimitLoadInChunks) {
+  ProcessResult r = LoadChunked();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ExpectLoadedOnce();
+  EXPECT_EQ(fake_->Stat("upload_sessions"), 6) << fake_->Stats();
+  EXPECT_GE(fake_->Stat("upload_chunks"), 9) << "the larger files took several chunks: " << fake_->Stats();
+  EXPECT_GT(fake_->Stat("upload_bytes"), 3 * 262144) << fake_->Stats();
+  EXPECT_EQ(fake_->Stat("upload_status_queries"), 0) << "no fault, no status query: " << fake_->Stats();
+}
+
+TEST_F(BigQueryResumable, ChunksCutMidWayResumeFromWhatBigQueryConfirmedAndLoadOnce) {
+  // Two chunks cut half-way (whole quanta kept, the connection dropped without an answer), then one
+  // stored whole whose answer is lost (if it was a file's last chunk, the job exists already).
+  fake_->Fault(R"({"kind":"cut_upload","count":2})");
+  fake_->Fault(R"({"kind":"cut_upload","count":1,"after_storing":true})");
+  ProcessResult r = LoadChunked();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(fake_->Stat("cut_uploads"), 3) << fake_->Stats();
+  EXPECT_GE(fake_->Stat("upload_status_queries"), 3) << "each cut is followed by a status query: " << fake_->Stats();
+  ExpectLoadedOnce();
+}
+
+TEST_F(BigQueryResumable, A503OnAChunkIsRetriedFromWhatBigQueryConfirmed) {
+  // The first chunk is answered 503, so is the status query that follows it; the next status query
+  // says where to resume. The start of a session is answered 429 once.
+  fake_->Fault(R"({"kind":"http","status":503,"reason":"backendError","count":2,"api":"upload.chunk"})");
+  fake_->Fault(R"({"kind":"http","status":429,"reason":"rateLimitExceeded","count":1,"api":"upload"})");
+  ProcessResult r = LoadChunked();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(fake_->Stat("http_faults"), 3) << fake_->Stats();
+  EXPECT_EQ(fake_->Stat("upload_status_queries"), 1) << fake_->Stats();
+  ExpectLoadedOnce();
 }
 
 // Every token the fake issues is refused after 15 API calls (a token expiring mid-run): the tool

@@ -3,15 +3,12 @@
 #include <simdjson.h>
 
 #include <cstdio>
-#include <cstring>
 
 #include "core/civil_date.h"
 #include "core/log.h"
 
 namespace metl::warehouse::bq_engine {
 namespace {
-
-constexpr std::string_view kBoundary = "metl_bq_upload_7f3a9c";
 
 std::string Str(simdjson::dom::element e, std::string_view key) {
   std::string_view v;
@@ -140,19 +137,18 @@ Result<std::optional<std::string>> BqClient::Call(const std::string& method, con
   req.method = method;
   req.url = target_.endpoint + path;
   req.body = body;
-  return CallWith(req, {}, not_found_ok, duplicate_ok, method + " " + path.substr(0, path.find('?')));
+  return CallWith(req, not_found_ok, duplicate_ok, method + " " + path.substr(0, path.find('?')));
 }
 
-Result<std::optional<std::string>> BqClient::CallWith(const http::HttpRequest& req, const SourceFactory& make_source,
-                                                      bool not_found_ok, bool duplicate_ok, const std::string& what) {
+Result<std::optional<std::string>> BqClient::CallWith(const http::HttpRequest& req, bool not_found_ok,
+                                                      bool duplicate_ok, const std::string& what) {
   bool reauthenticated = false;
   std::function<Result<std::optional<std::string>>(std::optional<double>&)> attempt =
       [&](std::optional<double>& retry_after) -> Result<std::optional<std::string>> {
     METL_ASSIGN_OR_RETURN(std::string token, tokens_->Token());
     http::HttpRequest r = req;
     r.headers.emplace_back("Authorization", "Bearer " + token);
-    if (!r.body_source && !r.body.empty()) r.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
-    if (make_source) r.body_source = make_source();  // from the start again on a retry
+    if (!r.body.empty()) r.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
     METL_ASSIGN_OR_RETURN(http::HttpResult res, http_->Send(r));
     const long status = res.response.status;
     if (status >= 200 && status < 300) return std::optional<std::string>(std::move(res.response.body));
@@ -178,69 +174,15 @@ Status BqClient::InsertJob(const std::string& job_json) {
   return OkStatus();
 }
 
-Status BqClient::InsertJobWithMedia(const std::string& job_json, const std::filesystem::path& file) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return Error(ErrorKind::kInternal, "cannot read the load file " + file.string() + ": " + ec.message());
-  const std::string head = "--" + std::string(kBoundary) + "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
-                           job_json + "\r\n--" + std::string(kBoundary) +
-                           "\r\nContent-Type: application/octet-stream\r\n\r\n";
-  const std::string tail = "\r\n--" + std::string(kBoundary) + "--\r\n";
-  http::HttpRequest req;
-  req.method = "POST";
-  req.url = target_.endpoint + "/upload" + ApiPath("jobs") + "?uploadType=multipart";
-  req.headers.emplace_back("Content-Type", "multipart/related; boundary=" + std::string(kBoundary));
-  req.body_size = static_cast<int64_t>(head.size() + size + tail.size());
-  // The file streams through: head, the file's bytes, tail (memory stays flat whatever the size).
-  SourceFactory make_source = [head, tail, file]() -> std::function<size_t(char*, size_t)> {
-    struct State {
-      std::string head, tail;
-      size_t pos = 0;  // in head, then in tail
-      int part = 0;    // 0 head, 1 file, 2 tail, 3 done
-      std::shared_ptr<FILE> f;
-    };
-    auto st = std::make_shared<State>();
-    st->head = head;
-    st->tail = tail;
-    st->f = std::shared_ptr<FILE>(std::fopen(file.c_str(), "rb"), [](FILE* p) {
-      if (p) std::fclose(p);
-    });
-    return [st](char* buf, size_t n) -> size_t {
-      while (st->part < 3) {
-        if (st->part == 1) {
-          size_t got = st->f ? std::fread(buf, 1, n, st->f.get()) : 0;
-          if (got > 0) return got;
-          st->part = 2;
-          st->pos = 0;
-          continue;
-        }
-        const std::string& s = st->part == 0 ? st->head : st->tail;
-        if (st->pos < s.size()) {
-          size_t k = std::min(n, s.size() - st->pos);
-          std::memcpy(buf, s.data() + st->pos, k);
-          st->pos += k;
-          return k;
-        }
-        ++st->part;
-        st->pos = 0;
-      }
-      return 0;
-    };
-  };
-  METL_ASSIGN_OR_RETURN(auto body,
-                        CallWith(req, make_source, false, /*duplicate_ok=*/true, "media upload of a load job"));
-  (void)body;
-  return OkStatus();
-}
-
 Result<BqJobResult> BqClient::WaitJob(const std::string& job_id) {
   double delay = 0.05;
   const std::string path = ApiPath("jobs/" + job_id) + "?location=" + target_.location;
   while (true) {
-    METL_ASSIGN_OR_RETURN(auto body, Call("GET", path, ""));
+    METL_ASSIGN_OR_RETURN(auto answer, Call("GET", path, ""));
+    const std::string body = answer.value_or("");  // (always set: not_found_ok is off)
     simdjson::dom::parser parser;
     simdjson::dom::element job, status, stats;
-    if (parser.parse(*body).get(job) != simdjson::SUCCESS || job["status"].get(status) != simdjson::SUCCESS) {
+    if (parser.parse(body).get(job) != simdjson::SUCCESS || job["status"].get(status) != simdjson::SUCCESS) {
       return Error(ErrorKind::kTransient, "BigQuery jobs.get: an answer without a job status");
     }
     if (Str(status, "state") == "DONE") {

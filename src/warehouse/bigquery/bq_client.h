@@ -62,8 +62,11 @@ class BqClient {
 
   // jobs.insert under `job_id`; a 409 for that id is the same job (a retried insert): not an error.
   Status InsertJob(const std::string& job_json);
-  // jobs.insert with the job's data (media upload, multipart), streamed from `file`.
+  // jobs.insert with the job's data from `file`, through BigQuery's resumable media upload
+  // (bq_media_upload.cc). A 409 for the job's id is the job an earlier attempt inserted: not an error.
   Status InsertJobWithMedia(const std::string& job_json, const std::filesystem::path& file);
+  // Requests the last InsertJobWithMedia sent (the session's start, chunks and status queries).
+  int64_t last_upload_requests() const { return last_upload_requests_; }
   // Polls jobs.get until the job is DONE (backing off from 0.2 s to 5 s between polls).
   Result<BqJobResult> WaitJob(const std::string& job_id);
   // Every row of a finished query job (getQueryResults, paged), values as text in the forms the
@@ -71,14 +74,16 @@ class BqClient {
   Result<QueryResult> Results(const std::string& job_id);
 
  private:
-  using SourceFactory = std::function<std::function<size_t(char*, size_t)>()>;
-  Result<std::optional<std::string>> CallWith(const http::HttpRequest& req, const SourceFactory& make_source,
-                                              bool not_found_ok, bool duplicate_ok, const std::string& what);
+  Result<std::optional<std::string>> CallWith(const http::HttpRequest& req, bool not_found_ok, bool duplicate_ok,
+                                              const std::string& what);
+  // One exchange with the bearer token, no retries; a 401 drops the token and is tried once more.
+  Result<http::HttpResult> Exchange(const std::function<http::HttpRequest()>& make);
 
   BqTarget target_;
   std::shared_ptr<http::HttpClient> http_;
   std::shared_ptr<cloud::AccessTokenSource> tokens_;
   http::RetryPolicy retry_;
+  int64_t last_upload_requests_ = 0;
 };
 
 // A query job's JSON: GoogleSQL, the dataset as default (unqualified names), in the dataset's location.

@@ -278,7 +278,8 @@ void StagedGroup::PrintPlan(const std::string& base) const {
       dry_run_->Say("    upload to " + load_source + " (resumable, ifGenerationMatch=0; deleted after the publish)");
     } else {
       dry_run_->Say("    upload with the load job (POST /upload/bigquery/v2/projects/" + target.project +
-                    "/jobs, media upload)");
+                    "/jobs?uploadType=resumable, then the file in chunks of " +
+                    std::to_string(target.upload_chunk_bytes / 1024) + " KiB)");
     }
     dry_run_->Say("    load job " + job_id + " (WRITE_TRUNCATE into the staging table)");
     dry_run_->Say("    by hand:");

@@ -1,6 +1,7 @@
 #include "warehouse/bigquery/bq_uri.h"
 
 #include <cctype>
+#include <cstdlib>
 
 namespace metl::warehouse::bq_engine {
 namespace {
@@ -67,8 +68,15 @@ Result<BqTarget> ParseBigQueryUri(std::string_view uri, std::optional<std::strin
     } else if (key == "staging") {
       if (value.substr(0, 5) != "gs://" || value.size() <= 5) return UriError("staging= must be gs://BUCKET/PREFIX");
       t.staging = value;
+    } else if (key == "upload_chunk_kib") {
+      char* end = nullptr;
+      long long kib = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || kib <= 0 || kib % 256 != 0 || kib > 1024 * 1024) {
+        return UriError("upload_chunk_kib= must be a multiple of 256 (KiB), e.g. 8192 for 8 MiB");
+      }
+      t.upload_chunk_bytes = kib * 1024;
     } else {
-      return UriError("unknown parameter '" + key + "' (known: location, staging)");
+      return UriError("unknown parameter '" + key + "' (known: location, staging, upload_chunk_kib)");
     }
   }
   t.endpoint = std::string(kBigQueryEndpoint);
