@@ -23,10 +23,10 @@
 namespace metl::dwc {
 
 // Merges `file` into `table` (nullptr: a file of no raw table, only its ledger row is written) and
-// writes `ledger` (its `rows` set to the rows read), all in one transaction. A malformed line or a
+// writes `ledger` (its `rows` set to the rows read), all in one transaction; `types` are the engine's. A malformed line or a
 // row without its primary key fails the file (naming its key and line) and changes nothing.
 // Returns the rows read.
-Result<int64_t> LoadRawFile(warehouse::Session& session, const ExportFile& file, const DwcRawTable* table,
-                            LedgerFile ledger);
+Result<int64_t> LoadRawFile(warehouse::Session& session, const warehouse::TypeNames& types, const ExportFile& file,
+                            const DwcRawTable* table, LedgerFile ledger);
 
 }  // namespace metl::dwc
