@@ -43,7 +43,9 @@ TEST(DwcRawSchema, TheTwentyTablesOfTheDwcSchemaWithTheirKeys) {
   int upserted = 0;
   for (const auto& t : DwcRawTables()) {
     upserted += t.upsert;
-    if (!t.upsert) EXPECT_EQ(t.def.key, std::vector<std::string_view>{"_dwc_row_hash"}) << t.dwc_name;
+    if (!t.upsert) {
+      EXPECT_EQ(t.def.key, std::vector<std::string_view>{"_dwc_row_hash"}) << t.dwc_name;
+    }
   }
   EXPECT_EQ(upserted, 5);
   const auto& site = FindDwcRawTable("site")->def;

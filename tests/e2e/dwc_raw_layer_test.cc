@@ -123,8 +123,7 @@ TEST_P(DwcRawLayer, RowsLandTypedWhateverTheExportEncoding) {
                            "AND v.last_action_at = r.visit_last_action_time AND v.first_action_at = "
                            "r.visit_first_action_time AND v.site_id = r.idsite"),
             164);
-  EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_log_visit WHERE location_ip LIKE '%.%.%.0'"), 164)
-      << "IPs as text (Matomo masks the last byte)";
+  EXPECT_EQ(Text("SELECT location_ip FROM matomo_raw_dwc_log_visit WHERE idvisit = 925"), "88.61.21.40");  // 583d1528
   // Every pageview's time is the curated action's (both UTC instants).
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_actions a WHERE a.pageview_id IS NOT NULL AND EXISTS (SELECT "
                            "1 FROM matomo_raw_dwc_log_link_visit_action r WHERE r.idvisit = a.visit_id AND "
@@ -160,12 +159,13 @@ TEST_P(DwcRawLayer, RowsLandTypedWhateverTheExportEncoding) {
   std::string url2 = GetParam().FreshUrl(second);
   ProcessResult r2 = Load(other, url2, "landing2");
   ASSERT_EQ(r2.exit_code, 0) << r2.out << r2.err;
-  EXPECT_EQ(Dump(url2), Dump(url_));
+  EXPECT_EQ(Dump(url2, {"_dwc_file_time"}), Dump(url_, {"_dwc_file_time"}));
 }
 
 TEST_P(DwcRawLayer, RerunRedeliveredFileAndLostLedgerWriteChangeNothing) {
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
   const std::string dump = Dump(url_);
+  const std::string dump_rows = Dump(url_, {"_dwc_file_time"});
   ProcessResult again = Load(export_, url_);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("dwc raw layer: 0 rows"), std::string::npos) << again.out;
@@ -184,7 +184,8 @@ TEST_P(DwcRawLayer, RerunRedeliveredFileAndLostLedgerWriteChangeNothing) {
   ProcessResult redo = Load(export_, url_);
   ASSERT_EQ(redo.exit_code, 0) << redo.err;
   EXPECT_NE(redo.out.find("8 new or changed"), std::string::npos) << redo.out;
-  EXPECT_EQ(Dump(url_), dump);
+  // The same rows; only log_visit's file time is its re-delivery's now.
+  EXPECT_EQ(Dump(url_, {"_dwc_file_time"}), dump_rows);
 }
 
 TEST_P(DwcRawLayer, NewestFileWinsPerPrimaryKeyNotTheLastToArrive) {
