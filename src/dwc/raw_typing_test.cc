@@ -116,7 +116,7 @@ TEST(DwcRawTyping, UnknownColumnsAndUnfitValuesAreKeptNotFatal) {
   EXPECT_EQ(Value(typer, *r, "visit_total_time"), "NULL");  // 2.5 is no INTEGER
   EXPECT_EQ(Value(typer, *r, "referer_name"), "'O''Brien\xEF\xBF\xBD'");
   EXPECT_EQ(r->extra,
-            R"({"brand_new":"{\"a\":[1]}","visit_total_actions":"many","idvisitor":"not an id",)"
+            R"({"brand_new":"{\"a\": [1]}","visit_total_actions":"many","idvisitor":"not an id",)"
             R"("visit_last_action_time":"0000-00-00 00:00:00","visit_total_time":2.5})");
 }
 
