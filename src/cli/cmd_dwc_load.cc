@@ -6,7 +6,9 @@
 //   3. each touched day is rendered as Live-shaped visits into an ordinary landing partition
 //      (source dwc) and loaded by the normal loader: same normalizer, same exactly-once ledger;
 //   4. only then the files are recorded in the file ledger (a killed run redoes them, and the
-//      reload is a no-op because the rebuilt partitions hash the same).
+//      reload is a no-op because the rebuilt partitions hash the same); where the engine has
+//      transactions, each file's rows are merged into the raw layer (matomo_raw_dwc_<table>) in the
+//      transaction of its ledger row (dwc/raw_layer.h).
 #include <cstdio>
 #include <set>
 
@@ -18,6 +20,8 @@
 #include "dwc/dwc_partitions.h"
 #include "dwc/export_files.h"
 #include "dwc/file_ledger.h"
+#include "dwc/raw_layer.h"
+#include "normalize/dwc_raw_schema.h"
 #include "landing/run_lock.h"
 
 namespace metl::cli {
@@ -40,7 +44,14 @@ int RunDwcLoad(CommandContext& ctx) {
 
   auto wh = OpenConfiguredWarehouse(ctx.config);
   if (!wh.ok()) return fail(wh.error());
-  if (auto s = (*wh)->Migrate({dwc::FileLedgerTable()}); !s.ok()) return fail(s.error());
+  // The raw layer needs a file's rows and its ledger row in one transaction: DuckDB and PostgreSQL.
+  // BigQuery and ClickHouse load the curated tables only (docs/dwc.md says so).
+  const bool raw_layer = (*wh)->capabilities().transactions;
+  std::vector<TableDef> tables = {dwc::FileLedgerTable()};
+  if (raw_layer) {
+    for (TableDef& t : DwcRawTableDefs()) tables.push_back(std::move(t));
+  }
+  if (auto s = (*wh)->Migrate(tables); !s.ok()) return fail(s.error());
   auto session = (*wh)->Connect();
   if (!session.ok()) return fail(session.error());
   auto ledger = dwc::ReadFileLedger(**session);
@@ -53,11 +64,13 @@ int RunDwcLoad(CommandContext& ctx) {
   dwc::RawStore store;
   std::set<int64_t> touched_visits, touched_actions, touched_sites;
   std::vector<dwc::LedgerFile> fresh;
+  std::vector<const dwc::ExportFile*> fresh_files;  // fresh's files, same order
   int failed_files = 0, skipped_tables = 0;
   bool rebuild_all = false;
   const int64_t now = ctx.clock->NowEpochSeconds();
   for (const dwc::ExportFile& f : *files) {
-    if (f.table == dwc::RawTable::kOther) {
+    const DwcRawTable* raw_table = raw_layer ? FindDwcRawTable(f.table_name) : nullptr;
+    if (f.table == dwc::RawTable::kOther && !raw_table) {
       ++skipped_tables;  // another Matomo table (forms, media, ...) or not a table file: not mapped
       continue;
     }
@@ -67,13 +80,19 @@ int RunDwcLoad(CommandContext& ctx) {
       ++failed_files;
       continue;
     }
+    auto known = ledger->find(f.key);
+    if (f.table == dwc::RawTable::kOther) {  // a table of the raw layer alone: read when merged (step 4)
+      if (known != ledger->end() && known->second.etag == *etag) continue;
+      fresh.push_back({f.key, *etag, f.size, f.table_name, 0, now});
+      fresh_files.push_back(&f);
+      continue;
+    }
     auto read = dwc::ReadExportFile(f, store);
     if (!read.ok()) {
       ReportError(read.error());
       ++failed_files;
       continue;
     }
-    auto known = ledger->find(f.key);
     if (known != ledger->end() && known->second.etag == *etag) continue;
     // A file that changed may have lost rows (a GDPR deletion applied to it): which days held them is
     // unknown, so every day is rebuilt (unchanged ones hash the same and are not reloaded).
@@ -82,6 +101,7 @@ int RunDwcLoad(CommandContext& ctx) {
     touched_actions.insert(read->actions.begin(), read->actions.end());
     touched_sites.insert(read->sites.begin(), read->sites.end());
     fresh.push_back({f.key, *etag, f.size, f.table_name, read->rows, now});
+    fresh_files.push_back(&f);
   }
   store.Index();
   if (rebuild_all) {
@@ -123,11 +143,32 @@ int RunDwcLoad(CommandContext& ctx) {
   }
   // 4. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
   // so that the days it left out are built when their site is loaded).
+  int64_t raw_rows = 0;
   if (loads_ok && failed_days == 0 && days.size() == touched) {
-    if (auto s = dwc::RecordFiles(**session, fresh); !s.ok()) return fail(s.error());
+    if (!raw_layer) {
+      if (auto s = dwc::RecordFiles(**session, fresh); !s.ok()) return fail(s.error());
+    }
+    // Oldest first, each file in its own transaction with its ledger row: a killed run leaves the
+    // newer files unrecorded, and the next run merges them again (the same rows, the same result).
+    for (size_t i = 0; raw_layer && i < fresh.size(); ++i) {
+      const dwc::ExportFile& f = *fresh_files[i];
+      auto rows = dwc::LoadRawFile(**session, (*wh)->capabilities().types, f, FindDwcRawTable(f.table_name), fresh[i]);
+      if (!rows.ok()) {
+        ReportError(rows.error());
+        ++failed_files;
+        continue;
+      }
+      if (FindDwcRawTable(f.table_name)) raw_rows += *rows;
+    }
   }
   std::printf("dwc: %zu files (%zu new or changed, %d failed, %d of tables not mapped); %zu days rebuilt\n",
               files->size(), fresh.size(), failed_files, skipped_tables, days.size());
+  if (raw_layer) {
+    std::printf("dwc raw layer: %lld rows merged into matomo_raw_dwc_* tables\n", static_cast<long long>(raw_rows));
+  } else {
+    std::printf("dwc raw layer: not on %.*s yet (docs/dwc.md); only the curated tables were loaded\n",
+                static_cast<int>((*wh)->capabilities().engine.size()), (*wh)->capabilities().engine.data());
+  }
   if (failed_files > 0 || failed_days > 0 || !loads_ok) return kExitPartitionsFailed;
   return rc;
 }

@@ -62,20 +62,17 @@ Result<std::string> FileEtag(const fs::path& path) {
   return HexOf(md5.Final());
 }
 
-Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store) {
+Status ForEachExportLine(const ExportFile& file,
+                         const std::function<Status(std::string_view line, size_t line_no)>& take) {
   auto reader = landing::CompressedFileReader::OpenSniffed(file.path.string());
   if (!reader.ok()) return reader.error();
-  std::vector<RawRow> rows;
   std::string pending, buf(1 << 16, '\0');
   size_t line_no = 0;
   auto take_line = [&](std::string_view line) -> Status {
     ++line_no;
     line = TrimAscii(line);
     if (line.empty()) return OkStatus();
-    auto row = ParseRawRow(line, "file " + file.key + " line " + std::to_string(line_no));
-    if (!row.ok()) return row.error();
-    rows.push_back(std::move(row).value());
-    return OkStatus();
+    return take(line, line_no);
   };
   while (true) {
     auto n = (*reader)->Read(buf.data(), buf.size());
@@ -93,6 +90,17 @@ Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store) {
     pending.erase(0, start);
   }
   if (!pending.empty()) METL_TRY(take_line(pending));
+  return OkStatus();
+}
+
+Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store) {
+  std::vector<RawRow> rows;
+  METL_TRY(ForEachExportLine(file, [&](std::string_view line, size_t line_no) -> Status {
+    auto row = ParseRawRow(line, "file " + file.key + " line " + std::to_string(line_no));
+    if (!row.ok()) return row.error();
+    rows.push_back(std::move(row).value());
+    return OkStatus();
+  }));
 
   FileRead read;
   size_t row_no = 0;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +29,11 @@ struct ExportFile {
 Result<std::vector<ExportFile>> ListExportFolder(const std::filesystem::path& dir);
 // Hex MD5 of the file's bytes (what S3 reports as the ETag of an object uploaded in one part).
 Result<std::string> FileEtag(const std::filesystem::path& path);
+
+// Calls `take` with every non-blank line of `file` (plain, gzip or zstd, told by magic bytes), trimmed,
+// and its 1-based number; stops at the first error (a corrupt file's, or `take`'s).
+Status ForEachExportLine(const ExportFile& file,
+                         const std::function<Status(std::string_view line, size_t line_no)>& take);
 
 // What reading one file did.
 struct FileRead {

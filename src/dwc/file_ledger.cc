@@ -47,19 +47,20 @@ Result<std::map<std::string, LedgerFile>> ReadFileLedger(warehouse::Session& ses
   return out;
 }
 
+std::string RecordFileSql(const warehouse::Session& session, const LedgerFile& f) {
+  using warehouse::QuoteLiteral;
+  return "DELETE FROM " + session.Name(kFileLedgerTable) + " WHERE " + session.Name("key") + " = " +
+         QuoteLiteral(f.key) + "; " + "INSERT INTO " + session.Name(kFileLedgerTable) + " (" + session.Name("key") +
+         ", etag, " + session.Name("size") + ", table_name, " + session.Name("rows") + ", loaded_at) VALUES (" +
+         QuoteLiteral(f.key) + ", " + QuoteLiteral(f.etag) + ", " + std::to_string(f.size) + ", " +
+         (f.table.empty() ? std::string("NULL") : QuoteLiteral(f.table)) + ", " + std::to_string(f.rows) +
+         ", TIMESTAMPTZ " + QuoteLiteral(FormatDateTime(f.loaded_at) + "+00") + "); ";
+}
+
 Status RecordFiles(warehouse::Session& session, const std::vector<LedgerFile>& files) {
   if (files.empty()) return OkStatus();
-  using warehouse::QuoteLiteral;
   std::string sql = "BEGIN TRANSACTION; ";
-  for (const LedgerFile& f : files) {
-    sql += "DELETE FROM " + session.Name(kFileLedgerTable) + " WHERE " + session.Name("key") + " = " +
-           QuoteLiteral(f.key) + "; ";
-    sql += "INSERT INTO " + session.Name(kFileLedgerTable) + " (" + session.Name("key") + ", etag, " +
-           session.Name("size") + ", table_name, " + session.Name("rows") + ", loaded_at) VALUES (" +
-           QuoteLiteral(f.key) + ", " + QuoteLiteral(f.etag) + ", " + std::to_string(f.size) + ", " +
-           (f.table.empty() ? std::string("NULL") : QuoteLiteral(f.table)) + ", " + std::to_string(f.rows) +
-           ", TIMESTAMPTZ " + QuoteLiteral(FormatDateTime(f.loaded_at) + "+00") + "); ";
-  }
+  for (const LedgerFile& f : files) sql += RecordFileSql(session, f);
   sql += "COMMIT";
   return session.Execute(sql);
 }

@@ -28,6 +28,8 @@ struct LedgerFile {
 
 // key -> row.
 Result<std::map<std::string, LedgerFile>> ReadFileLedger(warehouse::Session& session);
+// The statements that insert or replace one file's row (for a caller's own transaction: the raw layer).
+std::string RecordFileSql(const warehouse::Session& session, const LedgerFile& f);
 // Inserts or replaces the rows of these files, in one transaction where the engine has them.
 Status RecordFiles(warehouse::Session& session, const std::vector<LedgerFile>& files);
 

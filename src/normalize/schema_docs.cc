@@ -1,5 +1,6 @@
 #include "normalize/schema_docs.h"
 
+#include "normalize/dwc_raw_schema.h"
 #include "normalize/schema.h"
 
 namespace metl {
@@ -70,6 +71,34 @@ std::string SchemaMarkdown() {
       md += "| `" + std::string(c.name) + "` | " + LogicalTypeName(c.type) + " | " + (c.nullable ? "yes" : "no") +
             " | " + Cell(c.source) + " | " + Cell(c.description) + " |\n";
     }
+  }
+  md += DwcRawMarkdown();
+  return md;
+}
+
+// The raw DWC layer: 20 tables of up to 255 columns, each column as exported; one line per column
+// type group keeps the dictionary readable (the columns' meanings are Matomo's).
+std::string DwcRawMarkdown() {
+  std::string md = "\n## The raw DWC layer\n\n";
+  md += "`matomo-etl dwc load` keeps Matomo's tables as the Data Warehouse Connector exported them, one table "
+        "`matomo_raw_dwc_<table>` per table of the DWC schema (`src/normalize/dwc_schema/`), on DuckDB and "
+        "PostgreSQL only ([dwc.md](dwc.md#the-raw-layer)). Columns are the schema's, in its order, typed by it: "
+        "INTEGER as BIGINT, FLOAT as DOUBLE, NUMERIC as DECIMAL(18,6), DATETIME and TIMESTAMP as TIMESTAMPTZ (UTC), "
+        "TIME as text `HH:MM:SS`, STRING as text; `idvisitor` and `config_id` as 16 lowercase hex digits, "
+        "`location_ip` as the IP's text, whichever form the export used. Every column is nullable except the "
+        "key. After them: `_dwc_file` (the export file the row came from), `_dwc_file_time` (TIMESTAMPTZ: its "
+        "modification time, which orders files: the newest version of a row wins), `_dwc_extra` (JSON: "
+        "columns the schema does not declare and values that do not fit their type, null when none) and, in "
+        "tables without a primary key, `_dwc_row_hash` (whole-row duplicates are dropped).\n\n";
+  md += "| Table | Key | Columns |\n|---|---|---|\n";
+  for (const auto& t : DwcRawTables()) {
+    std::string cols;
+    for (const auto& c : t.def.columns) {
+      if (c.source == "dwc load") continue;
+      if (!cols.empty()) cols += ", ";
+      cols += "`" + std::string(c.name) + "` " + LogicalTypeName(c.type);
+    }
+    md += "| `" + std::string(t.def.name) + "` | " + (t.upsert ? Join(t.def.key) : "(whole row)") + " | " + cols + " |\n";
   }
   return md;
 }

@@ -7,5 +7,7 @@
 namespace metl {
 
 std::string SchemaMarkdown();
+// Its last section: the raw DWC layer's tables (dwc_raw_schema.h).
+std::string DwcRawMarkdown();
 
 }  // namespace metl
