@@ -66,33 +66,33 @@ log "copying the seed day to $FIRST..$DAY"
 copy_sql=$WORK/copy.sql
 cat >"$copy_sql" <<SQL
 CREATE TEMP TABLE n AS SELECT range::INTEGER AS n FROM range(1, $DAYS);
-INSERT INTO matomo_visits SELECT * REPLACE (
+INSERT INTO matomo_visits SELECT t.* REPLACE (
   visit_id + n * 100000000000 AS visit_id, visit_date - n AS visit_date,
   CASE WHEN hash(visitor_id) % 10 = 0 THEN substr(md5(visitor_id || (n // 7)), 1, 16)
        ELSE substr(md5(visitor_id || n), 1, 16) END AS visitor_id,
   CASE WHEN user_id IS NULL OR hash(user_id) % 10 = 0 THEN user_id ELSE user_id || '-' || n END AS user_id,
   first_action_at - to_days(n) AS first_action_at, last_action_at - to_days(n) AS last_action_at,
   first_action_local - to_days(n) AS first_action_local, last_action_local - to_days(n) AS last_action_local)
-FROM matomo_visits, n WHERE site_id = 1 AND visit_date = DATE '$DAY';
-INSERT INTO matomo_actions SELECT * REPLACE (
+FROM matomo_visits t, n WHERE t.site_id = 1 AND visit_date = DATE '$DAY';
+INSERT INTO matomo_actions SELECT t.* REPLACE (
   visit_id + n * 100000000000 AS visit_id, visit_date - n AS visit_date,
   occurred_at - to_days(n) AS occurred_at, occurred_local - to_days(n) AS occurred_local,
   CASE WHEN order_id IS NULL THEN NULL ELSE order_id || '-' || n END AS order_id)
-FROM matomo_actions, n WHERE site_id = 1 AND visit_date = DATE '$DAY';
-INSERT INTO matomo_custom_dimensions SELECT * REPLACE (
+FROM matomo_actions t, n WHERE t.site_id = 1 AND visit_date = DATE '$DAY';
+INSERT INTO matomo_custom_dimensions SELECT t.* REPLACE (
   visit_id + n * 100000000000 AS visit_id, visit_date - n AS visit_date)
-FROM matomo_custom_dimensions, n WHERE site_id = 1 AND visit_date = DATE '$DAY';
-INSERT INTO matomo_conversions SELECT * REPLACE (
+FROM matomo_custom_dimensions t, n WHERE t.site_id = 1 AND visit_date = DATE '$DAY';
+INSERT INTO matomo_conversions SELECT t.* REPLACE (
   visit_id + n * 100000000000 AS visit_id, visit_date - n AS visit_date,
   converted_at - to_days(n) AS converted_at, converted_local - to_days(n) AS converted_local,
   CASE WHEN order_id IS NULL THEN NULL ELSE order_id || '-' || n END AS order_id)
-FROM matomo_conversions, n WHERE site_id = 1 AND visit_date = DATE '$DAY';
-INSERT INTO matomo_ecommerce_items SELECT * REPLACE (
+FROM matomo_conversions t, n WHERE t.site_id = 1 AND visit_date = DATE '$DAY';
+INSERT INTO matomo_ecommerce_items SELECT t.* REPLACE (
   visit_id + n * 100000000000 AS visit_id, visit_date - n AS visit_date,
   CASE WHEN order_id IS NULL THEN NULL ELSE order_id || '-' || n END AS order_id)
-FROM matomo_ecommerce_items, n WHERE site_id = 1 AND visit_date = DATE '$DAY';
-INSERT INTO matomo_etl_partitions SELECT * REPLACE ("date" - n AS "date")
-FROM matomo_etl_partitions, n WHERE site_id = 1 AND "date" = DATE '$DAY';
+FROM matomo_ecommerce_items t, n WHERE t.site_id = 1 AND visit_date = DATE '$DAY';
+INSERT INTO matomo_etl_partitions SELECT t.* REPLACE ("date" - n AS "date")
+FROM matomo_etl_partitions t, n WHERE t.site_id = 1 AND "date" = DATE '$DAY';
 CHECKPOINT;
 SQL
 "$SQL" "$db" "$copy_sql" >/dev/null 2>"$WORK/copy.log" || { tail -5 "$WORK/copy.log"; exit 1; }

@@ -147,7 +147,9 @@ Result<std::string> ChClient::Post(size_t shard, const std::string& params, std:
     auto r = http_->Send(req);
     if (!r.ok()) {
       Error e = std::move(r).error();
-      return Error(e.kind(), ShardName(shard) + " is unreachable: " + e.message()).WithHint(TransportHint(e));
+      const bool tls = e.message().find("TLS verification failed") != std::string::npos;
+      return Error(e.kind(), ShardName(shard) + (tls ? ": " : " is unreachable: ") + e.message())
+          .WithHint(TransportHint(e));
     }
     const int status = r->response.status;
     if (status == 200) return std::move(r->response.body);
