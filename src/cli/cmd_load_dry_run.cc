@@ -27,6 +27,7 @@ std::map<warehouse::PartitionKey, warehouse::LedgerEntry> ReadLedgerReadOnly(
   warehouse::WarehouseOptions wo;
   wo.read_only = true;
   wo.duckdb_memory_mb = 0;
+  wo.clickhouse_password = config.String("clickhouse_password");
   auto wh = warehouse::OpenWarehouse(config.String("warehouse"), wo);
   Result<std::vector<warehouse::LedgerEntry>> ledger = Error(ErrorKind::kInternal, "not read");
   if (wh.ok()) {

@@ -19,6 +19,7 @@ int RunReport(CommandContext& ctx) {
   warehouse::WarehouseOptions options;
   options.read_only = true;
   options.duckdb_memory_mb = 0;
+  options.clickhouse_password = ctx.config.String("clickhouse_password");
   auto wh = warehouse::OpenWarehouse(ctx.config.String("warehouse"), options);
   if (!wh.ok()) {
     ReportError(wh.error());

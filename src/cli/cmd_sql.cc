@@ -38,6 +38,7 @@ int RunSql(CommandContext& ctx) {
   warehouse::WarehouseOptions options;
   options.read_only = true;
   options.duckdb_memory_mb = 0;  // reading: DuckDB's own default
+  options.clickhouse_password = ctx.config.String("clickhouse_password");
   auto wh = warehouse::OpenWarehouse(ctx.config.String("warehouse"), options);
   if (!wh.ok()) {
     ReportError(wh.error());

@@ -77,6 +77,7 @@ std::map<int64_t, std::string> SiteTimeZones(warehouse::Session& session) {
 
 int RunStatus(CommandContext& ctx) {
   warehouse::WarehouseOptions wh_options;
+  wh_options.clickhouse_password = ctx.config.String("clickhouse_password");
   wh_options.must_exist = true;  // `status` in the wrong folder must not leave an empty warehouse there
   const std::string& wh_url = ctx.config.String("warehouse");
   auto wh = warehouse::OpenWarehouse(wh_url, wh_options);

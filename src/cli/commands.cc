@@ -53,6 +53,11 @@ bool IsTokenFlag(std::string_view name) {
   return name == "--token" || name == "--token-auth" || name == "--token_auth" || name == "--auth-token";
 }
 
+// Flags a user may try for the ClickHouse password (config file or CLICKHOUSE_PASSWORD only).
+bool IsPasswordFlag(std::string_view name) {
+  return name == "--clickhouse-password" || name == "--clickhouse_password" || name == "--password";
+}
+
 void ApplyLogOptions(const Config& config) {
   SetLogFormat(config.String("log_format") == "json" ? LogFormat::kJson : LogFormat::kText);
   LogLevel level = LogLevel::kInfo;
@@ -117,7 +122,7 @@ int Main(int argc, char** argv) {
   const CommandDef* chosen = nullptr;
   auto add_options = [&flags](CLI::App* sub, unsigned bit) {
     for (const auto& o : AllOptions()) {
-      if (!(o.commands & bit)) continue;
+      if (!(o.commands & bit) || o.secret) continue;  // a secret is never a flag
       std::string key(o.key);
       std::string help(o.description);
       if (!o.default_value.empty()) help += " [default: " + std::string(o.default_value) + "]";
@@ -167,7 +172,7 @@ int Main(int argc, char** argv) {
     // Name only the options (without any =value) and count the rest.
     std::string what = e.what(), names;
     int hidden = 0;
-    bool token_flag = false;
+    bool token_flag = false, password_flag = false;
     size_t colon = what.find(": ");
     std::string list = colon == std::string::npos ? "" : what.substr(colon + 2);
     for (size_t start = 0; start < list.size();) {
@@ -178,6 +183,7 @@ int Main(int argc, char** argv) {
       if (word[0] == '-') {
         std::string name = word.substr(0, word.find('='));
         token_flag = token_flag || IsTokenFlag(name);
+        password_flag = password_flag || IsPasswordFlag(name);
         names += " " + name;
       } else {
         ++hidden;
@@ -188,6 +194,13 @@ int Main(int argc, char** argv) {
       ReportError(Error(ErrorKind::kConfig,
                         "the Matomo token is never read from the command line (other users see it in `ps`)")
                       .WithHint("export it instead: export MATOMO_TOKEN_AUTH=<token_auth> (or set token_file, mode 0600)"));
+      return kExitUsage;
+    }
+    if (password_flag) {
+      ReportError(Error(ErrorKind::kConfig,
+                        "a password is never read from the command line (other users see it in `ps`)")
+                      .WithHint("export CLICKHOUSE_PASSWORD=... or set clickhouse_password in the config file (mode 0600); "
+                                "PostgreSQL: PGPASSWORD or ~/.pgpass"));
       return kExitUsage;
     }
     std::string hidden_note =

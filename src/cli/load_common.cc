@@ -11,6 +11,7 @@ Result<std::unique_ptr<warehouse::Warehouse>> OpenConfiguredWarehouse(const Conf
   warehouse::WarehouseOptions options;
   options.duckdb_memory_mb = config.Int("duckdb_memory_mb");
   options.landing = config.String("landing");
+  options.clickhouse_password = config.String("clickhouse_password");
   return warehouse::OpenWarehouse(config.String("warehouse"), options);
 }
 

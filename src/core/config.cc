@@ -124,12 +124,19 @@ bool UriHasPassword(std::string_view uri) {
   return userinfo.find('/') == std::string_view::npos && userinfo.find(':') != std::string_view::npos;
 }
 
-void WarnIfSecretReadableByOthers(const std::string& path, const std::string& warehouse) {
+void WarnIfSecretReadableByOthers(const std::string& path, const std::string& warehouse, bool clickhouse_password) {
   struct stat st {};
-  if (!UriHasPassword(warehouse) || stat(path.c_str(), &st) != 0 || !(st.st_mode & (S_IRGRP | S_IROTH))) return;
-  LogWarn("the config file holds a password (in `warehouse`) and is readable by other users; restrict it with "
-          "chmod 600, or move the password to PGPASSWORD or ~/.pgpass",
-          {{"path", path}});
+  if (stat(path.c_str(), &st) != 0 || !(st.st_mode & (S_IRGRP | S_IROTH))) return;
+  if (clickhouse_password) {
+    LogWarn("the config file holds a password (`clickhouse_password`) and is readable by other users; restrict it "
+            "with chmod 600, or move the password to CLICKHOUSE_PASSWORD",
+            {{"path", path}});
+  }
+  if (UriHasPassword(warehouse)) {
+    LogWarn("the config file holds a password (in `warehouse`) and is readable by other users; restrict it with "
+            "chmod 600, or move the password to PGPASSWORD or ~/.pgpass (ClickHouse: CLICKHOUSE_PASSWORD)",
+            {{"path", path}});
+  }
 }
 
 void WarnUnknownEnvironment(const std::map<std::string, std::string>& env) {
@@ -317,7 +324,7 @@ Result<Config> ResolveConfig(unsigned command, const ConfigInputs& inputs) {
       METL_TRY(config.Set(key, std::move(values), "file " + path));
     }
     config.config_file_ = path;
-    WarnIfSecretReadableByOthers(path, config.String("warehouse"));
+    WarnIfSecretReadableByOthers(path, config.String("warehouse"), config.Has("clickhouse_password"));
   }
   (void)explicit_path;
   // 3. environment (MATOMO_ETL_<KEY>); a misspelled variable would be silently ignored, so say so.
@@ -325,6 +332,11 @@ Result<Config> ResolveConfig(unsigned command, const ConfigInputs& inputs) {
   for (const auto& o : AllOptions()) {
     auto e = inputs.env.find(EnvName(o.key));
     if (e == inputs.env.end()) continue;
+    if (o.secret) {  // the value is never shown, nor used: a secret has a variable of its own
+      LogWarn(EnvName(o.key) + " is ignored: " + std::string(o.key) + " is read from the config file only",
+              {{"hint", "for ClickHouse, export CLICKHOUSE_PASSWORD instead"}});
+      continue;
+    }
     std::vector<std::string> values =
         o.type == OptionType::kIntList ? SplitComma(e->second) : std::vector<std::string>{e->second};
     METL_TRY(config.Set(o.key, std::move(values), "environment " + EnvName(o.key)));
@@ -333,6 +345,10 @@ Result<Config> ResolveConfig(unsigned command, const ConfigInputs& inputs) {
   for (const auto& [key, values] : inputs.flags) {
     const OptionSpec* spec = FindOption(key);
     if (!spec) return ConfigError("unknown option " + FlagName(key));
+    if (spec->secret) {
+      return ConfigError(std::string(key) + " is never read from the command line (other users see it in `ps`)",
+                         "put it in the config file (mode 0600), or export CLICKHOUSE_PASSWORD");
+    }
     if (!(spec->commands & command)) return ConfigError("option " + FlagName(key) + " does not apply to this command");
     METL_TRY(config.Set(key, values, "flag " + FlagName(key)));
   }

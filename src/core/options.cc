@@ -54,7 +54,12 @@ const std::vector<OptionSpec> kOptions = {
     {"insecure_skip_tls_verify", OptionType::kBool, "false", kMatomo,
      "Turn off TLS certificate verification (prints a warning on every run)."},
     {"warehouse", OptionType::kString, "duckdb:./matomo.duckdb", kWarehouse | kCmdDemo | kCmdSql | kCmdReport,
-     "Warehouse: duckdb:PATH or postgres://USER@HOST:PORT/DB?schema=matomo."},
+     "Warehouse: duckdb:PATH, postgres://USER@HOST:PORT/DB?schema=matomo, bigquery://PROJECT/DATASET or "
+     "clickhouse://USER@HOST:8123/DB (clickhouses://...:8443 for HTTPS)."},
+    {"clickhouse_password", OptionType::kString, "", kWarehouse | kCmdSql | kCmdReport,
+     "Password of a clickhouse:// warehouse's user. Config file only (never a flag); CLICKHOUSE_PASSWORD beats "
+     "it, and a password in the URI beats both (with a warning). Keep the file mode 0600.",
+     {}, true, true},
     {"duckdb_memory_mb", OptionType::kInt, "96", kWarehouse | kCmdDemo,
      "Memory limit of an embedded DuckDB warehouse while partitions load, in MB (0 = none: DuckDB's "
      "default, 80% of RAM, which the models and queries always get). A load's peak memory stays near "
@@ -169,7 +174,8 @@ std::string OptionsMarkdown() {
       "Every option can be set as a TOML key in the config file, as an environment variable, or as a flag.\n"
       "A flag beats the environment, which beats the file, which beats the default. Unknown keys are errors.\n"
       "The Matomo token is never an option value: it comes from the variable named by `token_env`\n"
-      "(default `MATOMO_TOKEN_AUTH`) or from `token_file`.\n\n"
+      "(default `MATOMO_TOKEN_AUTH`) or from `token_file`. `clickhouse_password` is read from the config file\n"
+      "only (or use `CLICKHOUSE_PASSWORD`), never from a flag.\n\n"
       "| key | flag | environment | type | default | commands | description |\n"
       "|---|---|---|---|---|---|---|\n";
   for (const auto& o : kOptions) {
@@ -180,7 +186,9 @@ std::string OptionsMarkdown() {
       if (o.commands & bit) cmds += (cmds.empty() ? "" : ", ") + std::string(name);
     }
     std::string def = o.default_value.empty() ? "" : "`" + std::string(o.default_value) + "`";
-    md += "| `" + std::string(o.key) + "` | `" + FlagName(o.key) + "` | `" + EnvName(o.key) + "` | " + type + " | " +
+    const std::string flag = o.secret ? "(none)" : "`" + FlagName(o.key) + "`";
+    const std::string env = o.secret ? "(none)" : "`" + EnvName(o.key) + "`";
+    md += "| `" + std::string(o.key) + "` | " + flag + " | " + env + " | " + type + " | " +
           def + " | " + cmds + " | " + std::string(o.description) + " |\n";
   }
   return md;

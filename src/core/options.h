@@ -46,6 +46,9 @@ struct OptionSpec {
   std::string_view description;
   std::string_view allowed = {};  // kEnum: "a|b"; kInt: "min..max"
   bool file_allowed = true;       // false: flag/env only (e.g. `config` itself)
+  // A secret (clickhouse_password): read from the config file only, never from a flag (other users see
+  // process arguments in `ps`) or a MATOMO_ETL_ variable, and its value never printed.
+  bool secret = false;
 };
 
 const std::vector<OptionSpec>& AllOptions();

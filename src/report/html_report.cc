@@ -257,7 +257,7 @@ std::string RenderHtml(const std::vector<SiteReport>& sites, const std::string& 
   if (sites.empty()) html += Empty("No loaded site in this warehouse (run `matomo-etl sync` first).");
   for (const auto& s : sites) html += SiteSection(s);
   html +=
-      "<footer>Built by matomo-etl from matomo_daily_kpis, matomo_channels_daily, matomo_actions, matomo_visits, "
+      "<footer>Built by matomo-etl from matomo_daily_kpis, matomo_channels_daily, matomo_pages_daily, matomo_visits, "
       "matomo_funnels and matomo_cohorts. Conversions are goal conversions and ecommerce orders (not abandoned "
       "carts), as Matomo's Goals.get counts them.</footer></main></body></html>\n";
   return html;

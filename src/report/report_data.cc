@@ -80,11 +80,13 @@ Status ReadChannels(const Ctx& c, SiteReport& r) {
 }
 
 Status ReadLists(const Ctx& c, SiteReport& r) {
+  // From the pages report table, whose figures `verify --reports` proves equal to Matomo's: pageviews
+  // (nb_hits) and visits summed over the days (a visit belongs to one day, so the sum counts each once).
   METL_ASSIGN_OR_RETURN(
       QueryResult pages,
-      c.s.Query("SELECT url, count(*), count(DISTINCT visit_id) FROM matomo_actions WHERE " + c.Range("visit_date") +
-                " AND action_type = 'pageview' AND url IS NOT NULL "
-                "GROUP BY url ORDER BY 2 DESC, 1 LIMIT 10"));
+      c.s.Query("SELECT label, sum(nb_hits), sum(nb_visits) FROM matomo_pages_daily WHERE " +
+                c.Range(c.s.Name("date")) +
+                " AND report = 'Actions.getPageUrls' GROUP BY label ORDER BY 2 DESC, 1 LIMIT 10"));
   for (const auto& row : pages.rows) r.pages.push_back({Text(row[0]), "", Int(row[1]), Int(row[2]), 0});
   METL_ASSIGN_OR_RETURN(QueryResult refs,
                         c.s.Query("SELECT coalesce(referrer_type, 'direct'), coalesce(referrer_name, ''), count(*), "

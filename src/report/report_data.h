@@ -1,7 +1,7 @@
 // What `matomo-etl report` shows, read from the warehouse's tables (never recomputed here, so that
 // the page's numbers are the tables' numbers): per site, the days of the range with visits,
 // conversions and revenue (matomo_daily_kpis), visits per channel and day (matomo_channels_daily),
-// top pages (matomo_actions), referrers and devices (matomo_visits), funnels (matomo_funnels) and
+// top pages (matomo_pages_daily, Matomo's own pages report rebuilt), referrers and devices (matomo_visits), funnels (matomo_funnels) and
 // the cohort grid (matomo_cohorts).
 #pragma once
 

@@ -206,6 +206,9 @@ struct WarehouseOptions {
   // `load --dry-run`: the engine prints what it would do and sends nothing. BigQuery only; the other
   // engines refuse it (`load --dry-run` lists their partitions without opening them).
   bool dry_run = false;
+  // The config file's clickhouse_password (a secret: never logged). A clickhouse:// warehouse uses it when
+  // neither its URI nor CLICKHOUSE_PASSWORD gives one; the other engines ignore it.
+  std::string clickhouse_password;
 };
 
 // `duckdb:PATH` (also a bare path ending in .duckdb), `postgres://...` / `postgresql://...`, or

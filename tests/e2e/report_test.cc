@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include "landing_fixture.h"
+#include "report/svg_charts.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
@@ -155,6 +156,20 @@ TEST_P(Report, ChromiumRendersItWithoutErrorsAndItsTotalsEqualTheWarehouse) {
               QueryInt(url_, "SELECT CAST(round(coalesce(sum(revenue), 0) * 100) AS BIGINT)" + conv));
   }
   EXPECT_GT(std::stoll(shown["nb_conversions/1"]), 0);  // the sample's shop converts: the check above has teeth
+
+  // Top pages are the report table's rows (Matomo's pages report, proven equal by verify --reports): the
+  // first row shown is its most viewed page, with its pageviews and visits.
+  Rows top = QueryWarehouse(url_, "SELECT label, sum(nb_hits), sum(nb_visits) FROM matomo_pages_daily WHERE site_id = 1 "
+                                  "AND report = 'Actions.getPageUrls' GROUP BY label ORDER BY 2 DESC, 1 LIMIT 1");
+  ASSERT_EQ(top.rows.size(), 1u);
+  const std::string top_label = report::HtmlEscape(top.rows[0][0].value_or(""));
+  ASSERT_LT(std::stoll(top.rows[0][1].value_or("0")), 1000);  // printed without a thousands separator
+  const std::string top_row = "title=\"" + top_label + "\">" + top_label + "</td><td>" + top.rows[0][1].value_or("") +
+                              "</td><td>" + top.rows[0][2].value_or("") + "</td>";
+  EXPECT_NE(html.find("<h3>Top pages</h3><div class=\"scroll\"><table><thead><tr><th>Page</th><th>Pageviews</th>"
+                      "<th>Visits</th></tr></thead><tbody><tr><td class=\"url\" " + top_row),
+            std::string::npos)
+      << top_row;
 
   // Screenshots for people: a phone and a desktop.
   const fs::path artifacts = fs::path(EtlBin()).parent_path() / "test-artifacts";

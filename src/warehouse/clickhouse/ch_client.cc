@@ -135,7 +135,8 @@ Result<std::string> ChClient::Post(size_t shard, const std::string& params, std:
   req.method = "POST";
   req.url = target_.BaseUrl(shard) + "?" + params;
   if (read_only_) req.url += "&readonly=1";
-  // Basic auth: 18.16 knows it (X-ClickHouse-User/Key came later); never a URL parameter.
+  // Basic auth, which every version takes (18.16 takes X-ClickHouse-User/Key too); never a URL parameter:
+  // a URL ends up in the server's query log and in proxies' access logs.
   req.headers.emplace_back("Authorization", "Basic " + Base64Encode(target_.user + ":" + target_.password));
   req.headers.emplace_back("Content-Type", "application/octet-stream");
   req.body = std::move(body);
@@ -146,8 +147,9 @@ Result<std::string> ChClient::Post(size_t shard, const std::string& params, std:
     auto r = http_->Send(req);
     if (!r.ok()) {
       Error e = std::move(r).error();
-      return Error(e.kind(), ShardName(shard) + " is unreachable: " + e.message())
-          .WithHint("check that it runs and that --warehouse names its HTTP port (8123 by default)");
+      const bool tls = e.message().find("TLS verification failed") != std::string::npos;
+      return Error(e.kind(), ShardName(shard) + (tls ? ": " : " is unreachable: ") + e.message())
+          .WithHint(TransportHint(e));
     }
     const int status = r->response.status;
     if (status == 200) return std::move(r->response.body);
@@ -155,9 +157,9 @@ Result<std::string> ChClient::Post(size_t shard, const std::string& params, std:
     const int code = ParseErrorCode(b);
     ErrorKind kind = TransientCode(code) || status == 503 ? ErrorKind::kTransient : ErrorKind::kTerminal;
     std::string hint;
-    if (status == 401 || status == 403 || code == 192 || code == 193 || code == 516) {
+    if (status == 401 || status == 403 || code == 192 || code == 193 || code == 194 || code == 516) {
       kind = ErrorKind::kConfig;
-      hint = "check the user in --warehouse and the password in CLICKHOUSE_PASSWORD";
+      hint = AuthHint();
     } else if (code == 81) {
       kind = ErrorKind::kConfig;
       hint = "create the database first (CREATE DATABASE " + target_.database + ") or fix its name in --warehouse";
@@ -170,6 +172,29 @@ Result<std::string> ChClient::Post(size_t shard, const std::string& params, std:
     if (!hint.empty()) e = Error(std::move(e).WithHint(hint));
     return e;
   });
+}
+
+std::string ChClient::AuthHint() const {
+  const std::string& from = target_.password_source;
+  if (from.empty()) {
+    return "no password was given for user " + target_.user +
+           ": export CLICKHOUSE_PASSWORD=... (or set clickhouse_password in the config file, mode 0600)";
+  }
+  return "check the user (" + target_.user + ") in --warehouse and the password, which came from " + from +
+         (from == "CLICKHOUSE_PASSWORD" ? "" : " (CLICKHOUSE_PASSWORD is used when the URI has none)");
+}
+
+std::string ChClient::TransportHint(const Error& e) const {
+  const std::string& m = e.message();
+  if (m.find("TLS verification failed") != std::string::npos) {
+    return "the server's certificate is not trusted: give the CA that signed it as ca_file=PATH in --warehouse "
+           "(clickhouses://USER@HOST:8443/DB?ca_file=/path/ca.pem), or install that CA in the system's bundle";
+  }
+  if (target_.secure && (m.find("SSL") != std::string::npos || m.find("TLS") != std::string::npos)) {
+    return "check that --warehouse names the server's HTTPS port (<https_port>, 8443 by default), or drop "
+           "secure=1 / clickhouses:// for its plain HTTP port";
+  }
+  return "check that it runs and that --warehouse names its HTTP port (8123 by default; HTTPS: 8443)";
 }
 
 Status ChClient::Execute(size_t shard, std::string_view sql, bool database) {

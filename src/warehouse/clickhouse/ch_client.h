@@ -45,6 +45,10 @@ class ChClient {
 
  private:
   Result<std::string> Post(size_t shard, const std::string& params, std::string body, bool retry);
+  // What to do after a refused login: names where the password came from (CLICKHOUSE_PASSWORD...).
+  std::string AuthHint() const;
+  // What to do after a transport failure: an untrusted certificate names ca_file=.
+  std::string TransportHint(const Error& e) const;
 
   ChTarget target_;
   std::shared_ptr<http::HttpClient> http_;

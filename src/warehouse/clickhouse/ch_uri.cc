@@ -65,7 +65,7 @@ bool IsClickHouseUri(std::string_view uri) {
   return uri.substr(0, 13) == "clickhouse://" || uri.substr(0, 14) == "clickhouses://";
 }
 
-Result<ChTarget> ParseClickHouseUri(std::string_view uri, std::optional<std::string> env_password) {
+Result<ChTarget> ParseClickHouseUri(std::string_view uri, const ChPasswordSources& passwords) {
   ChTarget t;
   std::string_view rest;
   if (uri.substr(0, 13) == "clickhouse://") {
@@ -98,7 +98,6 @@ Result<ChTarget> ParseClickHouseUri(std::string_view uri, std::optional<std::str
     }
   }
   if (t.user.empty()) t.user = "default";
-  METL_ASSIGN_OR_RETURN(ChEndpoint main, ParseEndpoint(hostport, t.secure ? 8443 : 8123));
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   if (!path.empty()) t.database = PercentDecode(path);
   if (!ValidIdent(t.database)) return UriError("the database name '" + t.database + "' is not [A-Za-z0-9_]+");
@@ -116,13 +115,18 @@ Result<ChTarget> ParseClickHouseUri(std::string_view uri, std::optional<std::str
       shards = value;
     } else if (key == "secure") {
       t.secure = value == "1" || value == "true";
+    } else if (key == "ca_file") {
+      if (value.empty()) return UriError("ca_file= needs the path of a PEM CA bundle");
+      t.ca_file = value;
     } else if (key == "password") {
       t.password = value;
       t.password_in_uri = true;
     } else {
-      return UriError("unknown parameter '" + key + "' (known: cluster, shards, secure)");
+      return UriError("unknown parameter '" + key + "' (known: cluster, shards, secure, ca_file)");
     }
   }
+  // After the query: secure=1 changes the default port.
+  METL_ASSIGN_OR_RETURN(ChEndpoint main, ParseEndpoint(hostport, t.secure ? 8443 : 8123));
   if (!t.cluster.empty() && !ValidIdent(t.cluster)) return UriError("the cluster name '" + t.cluster + "' is not [A-Za-z0-9_]+");
   if (t.cluster.empty() != shards.empty()) {
     return UriError("cluster= and shards= go together: the cluster's name and every shard's HTTP endpoint");
@@ -138,7 +142,18 @@ Result<ChTarget> ParseClickHouseUri(std::string_view uri, std::optional<std::str
       s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
     }
   }
-  if (!t.password_in_uri && env_password) t.password = *env_password;
+  if (!t.ca_file.empty() && !t.secure) {
+    return UriError("ca_file= verifies an HTTPS server: add secure=1 or use clickhouses://");
+  }
+  if (t.password_in_uri) {
+    t.password_source = "the --warehouse URI";
+  } else if (passwords.env && !passwords.env->empty()) {
+    t.password = *passwords.env;
+    t.password_source = "CLICKHOUSE_PASSWORD";
+  } else if (passwords.config && !passwords.config->empty()) {
+    t.password = *passwords.config;
+    t.password_source = "clickhouse_password in the config file";
+  }
   t.redacted = std::string(t.secure ? "clickhouses://" : "clickhouse://") + t.user + "@" + main.ToString() + "/" +
                t.database;
   if (t.clustered()) {

@@ -465,12 +465,21 @@ class ChWarehouse final : public Warehouse {
 
 }  // namespace
 
+namespace {
+
+ch_engine::ChPasswordSources PasswordSources(const WarehouseOptions& options) {
+  ch_engine::ChPasswordSources p;
+  if (const char* env = std::getenv("CLICKHOUSE_PASSWORD")) p.env = std::string(env);
+  if (!options.clickhouse_password.empty()) p.config = options.clickhouse_password;
+  return p;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Warehouse>> OpenClickHouseWarehouse(std::string_view uri, const WarehouseOptions& options,
                                                            std::shared_ptr<http::HttpClient> http,
                                                            http::RetryOptions retry) {
-  const char* env = std::getenv("CLICKHOUSE_PASSWORD");
-  METL_ASSIGN_OR_RETURN(ChTarget target, ch_engine::ParseClickHouseUri(
-                                             uri, env ? std::optional<std::string>(env) : std::nullopt));
+  METL_ASSIGN_OR_RETURN(ChTarget target, ch_engine::ParseClickHouseUri(uri, PasswordSources(options)));
   if (target.password_in_uri) {
     LogWarn("the --warehouse URI holds the ClickHouse password: prefer CLICKHOUSE_PASSWORD",
             {{"warehouse", target.redacted}});
@@ -483,8 +492,11 @@ Result<std::unique_ptr<Warehouse>> OpenClickHouseWarehouse(std::string_view uri,
 }
 
 Result<std::unique_ptr<Warehouse>> OpenClickHouseWarehouse(std::string_view uri, const WarehouseOptions& options) {
-  METL_TRY(CheckClickHouseUri(uri));
-  auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{}, "ClickHouse", "--warehouse");
+  METL_ASSIGN_OR_RETURN(ChTarget target, ch_engine::ParseClickHouseUri(uri));
+  // TLS as for every other HTTPS peer (CurlHandlePool): verified, against ca_file= when given.
+  http::CurlOptions curl;
+  curl.ca_file = target.ca_file;
+  auto http = std::make_shared<http::CurlHttpClient>(curl, "ClickHouse", "--warehouse");
   // A shard that is down fails the run after a few seconds, not minutes: the rerun repairs it.
   http::RetryOptions retry;
   retry.max_retries = 3;
@@ -494,7 +506,7 @@ Result<std::unique_ptr<Warehouse>> OpenClickHouseWarehouse(std::string_view uri,
 }
 
 Status CheckClickHouseUri(std::string_view uri) {
-  METL_TRY(ch_engine::ParseClickHouseUri(uri, std::nullopt));
+  METL_TRY(ch_engine::ParseClickHouseUri(uri));
   return OkStatus();
 }
 
