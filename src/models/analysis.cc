@@ -120,7 +120,7 @@ Status RunStatements(Session& session, const warehouse::Capabilities& caps,
   if (caps.transactions) METL_TRY(session.Execute("BEGIN TRANSACTION"));
   METL_TRY(PlannerSettings(session, caps));
   for (const auto& s : statements) {
-    Status st = session.Execute(s);
+    Status st = TimedExecute(session, "analysis", s);
     if (!st.ok()) {
       if (caps.transactions) (void)session.Execute("ROLLBACK");
       return Error(ErrorKind::kInternal, "analysis model failed: " + st.error().message() + "\n" + s.substr(0, 300));

@@ -1,5 +1,9 @@
 #include "models/models.h"
 
+#include <algorithm>
+#include <chrono>
+
+#include "core/log.h"
 #include "models/report_models.h"
 
 namespace metl::models {
@@ -18,6 +22,29 @@ std::vector<std::string_view> SplitStatements(std::string_view sql) {
 }
 
 }  // namespace
+
+static std::string StatementLabel(std::string_view stmt) {
+  size_t start = stmt.find_first_not_of(" \n\t");
+  if (start == std::string_view::npos) return "";
+  stmt.remove_prefix(start);
+  size_t end = stmt.find_first_of("(\n");
+  std::string_view head = stmt.substr(0, std::min<size_t>(end, 60));
+  while (!head.empty() && head.back() == ' ') head.remove_suffix(1);
+  return std::string(head);
+}
+
+Status TimedExecute(warehouse::Session& session, std::string_view model, std::string_view stmt) {
+  // One debug line per statement with its duration (`--log-level debug`): which model a slow rebuild spends
+  // its time in, on any engine.
+  const auto start = std::chrono::steady_clock::now();
+  Status st = session.Execute(stmt);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (CurrentLogLevel() == LogLevel::kDebug) {
+    LogDebug("model statement", {{"model", model}, {"statement", StatementLabel(stmt)}, {"seconds", seconds},
+                                 {"ok", st.ok()}});
+  }
+  return st;
+}
 
 Status PlannerSettings(warehouse::Session& session, const warehouse::Capabilities& caps) {
   if (caps.dialect != "postgres" || !caps.transactions) return OkStatus();
@@ -48,7 +75,7 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
   METL_TRY(PlannerSettings(session, caps));
   for (const Model& m : models) {
     for (std::string_view stmt : SplitStatements(m.sql)) {
-      Status st = session.Execute(stmt);
+      Status st = TimedExecute(session, m.name, stmt);
       if (!st.ok()) {
         if (caps.transactions) (void)session.Execute("ROLLBACK");
         return Error(ErrorKind::kInternal, "model " + std::string(m.name) + " failed: " + st.error().message());

@@ -30,6 +30,10 @@ std::vector<Model> ModelsFor(std::string_view dialect);
 // 14 days). Hash and merge joins only, for the models' transaction (SET LOCAL). Elsewhere: nothing.
 Status PlannerSettings(warehouse::Session& session, const warehouse::Capabilities& caps);
 
+// Runs one model statement, and logs its duration at debug level ("model statement": model, statement's
+// head, seconds).
+Status TimedExecute(warehouse::Session& session, std::string_view model, std::string_view stmt);
+
 Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps,
                  const std::vector<warehouse::PartitionKey>* touched = nullptr);
 

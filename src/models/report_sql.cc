@@ -13,6 +13,10 @@
 //   sets visit_exit_idaction_url to the search's empty URL); sum_time_spent adds each later entry's
 //   time_spent_ref_s (events excepted) to the last page viewed before it (time_spent_ref_action grouped by
 //   idaction_url_ref).
+//
+// Speed: each CTE names the columns it needs. A CTE read twice is materialized (DuckDB), and a window over it
+// sorts every column it carries: `SELECT *` of matomo_actions (38 columns) made the pages, titles and
+// site-search windows 2 to 3 times slower than the few columns they use (bench/results/report_rebuild.md).
 #include "models/report_models.h"
 
 namespace metl::models {
@@ -20,7 +24,11 @@ namespace {
 
 // Conversions and revenue per visit (goals and orders, not abandoned carts), and the visits with them.
 constexpr std::string_view kVisitsWithGoals = R"SQL(
-WITH v AS (SELECT * FROM matomo_visits WHERE {V}),
+WITH v AS (
+  SELECT site_id, visit_date, visit_id, visitor_id, user_id, actions, visit_duration_s, visit_converted, referrer_type,
+          referrer_name, referrer_keyword, campaign_name, device_type, country_code, country_name
+  FROM matomo_visits WHERE {V}
+),
 c AS (
   SELECT site_id, visit_id, count(*) AS conv, sum(revenue) AS rev FROM matomo_conversions
   WHERE {V} AND conversion_type IN ('goal', 'ecommerce_order') GROUP BY site_id, visit_id
@@ -82,8 +90,11 @@ std::string PageReport(std::string_view table, std::string_view report, std::str
   return std::string(R"SQL(INSERT INTO )SQL") + std::string(table) + R"SQL( (site_id, date, report, label, nb_hits, nb_visits,
   nb_uniq_visitors, sum_time_spent, entry_nb_visits, entry_nb_actions, entry_sum_visit_length, entry_bounce_count,
   exit_nb_visits, nb_hits_with_page_load_time, sum_page_load_time_ms)
-WITH a AS (SELECT * FROM matomo_actions WHERE {V}),
-v AS (SELECT * FROM matomo_visits WHERE {V}),
+WITH a AS (
+  SELECT site_id, visit_date, visit_id, action_index, action_type, url, page_title, time_spent_ref_s, page_load_time_ms
+  FROM matomo_actions WHERE {V}
+),
+v AS (SELECT site_id, visit_id, visitor_id, actions, visit_duration_s FROM matomo_visits WHERE {V}),
 ends AS (
   SELECT site_id, visit_id,
          min(CASE WHEN action_type = 'pageview' THEN action_index END) AS entry_index,
@@ -133,8 +144,11 @@ constexpr std::string_view kTitleLabel = "coalesce(nullif(a.page_title, ''), 'Pa
 // name, name by action), so nb_visits and nb_uniq_visitors are sums of distinct counts per secondary label.
 constexpr std::string_view kEvents = R"SQL(INSERT INTO matomo_events_daily (site_id, date, report, label, nb_events,
   nb_visits, nb_uniq_visitors, nb_events_with_value, sum_event_value, min_event_value, max_event_value)
-WITH a AS (SELECT * FROM matomo_actions WHERE {V} AND action_type = 'event'),
-v AS (SELECT * FROM matomo_visits WHERE {V}),
+WITH a AS (
+  SELECT site_id, visit_date, visit_id, event_value, event_category, event_action, event_name FROM matomo_actions
+  WHERE {V} AND action_type = 'event'
+),
+v AS (SELECT site_id, visit_id, visitor_id FROM matomo_visits WHERE {V}),
 e AS (
   SELECT a.site_id, a.visit_date, a.visit_id, v.visitor_id, a.event_value,
          coalesce(a.event_category, 'Event Category not defined') AS category,
@@ -161,7 +175,11 @@ FROM sub GROUP BY site_id, visit_date, report, label)SQL";
 
 constexpr std::string_view kSiteSearch = R"SQL(INSERT INTO matomo_site_search_daily (site_id, date, report, label,
   nb_hits, nb_visits, sum_time_spent, exit_nb_visits, nb_pages_per_search)
-WITH a AS (SELECT * FROM matomo_actions WHERE {V}),
+WITH a AS (
+  SELECT site_id, visit_date, visit_id, action_index, action_type, page_title, time_spent_ref_s, search_keyword,
+         search_count
+  FROM matomo_actions WHERE {V}
+),
 ends AS (
   SELECT site_id, visit_id, max(CASE WHEN (action_type = 'pageview' AND coalesce(page_title, '') <> '') OR action_type = 'search' THEN action_index END) AS exit_index
   FROM a GROUP BY site_id, visit_id
@@ -194,8 +212,12 @@ FROM s WHERE label IS NOT NULL GROUP BY site_id, visit_date, label)SQL";
 constexpr std::string_view kGoals = R"SQL(INSERT INTO matomo_goals_daily (site_id, date, report, label, goal_id,
   nb_conversions, nb_visits_converted, revenue, revenue_subtotal, revenue_tax, revenue_shipping, revenue_discount,
   items)
-WITH c AS (SELECT * FROM matomo_conversions WHERE {V}),
-v AS (SELECT * FROM matomo_visits WHERE {V}),
+WITH c AS (
+  SELECT site_id, visit_date, visit_id, conversion_type, goal_id, goal_name, revenue, revenue_subtotal, revenue_tax,
+         revenue_shipping, revenue_discount, items
+  FROM matomo_conversions WHERE {V}
+),
+v AS (SELECT site_id, visit_date, visit_converted FROM matomo_visits WHERE {V}),
 per_goal AS (
   SELECT site_id, visit_date,
          CASE conversion_type WHEN 'ecommerce_order' THEN 'ecommerceOrder'
@@ -302,7 +324,10 @@ std::vector<Model> ReportModels() {
     out.push_back(del("matomo_items_daily") + std::string(kItems));
     std::string dims = del("matomo_custom_dimensions_daily") + std::string(kCustomDimensions) +
                        std::string(kVisitsWithGoals) + R"SQL(,
-d AS (SELECT * FROM matomo_custom_dimensions WHERE {V}),
+d AS (
+  SELECT site_id, visit_date, visit_id, action_index, dimension_id, scope, value FROM matomo_custom_dimensions
+  WHERE {V}
+),
 vd AS (
   SELECT vg.*, d.dimension_id, d.value AS label FROM vg
   JOIN d ON d.site_id = vg.site_id AND d.visit_id = vg.visit_id AND d.scope = 'visit'
