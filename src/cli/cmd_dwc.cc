@@ -12,7 +12,7 @@
 
 namespace metl::cli {
 
-DwcExtractStep ExtractDwcFiles(CommandContext& ctx) {
+DwcExtractStep RunDwcExtractStep(CommandContext& ctx) {
   DwcExtractStep step;
   auto fail = [&step](const Error& e) {
     ReportError(e);
@@ -62,6 +62,6 @@ DwcExtractStep ExtractDwcFiles(CommandContext& ctx) {
   return step;
 }
 
-int RunDwcExtract(CommandContext& ctx) { return ExtractDwcFiles(ctx).rc; }
+int RunDwcExtract(CommandContext& ctx) { return RunDwcExtractStep(ctx).rc; }
 
 }  // namespace metl::cli

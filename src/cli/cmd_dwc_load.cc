@@ -29,7 +29,7 @@
 
 namespace metl::cli {
 
-DwcLoadStep LoadDwcFiles(CommandContext& ctx) {
+DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   DwcLoadStep step;
   auto fail = [&step](const Error& e) {
     ReportError(e);
@@ -164,6 +164,6 @@ DwcLoadStep LoadDwcFiles(CommandContext& ctx) {
   return step;
 }
 
-int RunDwcLoad(CommandContext& ctx) { return LoadDwcFiles(ctx).rc; }
+int RunDwcLoad(CommandContext& ctx) { return RunDwcLoadStep(ctx).rc; }
 
 }  // namespace metl::cli

@@ -35,9 +35,9 @@ int RunDwcSync(CommandContext& ctx) {
     return ExitCodeFor(where.error());
   }
 
-  DwcExtractStep extracted = ExtractDwcFiles(ctx);
+  DwcExtractStep extracted = RunDwcExtractStep(ctx);
   if (extracted.rc != kExitOk && extracted.rc != kExitPartitionsFailed) return extracted.rc;
-  DwcLoadStep loaded = LoadDwcFiles(ctx);
+  DwcLoadStep loaded = RunDwcLoadStep(ctx);
   const int rc = extracted.rc != kExitOk ? extracted.rc : loaded.rc;
 
   const auto& x = extracted.summary;

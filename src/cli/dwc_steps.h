@@ -16,7 +16,7 @@ struct DwcExtractStep {
   dwc::FileExtractSummary summary;
 };
 // cmd_dwc.cc: the export's new or changed files into <landing>/dwc/.
-DwcExtractStep ExtractDwcFiles(CommandContext& ctx);
+DwcExtractStep RunDwcExtractStep(CommandContext& ctx);
 
 struct DwcLoadStep {
   int rc = 0;
@@ -28,6 +28,6 @@ struct DwcLoadStep {
   int64_t partitions_loaded = 0, partitions_unchanged = 0, partitions_failed = 0;
 };
 // cmd_dwc_load.cc: the new or changed export files into the curated tables.
-DwcLoadStep LoadDwcFiles(CommandContext& ctx);
+DwcLoadStep RunDwcLoadStep(CommandContext& ctx);
 
 }  // namespace metl::cli
