@@ -100,7 +100,8 @@ const std::vector<OptionSpec> kOptions = {
      "Default: none (every site from the Live API; `dwc load` loads every site of its export)."},
     {"from_dir", OptionType::kPath, "", kCmdDwcLoad,
      "Folder of Data Warehouse Connector export files (JSONL, plain, gzip or zstd; the table from each "
-     "file's name or folder) for `dwc load`. Default: <landing>/dwc, where `dwc extract` mirrors the bucket."},
+     "file's name or folder) for `dwc load` (`dwc sync` refuses it: it loads what it lands). Default: "
+     "<landing>/dwc, where `dwc extract` mirrors the bucket."},
     {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
     {"query", OptionType::kString, "", kCmdSql,
      "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). "

@@ -122,9 +122,8 @@ class DwcSync : public ::testing::TestWithParam<WarehouseTarget> {
     return out;
   }
 
+  // The AWS environment of a run; every other AWS_* variable of the outer environment unset.
   static Env AwsEnv() {
-    // --region is given; AWS_REGION says another region, which --region must beat (s3rver checks the
-    // signature's scope region against nothing, so a wrong one would still pass: the endpoint decides).
     return {{"AWS_ACCESS_KEY_ID", kKeyId},
             {"AWS_SECRET_ACCESS_KEY", kSecret},
             {"AWS_ENDPOINT_URL_S3", s3rver_->endpoint()},
@@ -240,12 +239,12 @@ TEST_P(DwcSync, LandsAndLoadsOnceThenOnlyWhatChangedByTheRecordedEtag) {
 
   // A file copied into the mirror by hand (no _landed record) is identified by the MD5 of its bytes.
   const std::string by_hand = "log_conversion/by-hand.jsonl";
-  WriteFile(landing_ / "dwc" / by_hand, "");
+  WriteFile(landing_ / "dwc" / by_hand, "\n");
   ProcessResult hand = Load();
   ASSERT_EQ(hand.exit_code, 0) << hand.out << hand.err;
   EXPECT_NE(hand.out.find("1 new or changed, 0 failed"), std::string::npos) << hand.out;
   EXPECT_NE(hand.out.find("1 without a _landed record hashed"), std::string::npos) << hand.out;
-  EXPECT_EQ(FileLedgerEtags()[by_hand], HexMd5(""));
+  EXPECT_EQ(FileLedgerEtags()[by_hand], HexMd5("\n"));
   ProcessResult hand_again = Load();
   ASSERT_EQ(hand_again.exit_code, 0) << hand_again.out << hand_again.err;
   EXPECT_NE(hand_again.out.find("0 new or changed"), std::string::npos) << hand_again.out;
