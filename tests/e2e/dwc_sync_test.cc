@@ -135,8 +135,8 @@ class DwcSync : public ::testing::TestWithParam<WarehouseTarget> {
             {"AWS_SHARED_CREDENTIALS_FILE", "\x01"}};
   }
 
-  std::vector<std::string> SyncArgv(const std::string& prefix, const std::string& command = "sync") const {
-    return {EtlBin(),    "dwc",         command,     "--s3",       "s3://" + std::string(kBucket) + "/" + prefix,
+  std::vector<std::string> SyncArgv(const std::string& prefix) const {
+    return {EtlBin(),    "dwc",         "sync",     "--s3",       "s3://" + std::string(kBucket) + "/" + prefix,
             "--region",  "eu-west-1",   "--landing", landing_.string(), "--warehouse", url_, "--retry-delay-ms",
             "1",         "--progress",  "never"};
   }
@@ -258,7 +258,9 @@ TEST_P(DwcSync, StatusShowsPendingFilesAndWarnsPastTheirAge) {
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   auto day2 = Upload(prefix, "2026-11-25");
   ASSERT_GE(day2.size(), 5u);
-  ProcessResult extracted = RunProcess(SyncArgv(prefix, "extract"), AwsEnv(), "", 300);
+  ProcessResult extracted = RunProcess({EtlBin(), "dwc", "extract", "--s3", "s3://" + std::string(kBucket) + "/" + prefix,
+                                        "--region", "eu-west-1", "--landing", landing_.string()},
+                                       AwsEnv(), "", 300);
   ASSERT_EQ(extracted.exit_code, 0) << extracted.out << extracted.err;
 
   const std::string pending = "\"pending\":" + std::to_string(day2.size()) + ",";
@@ -334,14 +336,15 @@ TEST_P(DwcSync, KilledRunsThenRerunLeaveWhatOneCleanRunLeaves) {
   std::mt19937 rng(seed);
   SCOPED_TRACE("seed " + std::to_string(seed) + ", clean run " + std::to_string(run_ms) + " ms");
   int killed_before_end = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 4; ++round) {
     TempDir round_dir;
     url_ = GetParam().FreshUrl(round_dir);
     ASSERT_FALSE(url_.empty());
     landing_ = round_dir.path() / "landing";
     for (int kill = 0; kill < 2; ++kill) {
       BackgroundProcess p(SyncArgv(prefix), AwsEnv());
-      const int delay = std::uniform_int_distribution<int>(0, run_ms + run_ms / 5)(rng);
+      // The second run has less to land (the first one's files are there): an earlier moment.
+      const int delay = std::uniform_int_distribution<int>(0, kill == 0 ? run_ms : run_ms / 2)(rng);
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));
       p.Signal(SIGKILL);
       int rc = p.Wait(30);
@@ -357,7 +360,7 @@ TEST_P(DwcSync, KilledRunsThenRerunLeaveWhatOneCleanRunLeaves) {
     EXPECT_NE(again.out.find("0 new or changed"), std::string::npos) << again.out;
     EXPECT_EQ(Dump(), expected) << "round " << round;
   }
-  std::printf("[ info ] %d of 6 runs killed before their end (clean run %d ms, seed %u)\n", killed_before_end, run_ms,
+  std::printf("[ info ] %d of 8 runs killed before their end (clean run %d ms, seed %u)\n", killed_before_end, run_ms,
               seed);
   url_ = clean_url;
   landing_ = clean_landing;
