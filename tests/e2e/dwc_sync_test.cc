@@ -335,7 +335,7 @@ TEST_P(DwcSync, KilledRunsThenRerunLeaveWhatOneCleanRunLeaves) {
   const unsigned seed = std::random_device{}();
   std::mt19937 rng(seed);
   SCOPED_TRACE("seed " + std::to_string(seed) + ", clean run " + std::to_string(run_ms) + " ms");
-  int killed_before_end = 0;
+  int killed_before_end = 0, killed_after_downloads = 0;  // informative: where the kills fell
   for (int round = 0; round < 4; ++round) {
     TempDir round_dir;
     url_ = GetParam().FreshUrl(round_dir);
@@ -349,6 +349,7 @@ TEST_P(DwcSync, KilledRunsThenRerunLeaveWhatOneCleanRunLeaves) {
       p.Signal(SIGKILL);
       int rc = p.Wait(30);
       if (rc == 128 + SIGKILL) ++killed_before_end;
+      if (rc == 128 + SIGKILL && mirror(landing_).size() == files.size()) ++killed_after_downloads;
     }
     ProcessResult rerun = Sync(prefix);
     ASSERT_EQ(rerun.exit_code, 0) << "round " << round << "\n" << rerun.out << rerun.err;
@@ -360,8 +361,8 @@ TEST_P(DwcSync, KilledRunsThenRerunLeaveWhatOneCleanRunLeaves) {
     EXPECT_NE(again.out.find("0 new or changed"), std::string::npos) << again.out;
     EXPECT_EQ(Dump(), expected) << "round " << round;
   }
-  std::printf("[ info ] %d of 8 runs killed before their end (clean run %d ms, seed %u)\n", killed_before_end, run_ms,
-              seed);
+  std::printf("[ info ] %d of 8 runs killed before their end, %d of them after every download (clean run %d ms, seed %u)\n",
+              killed_before_end, killed_after_downloads, run_ms, seed);
   url_ = clean_url;
   landing_ = clean_landing;
 }
