@@ -186,7 +186,7 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     // newer files unrecorded, and the next run merges them again (the same rows, the same result).
     for (size_t i = 0; raw_layer && i < fresh.size(); ++i) {
       const dwc::ExportFile& f = *fresh_files[i];
-      auto rows = dwc::LoadRawFile(**session, f, FindDwcRawTable(f.table_name), fresh[i]);
+      auto rows = dwc::LoadRawFile(**session, (*wh)->capabilities().types, f, FindDwcRawTable(f.table_name), fresh[i]);
       if (!rows.ok()) {
         ReportError(rows.error());
         ++step.failed_files;
