@@ -514,7 +514,7 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     auto it = visit_row.find(c);
     if (it != visit_row.end()) conv_common[c] = it->second;
   }
-  for (element a : details) {
+  auto one = [&](element a) {
     std::string type;
     std::string_view ts;
     if (a["type"].get(ts) == simdjson::SUCCESS) {
@@ -582,7 +582,7 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
         }
       }
       day_rows_["log_conversion"].push_back(RowJson(c, kConversionColumns));
-      continue;
+      return;
     }
     // A log_link_visit_action row.
     Row r;
@@ -665,6 +665,16 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     if (name_id && type == "action") prev_name = name_id;
     prev_time = when;
     last_idlink = idlink;
+  };
+  for (element a : details) one(a);
+  // The actions Live cut at 500 (truncatedActionsCount): the log tables hold them all.
+  if (!visit.cut_actions_json.empty()) {
+    simdjson::dom::parser cut_parser;
+    simdjson::dom::array cut;
+    if (cut_parser.parse(visit.cut_actions_json).get(cut) != simdjson::SUCCESS) {
+      return Error(ErrorKind::kInternal, "the simulator's visit " + std::to_string(idvisit) + " has bad cut actions");
+    }
+    for (element a : cut) one(a);
   }
   SetOpt(visit_row, "visit_entry_idaction_url", entry_url);
   SetOpt(visit_row, "visit_entry_idaction_name", entry_name);

@@ -1046,6 +1046,17 @@ void VisitWriter::Write(SimVisit& v) {
   if (acts.size() > kMaxActionsShown) {
     out_ += ",\"truncatedActionsCount\":"sv;
     AppendInt(out_, static_cast<int64_t>(acts.size() - kMaxActionsShown));
+    // What Live cuts off, for the DWC export (which, like Matomo's log tables, holds every action).
+    std::string visit_json;
+    visit_json.swap(out_);
+    out_ += "["sv;
+    for (size_t i = shown; i < acts.size(); ++i) {
+      if (i > shown) out_ += ","sv;
+      WriteAction(acts[i], next_pv_of[i], last_ts);
+    }
+    out_ += "]"sv;
+    v.cut_actions_json.swap(out_);
+    out_.swap(visit_json);
   }
   out_ += ",\"goalConversions\":"sv;
   AppendInt(out_, t.goals);

@@ -91,7 +91,7 @@ TEST_F(DwcRealSample, CuratedTablesEqualTheLivePathFieldByField) {
   ASSERT_EQ(live_load_->exit_code, 0) << live_load_->err;
   CompareResult r = CompareWarehouses(*live_url_, *dwc_url_, CuratedTables(), {kDocumentedDifferences, kLifetime, {}});
   EXPECT_EQ(r.differences, 0);
-  EXPECT_GT(r.values, 100000) << "values compared";
+  EXPECT_GT(r.values, 50000) << "values compared";
   // Visits 955 and 1033: a returning visitor whose later cart (2026-12-03..05) only Live saw.
   EXPECT_EQ(r.lifetime_short, 6) << "lifetime totals below Live's: 2 visits x 3 cart columns expected";
 }
