@@ -266,6 +266,21 @@ std::string HtmlEscape(std::string_view s) {
   return out;
 }
 
+// A text that PHP's urldecode() turns back into `s`: '%' and '+' encoded, everything else as is.
+std::string UrlDecodable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '+') {
+      out += "%2B";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> GetStr(element e, const char* key) {
   element v;
   if (e[key].get(v) != simdjson::SUCCESS || v.is_null()) return std::nullopt;
@@ -464,7 +479,12 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     return s;
   };
   SetOpt(visit_row, "referer_name", escaped("referrerName"));
-  SetOpt(visit_row, "referer_keyword", escaped("referrerKeyword"));
+  // Live shows the keyword urldecode()d and a search's empty keyword as "Keyword not defined"
+  // (DWC.md §2): the stored value is what gives Live's back.
+  std::optional<std::string> keyword = GetStr(v, "referrerKeyword");
+  if (keyword && rtype == "search" && *keyword == "Keyword not defined") keyword = "";
+  if (keyword) *keyword = HtmlEscape(UrlDecodable(*keyword));
+  SetOpt(visit_row, "referer_keyword", keyword);
   SetOpt(visit_row, "referer_url", escaped("referrerUrl"));
   SetOpt(visit_row, "location_browser_lang", GetStr(v, "languageCode"));
   SetOpt(visit_row, "config_browser_engine", GetStr(v, "browserFamily"));

@@ -439,7 +439,8 @@ void AppendReferrer(std::string& out, const SiteCatalog& c, const Referrer& ref)
       out += "\"referrerType\":\"search\",\"referrerTypeName\":\"Search Engines\",\"referrerName\":\""sv;
       out += e.name;
       out += "\",\"referrerKeyword\":\""sv;
-      if (ref.keyword >= 0) out += keyword();
+      // Matomo's Live labels a search without keyword (Referrers/API.php, the real sample shows it).
+      out += ref.keyword >= 0 ? std::string_view(keyword()) : "Keyword not defined"sv;
       out += "\",\"referrerKeywordPosition\":null,\"referrerUrl\":\""sv;
       out += e.url;
       if (ref.keyword >= 0) AppendPlusEncoded(out, keyword());

@@ -104,6 +104,10 @@ CompareResult CompareWarehouses(const std::string& first_url, const std::string&
           ++result.lifetime_short;
           continue;
         }
+        if (options.may_be_higher.count(a.columns[c]) && x && y && std::stod(*y) > std::stod(*x)) {
+          ++result.higher;
+          continue;
+        }
         ++result.differences;
         ++per_column[a.columns[c]];
         if (++reported <= 60) {
