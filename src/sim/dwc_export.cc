@@ -547,7 +547,8 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     if (type == "goal" || type == "ecommerceOrder" || type == "ecommerceAbandonedCart") {
       Row c = conv_common;
       c["server_time"] = server_time;
-      if (last_idlink) c["idlink_va"] = Int(*last_idlink);
+      // Matomo links goals to their action; orders and carts have no idlink_va (the real sample).
+      if (last_idlink && type == "goal") c["idlink_va"] = Int(*last_idlink);
       if (prev_url) c["idaction_url"] = Int(*prev_url);
       int64_t goal = type == "goal" ? GetInt(a, "goalId").value_or(0) : type == "ecommerceOrder" ? 0 : -1;
       c["idgoal"] = Int(goal);
