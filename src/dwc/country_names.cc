@@ -53,8 +53,8 @@ const Names& CldrFacts() {
       {"vg", "British Virgin Islands"},
       {"vi", "U.S. Virgin Islands"},
       {"wf", "Wallis & Futuna"},
-      {"xk", "Kosovo"},    // not in ISO 3166-1 (a user-assigned code); CLDR names it
-      {"xx", "Unknown"},   // Matomo's code for "no location"
+      {"xk", "Kosovo"},   // not in ISO 3166-1 (a user-assigned code); CLDR names it
+      {"xx", "Unknown"},  // Matomo's code for "no location"
   };
   return kFacts;
 }

@@ -12,7 +12,7 @@ namespace {
 TEST(CountryName, IsoCodesNamesAsMatomoShowsThem) {
   ASSERT_TRUE(std::filesystem::exists(kIsoCodesFile)) << "install Debian's iso-codes (scripts/install-deps.sh)";
   EXPECT_EQ(CountryName("de"), "Germany");
-  EXPECT_EQ(CountryName("us"), "United States");  // iso-codes' name; its official_name is longer
+  EXPECT_EQ(CountryName("us"), "United States");   // iso-codes' name; its official_name is longer
   EXPECT_EQ(CountryName("GB"), "United Kingdom");  // case does not matter
   EXPECT_EQ(CountryName("kr"), "South Korea");     // iso-codes' common_name ("Korea, Republic of" is its name)
   EXPECT_EQ(CountryName("ir"), "Iran");

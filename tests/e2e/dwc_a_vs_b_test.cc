@@ -35,9 +35,9 @@ constexpr const char* kBucket = "dwc-ab";
 // partition was built, and the visitor-lifetime totals (Matomo's Live counts the visitor's history as of
 // the request, the DWC path what the export holds of it, the simulator's Live the visit's own orders
 // and carts: they agree only for a visitor with a single visit).
-const std::set<std::string> kDocumentedDifferences = {"extracted_at",    "ecommerce_orders",      "ecommerce_revenue",
-                                                      "ecommerce_items", "abandoned_carts",       "abandoned_cart_revenue",
-                                                      "abandoned_cart_items"};
+const std::set<std::string> kDocumentedDifferences = {
+    "extracted_at",    "ecommerce_orders",       "ecommerce_revenue",   "ecommerce_items",
+    "abandoned_carts", "abandoned_cart_revenue", "abandoned_cart_items"};
 
 // Not yet equal, because of how the simulator writes its export (not the mapping, which the real
 // sample proves): its log_action ids are numbered by the exporter, not the simulator's Live
@@ -90,9 +90,9 @@ class DwcAvsB : public ::testing::TestWithParam<WarehouseTarget> {
     Source src;
     src.prefix = "matomo/" + name;
     const fs::path root = dir_->path() / name;
-    src.sim = new SimServer({"--sites", "2", "--visits-per-day", visits_per_day, "--from", kFrom, "--to", kTo,
-                             "--now", kNow, "--dwc-export", root.string(), "--dwc-compression", "gzip",
-                             "--dwc-binary", "mysql"});
+    src.sim =
+        new SimServer({"--sites", "2", "--visits-per-day", visits_per_day, "--from", kFrom, "--to", kTo, "--now", kNow,
+                       "--dwc-export", root.string(), "--dwc-compression", "gzip", "--dwc-binary", "mysql"});
     if (s3rver_->port() == 0) return src;
     objstore::S3Options o;
     o.env = {{"AWS_ACCESS_KEY_ID", kKeyId},
@@ -124,8 +124,8 @@ class DwcAvsB : public ::testing::TestWithParam<WarehouseTarget> {
   }
 
   ProcessResult LivePath(const Source& src) {
-    return RunEtl({"sync", "--url", src.sim->url(), "--landing", (live_dir_.path() / "landing").string(),
-                   "--warehouse", live_url_, "--from", kFrom, "--to", kTo, "--now", kNow},
+    return RunEtl({"sync", "--url", src.sim->url(), "--landing", (live_dir_.path() / "landing").string(), "--warehouse",
+                   live_url_, "--from", kFrom, "--to", kTo, "--now", kNow},
                   {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
   }
   // dwc extract then dwc load, with only the AWS variables the test sets and no Matomo token.
@@ -213,8 +213,7 @@ TEST_P(DwcAvsB, VisitsLiveCutAt500AreWholeOnTheDwcPath) {
     EXPECT_EQ(QueryInt(dwc_url_, "SELECT actions FROM matomo_visits" + where), actions) << visit;
   }
   // Every other visit is equal, column by column.
-  CompareResult r =
-      CompareWarehouses(live_url_, dwc_url_, Tables(), {Skipped(), {}, truncated, {}});
+  CompareResult r = CompareWarehouses(live_url_, dwc_url_, Tables(), {Skipped(), {}, truncated, {}});
   EXPECT_EQ(r.differences, 0);
   EXPECT_GT(r.values, 30000);
   // The daily KPIs: visit-level figures equal; pageviews, conversions and revenue may only be higher on
@@ -257,8 +256,9 @@ TEST_P(DwcAvsB, VerifyOnDwcLoadedDays) {
   EXPECT_NE(ok.out.find("all figures match\n"), std::string::npos) << ok.out;  // not even explained differences
 
   // A tampered figure on a DWC-loaded day is caught: exit 4, naming the day and the metric.
-  QueryWarehouse(dwc_url_,
-                 "UPDATE matomo_daily_kpis SET nb_visits = nb_visits + 1 WHERE site_id = 1 AND date = DATE '2026-11-24'");
+  QueryWarehouse(
+      dwc_url_,
+      "UPDATE matomo_daily_kpis SET nb_visits = nb_visits + 1 WHERE site_id = 1 AND date = DATE '2026-11-24'");
   ProcessResult bad = RunEtl({"verify", "--url", src.sim->url(), "--warehouse", dwc_url_, "--json"}, token);
   EXPECT_EQ(bad.exit_code, 4) << bad.out << bad.err;
   EXPECT_NE(bad.out.find("\"dwc_partitions\":6"), std::string::npos) << bad.out;
