@@ -14,6 +14,7 @@
 #include <set>
 
 #include "curated_compare.h"
+#include "dwc_test_util.h"
 #include "harness.h"
 #include "objstore/s3_store.h"
 #include "s3_server.h"
@@ -61,13 +62,6 @@ std::set<std::string> Skipped() {
   return out;
 }
 
-std::vector<WarehouseTarget> Targets() {
-  std::vector<WarehouseTarget> out;
-  for (const auto& t : WarehouseTargets()) {
-    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
-  }
-  return out;
-}
 
 // One simulator, its export uploaded under its own prefix of the shared bucket.
 struct Source {
@@ -265,7 +259,7 @@ TEST_P(DwcAvsB, VerifyOnDwcLoadedDays) {
   EXPECT_NE(bad.out.find("\"date\":\"2026-11-24\",\"metric\":\"nb_visits\""), std::string::npos) << bad.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(, DwcAvsB, ::testing::ValuesIn(Targets()), TargetTestName);
+INSTANTIATE_TEST_SUITE_P(, DwcAvsB, ::testing::ValuesIn(DwcTargets()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e

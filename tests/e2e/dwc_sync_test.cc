@@ -16,6 +16,7 @@
 
 #include "core/digest.h"
 #include "dwc/landed_files.h"
+#include "dwc_test_util.h"
 #include "harness.h"
 #include "landing/compressed_file.h"
 #include "objstore/local_store.h"
@@ -44,20 +45,6 @@ std::map<std::string, std::string> ReadTree(const fs::path& root) {
   return out;
 }
 
-std::string Decompressed(const fs::path& path) {
-  auto r = landing::CompressedFileReader::OpenSniffed(path.string());
-  if (!r.ok()) {
-    ADD_FAILURE() << r.error().ToString();
-    return "";
-  }
-  std::string out, buf(1 << 16, '\0');
-  while (true) {
-    auto n = (*r)->Read(buf.data(), buf.size());
-    if (!n.ok() || *n == 0) break;
-    out.append(buf.data(), *n);
-  }
-  return out;
-}
 
 std::string HexMd5(const std::string& bytes) {
   Md5 md5;
@@ -68,13 +55,6 @@ std::string HexMd5(const std::string& bytes) {
   return hex;
 }
 
-std::vector<WarehouseTarget> Targets() {
-  std::vector<WarehouseTarget> out;
-  for (const auto& t : WarehouseTargets()) {
-    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
-  }
-  return out;
-}
 
 class DwcSync : public ::testing::TestWithParam<WarehouseTarget> {
  protected:
@@ -224,7 +204,7 @@ TEST_P(DwcSync, LandsAndLoadsOnceThenOnlyWhatChangedByTheRecordedEtag) {
   // and is read again, its day rebuilt (into the same partitions: none reloaded).
   const std::string action_key = "log_link_visit_action/date=2026-11-25/part-0.jsonl.gz";
   ASSERT_TRUE(files.count(action_key));
-  const std::string plain = Decompressed(landing_ / "dwc" / action_key);
+  const std::string plain = DecompressedFile(landing_ / "dwc" / action_key);
   ASSERT_GT(plain.size(), files[action_key].size());
   ASSERT_TRUE(Store(prefix)->PutString(action_key, plain).ok());
   ProcessResult changed = Sync(prefix);
@@ -367,7 +347,7 @@ TEST_P(DwcSync, KilledRunsThenRerunLeaveWhatOneCleanRunLeaves) {
   landing_ = clean_landing;
 }
 
-INSTANTIATE_TEST_SUITE_P(, DwcSync, ::testing::ValuesIn(Targets()), TargetTestName);
+INSTANTIATE_TEST_SUITE_P(, DwcSync, ::testing::ValuesIn(DwcTargets()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e
