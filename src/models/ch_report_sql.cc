@@ -1,11 +1,11 @@
 // The report tables' SQL for ClickHouse: the same definitions as report_sql.cc (read its comments for the
 // why of each metric), rewritten for what ClickHouse 18.16 and 23.x-26.x both run:
 // - no CTEs over tables: nested subqueries, one JOIN per SELECT, joined USING (...) on renamed columns;
-// - no window functions: "the last anchor before this action" (the page a later hit's time goes to) is
-//   arrayReduce('max', arrayFilter((x, i) -> x < i, anchors, replicate(action_index, anchors))) over the
-//   visit's anchor indexes, with -1 for none (action indexes start at 0). The lambda captures no column:
-//   18.16 drops a column only a lambda reads from its subquery ("Unknown identifier"), so the column is
-//   passed in as an array of its own (replicate);
+// - no window functions: "the last anchor before this action" (the page a later hit's time goes to) comes
+//   from a visit's actions as arrays sorted by index, a running count of anchors (arrayCumSum), ARRAY JOIN
+//   back to rows, and an equi-join of "k anchors before me" with "the k-th anchor" (linear: comparing each
+//   action with every anchor needed 2 GB for one visit of 10,000 actions). No lambda captures a column:
+//   18.16 drops a column only a lambda reads from its subquery ("Unknown identifier");
 // - no UNION ALL in the final SELECT: a table serving several reports gets one INSERT per report;
 // - LEFT JOINs give 0 for a missing right row (join_use_nulls = 0), as coalesce(..., 0) does elsewhere;
 // - every value is converted to its column's type, and nothing Nullable goes into a NOT NULL column
@@ -92,20 +92,37 @@ std::string ActionsWithTime(std::string_view anchor, std::string_view row_type, 
       SELECT site_id, visit_id, groupArrayIf(action_index, )SQL" + a + R"SQL() AS anchors,
              groupArrayIf(action_index, action_type = 'pageview') AS pageviews
       FROM matomo_actions WHERE {V} GROUP BY site_id, visit_id)SQL";
+  // Every action of a visit in order, with `flag` (1: an anchor) and `before`, the number of anchors before
+  // it: the k-th anchor (before + 1 = k) is the page of every later action with before = k. Sorted arrays
+  // per visit and a running sum, then one row per action again (ARRAY JOIN): linear in a visit's actions.
+  const std::string positions = R"SQL(
+        SELECT site_id, visit_id, action_index, action_type, time_spent_ref_s, flag, before
+        FROM (
+          SELECT site_id, visit_id, arraySort(idx) AS s_idx, arraySort((x, i) -> i, types, idx) AS s_types,
+                 arraySort((x, i) -> i, times, idx) AS s_times, arraySort((x, i) -> i, flags, idx) AS s_flags,
+                 arrayMap((c, f) -> c - f, arrayCumSum(s_flags), s_flags) AS s_before
+          FROM (
+            SELECT site_id, visit_id, groupArray(action_index) AS idx, groupArray(action_type) AS types,
+                   groupArray(toInt64(ifNull(time_spent_ref_s, 0))) AS times, groupArray(toInt64()SQL" + a + R"SQL()) AS flags
+            FROM matomo_actions WHERE {V} GROUP BY site_id, visit_id
+          )
+        ) ARRAY JOIN s_idx AS action_index, s_types AS action_type, s_times AS time_spent_ref_s, s_flags AS flag,
+          s_before AS before)SQL";
   // Per anchor: the seconds of the later entries (events excepted) whose last anchor before them it is.
   const std::string spent = R"SQL(
     SELECT site_id, visit_id, page_index AS action_index, t FROM (
-    SELECT site_id, visit_id, page_index, toInt64(sum(ifNull(time_spent_ref_s, 0))) AS t
-    FROM (
-      SELECT site_id, visit_id, action_index, action_type, time_spent_ref_s, anchors,
-             arrayReduce('max', arrayPushBack(arrayFilter((x, i) -> x < i, anchors, replicate(action_index, anchors)),
-                                              toInt64(-1))) AS page_index
-      FROM (SELECT site_id, visit_id, action_index, action_type, time_spent_ref_s FROM matomo_actions WHERE {V})
-      ALL INNER JOIN ()SQL" + ends + R"SQL(
-      ) USING (site_id, visit_id)
-    )
-    WHERE page_index >= 0 AND action_type IN ('pageview', 'download', 'outlink', 'search', 'content')
-    GROUP BY site_id, visit_id, page_index))SQL";
+      SELECT site_id, visit_id, page_index, toInt64(sum(time_spent_ref_s)) AS t
+      FROM (
+        SELECT site_id, visit_id, k, time_spent_ref_s, page_index
+        FROM (
+          SELECT site_id, visit_id, before AS k, time_spent_ref_s FROM ()SQL" + positions + R"SQL()
+          WHERE before > 0 AND action_type IN ('pageview', 'download', 'outlink', 'search', 'content')
+        ) ALL INNER JOIN (
+          SELECT site_id, visit_id, before + 1 AS k, action_index AS page_index FROM ()SQL" + positions + R"SQL()
+          WHERE flag = 1
+        ) USING (site_id, visit_id, k)
+      )
+      GROUP BY site_id, visit_id, page_index))SQL";
   return R"SQL((
   SELECT site_id, visit_id, action_index, visit_date, )SQL" + std::string(columns) + R"SQL(, entry_index, exit_index,
          visitor_id, actions, visit_duration_s, t
