@@ -56,8 +56,9 @@ set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "matomo-etl maintainers <maintainers@users.noreply.r-seed-366c5020.example>")
 set(CPACK_DEBIAN_PACKAGE_SECTION "database")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Read at run time, invisible to dpkg-shlibdeps: site time zones (/usr/share/zoneinfo) and the TLS roots.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, ca-certificates")
+# Read at run time, invisible to dpkg-shlibdeps: site time zones (/usr/share/zoneinfo), the TLS roots and the
+# country names of the DWC path (/usr/share/iso-codes/json).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, ca-certificates, iso-codes")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CMAKE_SOURCE_DIR}/packaging/deb/postinst" "${CMAKE_SOURCE_DIR}/packaging/deb/postrm")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

@@ -18,7 +18,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   postgresql-15 postgresql-client-15
   clickhouse-server clickhouse-client chromium fonts-dejavu-core
-  python3 curl procps
+  python3 curl procps iso-codes
 )
 
 # Pinned DuckDB artefacts: the npm tarballs' sha256 (of the .tgz as `npm pack` writes it).

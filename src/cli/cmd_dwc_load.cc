@@ -1,8 +1,11 @@
 // `matomo-etl dwc load`: Data Warehouse Connector export files into the curated tables.
 //
 //   1. list the export files (--from-dir DIR, else <landing>/dwc/, where `dwc extract` mirrors the
-//      bucket), oldest first, and read every one into the raw store (newest version of a row wins);
-//   2. the files the file ledger lacks, or holds with another ETag, say which (site, day) they touch;
+//      bucket), oldest first; when some are new or changed, read every one into the raw store
+//      (newest version of a row wins: the days to rebuild need all their rows);
+//   2. the files the file ledger lacks, or holds with another ETag, say which (site, day) they touch
+//      (a file's ETag: the one `dwc extract` recorded in dwc/_landed/, else the MD5 of its bytes;
+//      dwc/file_identity.h); when there is none, no file is read at all;
 //   3. each touched day is rendered as Live-shaped visits into an ordinary landing partition
 //      (source dwc) and loaded by the normal loader: same normalizer, same exactly-once ledger;
 //   4. only then the files are recorded in the file ledger (a killed run redoes them, and the
@@ -10,15 +13,19 @@
 //      transactions, each file's rows are merged into the raw layer (matomo_raw_dwc_<table>) in the
 //      transaction of its ledger row (dwc/raw_layer.h).
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/dwc_steps.h"
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
 #include "core/version.h"
 #include "dwc/dwc_partitions.h"
 #include "dwc/export_files.h"
+#include "dwc/file_identity.h"
 #include "dwc/file_ledger.h"
 #include "dwc/raw_layer.h"
 #include "normalize/dwc_raw_schema.h"
@@ -26,10 +33,12 @@
 
 namespace metl::cli {
 
-int RunDwcLoad(CommandContext& ctx) {
-  auto fail = [](const Error& e) {
+DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
+  DwcLoadStep step;
+  auto fail = [&step](const Error& e) {
     ReportError(e);
-    return ExitCodeFor(e);
+    step.rc = ExitCodeFor(e);
+    return step;
   };
   warehouse::LoadOptions options = LoadOptionsFromConfig(ctx.config);
   const std::filesystem::path from_dir = ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
@@ -41,6 +50,7 @@ int RunDwcLoad(CommandContext& ctx) {
   }
   auto files = dwc::ListExportFolder(from_dir);
   if (!files.ok()) return fail(files.error());
+  step.files = static_cast<int64_t>(files->size());
 
   auto wh = OpenConfiguredWarehouse(ctx.config);
   if (!wh.ok()) return fail(wh.error());
@@ -60,49 +70,69 @@ int RunDwcLoad(CommandContext& ctx) {
   auto lock = landing::RunLock::Acquire(options.landing, "dwc load");
   if (!lock.ok()) return fail(lock.error());
 
-  // 1-2. Every file into the store; the new or changed ones say what they touch.
-  dwc::RawStore store;
-  std::set<int64_t> touched_visits, touched_actions, touched_sites;
-  std::vector<dwc::LedgerFile> fresh;
-  std::vector<const dwc::ExportFile*> fresh_files;  // fresh's files, same order
-  int failed_files = 0, skipped_tables = 0;
-  bool rebuild_all = false;
-  const int64_t now = ctx.clock->NowEpochSeconds();
-  for (const dwc::ExportFile& f : *files) {
+  // 1-2. Which files are new or changed, by their ETag: an unchanged file is not read.
+  const std::map<std::string, dwc::LandedFile> records = dwc::ReadLandedRecords(from_dir);
+  std::vector<std::optional<dwc::FileIdentity>> ids(files->size());
+  std::vector<bool> is_fresh(files->size(), false);
+  int skipped_tables = 0;
+  bool any_fresh = false, rebuild_all = false;
+  for (size_t i = 0; i < files->size(); ++i) {
+    const dwc::ExportFile& f = (*files)[i];
     const DwcRawTable* raw_table = raw_layer ? FindDwcRawTable(f.table_name) : nullptr;
     if (f.table == dwc::RawTable::kOther && !raw_table) {
       ++skipped_tables;  // another Matomo table (forms, media, ...) or not a table file: not mapped
       continue;
     }
-    auto etag = dwc::FileEtag(f.path);
-    if (!etag.ok()) {
-      ReportError(etag.error());
-      ++failed_files;
+    auto id = dwc::IdentifyFile(f, records);
+    if (!id.ok()) {
+      ReportError(id.error());
+      ++step.failed_files;
       continue;
     }
+    if (id->hashed) ++step.hashed;
     auto known = ledger->find(f.key);
+    is_fresh[i] = known == ledger->end() || known->second.etag != id->etag;
+    any_fresh = any_fresh || is_fresh[i];
     if (f.table == dwc::RawTable::kOther) {  // a table of the raw layer alone: read when merged (step 4)
-      if (known != ledger->end() && known->second.etag == *etag) continue;
-      fresh.push_back({f.key, *etag, f.size, f.table_name, 0, now});
-      fresh_files.push_back(&f);
+      ids[i] = std::move(id).value();
+      continue;
+    }
+    // A file that changed may have lost rows (a GDPR deletion applied to it): which days held them is
+    // unknown, so every day is rebuilt (unchanged ones hash the same and are not reloaded).
+    if (is_fresh[i] && known != ledger->end()) rebuild_all = true;
+    ids[i] = std::move(id).value();
+  }
+
+  // Every file into the store (the days to rebuild need all their rows); the fresh ones say which days.
+  dwc::RawStore store;
+  std::set<int64_t> touched_visits, touched_actions, touched_sites;
+  std::vector<dwc::LedgerFile> fresh;
+  std::vector<const dwc::ExportFile*> fresh_files;  // fresh's files, same order
+  const int64_t now = ctx.clock->NowEpochSeconds();
+  for (size_t i = 0; any_fresh && i < files->size(); ++i) {
+    const dwc::ExportFile& f = (*files)[i];
+    if (!ids[i]) continue;
+    if (f.table == dwc::RawTable::kOther) {
+      if (is_fresh[i]) {
+        fresh.push_back({f.key, ids[i]->etag, f.size, f.table_name, 0, now});
+        fresh_files.push_back(&f);
+      }
       continue;
     }
     auto read = dwc::ReadExportFile(f, store);
     if (!read.ok()) {
       ReportError(read.error());
-      ++failed_files;
+      ++step.failed_files;
       continue;
     }
-    if (known != ledger->end() && known->second.etag == *etag) continue;
-    // A file that changed may have lost rows (a GDPR deletion applied to it): which days held them is
-    // unknown, so every day is rebuilt (unchanged ones hash the same and are not reloaded).
-    if (known != ledger->end()) rebuild_all = true;
+    if (!is_fresh[i]) continue;
     touched_visits.insert(read->visits.begin(), read->visits.end());
     touched_actions.insert(read->actions.begin(), read->actions.end());
     touched_sites.insert(read->sites.begin(), read->sites.end());
-    fresh.push_back({f.key, *etag, f.size, f.table_name, read->rows, now});
+    fresh.push_back({f.key, ids[i]->etag, f.size, f.table_name, read->rows, now});
     fresh_files.push_back(&f);
   }
+  step.fresh = static_cast<int64_t>(fresh.size());
   store.Index();
   if (rebuild_all) {
     for (const auto& [idvisit, row] : store.visits()) touched_visits.insert(idvisit);
@@ -122,6 +152,7 @@ int RunDwcLoad(CommandContext& ctx) {
   landing::LandingZone zone(options.landing);
   auto landed = dwc::LandDays(store, zone, days, now, METL_VERSION);
   if (!landed.ok()) return fail(landed.error());
+  step.days = static_cast<int64_t>(days.size());
   int failed_days = 0;
   std::set<int64_t> sites;
   for (const auto& d : *landed) {
@@ -140,6 +171,9 @@ int RunDwcLoad(CommandContext& ctx) {
     if (!summary.ok()) return fail(summary.error());
     rc = PrintLoadSummary(*summary, (*wh)->Describe());
     loads_ok = summary->failed == 0;
+    step.partitions_loaded = summary->loaded;
+    step.partitions_unchanged = summary->skipped;
+    step.partitions_failed = summary->failed;
   }
   // 4. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
   // so that the days it left out are built when their site is loaded).
@@ -155,22 +189,27 @@ int RunDwcLoad(CommandContext& ctx) {
       auto rows = dwc::LoadRawFile(**session, (*wh)->capabilities().types, f, FindDwcRawTable(f.table_name), fresh[i]);
       if (!rows.ok()) {
         ReportError(rows.error());
-        ++failed_files;
+        ++step.failed_files;
         continue;
       }
       if (FindDwcRawTable(f.table_name)) raw_rows += *rows;
     }
   }
-  std::printf("dwc: %zu files (%zu new or changed, %d failed, %d of tables not mapped); %zu days rebuilt\n",
-              files->size(), fresh.size(), failed_files, skipped_tables, days.size());
+  std::printf(
+      "dwc: %zu files (%zu new or changed, %lld failed, %d of tables not mapped, %lld without a _landed record "
+      "hashed); %zu days rebuilt\n",
+      files->size(), fresh.size(), static_cast<long long>(step.failed_files), skipped_tables,
+      static_cast<long long>(step.hashed), days.size());
   if (raw_layer) {
     std::printf("dwc raw layer: %lld rows merged into matomo_raw_dwc_* tables\n", static_cast<long long>(raw_rows));
   } else {
     std::printf("dwc raw layer: not on %.*s yet (docs/dwc.md); only the curated tables were loaded\n",
                 static_cast<int>((*wh)->capabilities().engine.size()), (*wh)->capabilities().engine.data());
   }
-  if (failed_files > 0 || failed_days > 0 || !loads_ok) return kExitPartitionsFailed;
-  return rc;
+  step.rc = step.failed_files > 0 || failed_days > 0 || !loads_ok ? kExitPartitionsFailed : rc;
+  return step;
 }
+
+int RunDwcLoad(CommandContext& ctx) { return RunDwcLoadStep(ctx).rc; }
 
 }  // namespace metl::cli

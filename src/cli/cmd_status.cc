@@ -4,7 +4,9 @@
 // visit timeout), not up to the last loaded day: a job that stopped days ago must not look healthy.
 // Exit code: 0 when every day in range is loaded; 2 when the warehouse does not exist (status never
 // creates one); 3 when a day failed, is not loaded yet, is a gap, or a site is stale (its last
-// closed day is not loaded), so that a cron job or an alert can run `status --json` and act on it.
+// closed day is not loaded), or when a DWC export file landed under <landing>/dwc/ is still not
+// loaded after dwc_max_file_age_days (cli/dwc_status.h), so that a cron job or an alert can run
+// `status --json` and act on it.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/dwc_status.h"
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
 #include "core/log.h"
@@ -125,6 +128,8 @@ int RunStatus(CommandContext& ctx) {
   }
 
   const int64_t now = ctx.clock->NowEpochSeconds();
+  const std::optional<DwcStatus> dwc = ReadDwcStatus(**wh, ctx.config, now);
+  const bool dwc_alert = dwc && dwc->alert();
   std::map<int64_t, SiteSummary> sites;
   for (const auto& [k, d] : days) {
     SiteSummary& s = sites[d.site_id];
@@ -241,8 +246,8 @@ int RunStatus(CommandContext& ctx) {
       o += "}";
       first = false;
     }
-    std::printf("%s]}\n", o.c_str());
-    return problems ? kExitPartitionsFailed : kExitOk;
+    std::printf("%s],\"dwc\":%s}\n", o.c_str(), DwcStatusJson(dwc).c_str());
+    return problems || dwc_alert ? kExitPartitionsFailed : kExitOk;
   }
 
   std::printf("warehouse %s, landing %s\n\n", (*wh)->Describe().c_str(), zone.root().string().c_str());
@@ -288,6 +293,7 @@ int RunStatus(CommandContext& ctx) {
                   static_cast<long long>(site), static_cast<long long>(invalid_utf8), invalid_utf8_days.c_str());
     }
   }
+  if (dwc) PrintDwcStatus(*dwc, now);
   if (problems) {
     std::string range = "--from " + first_problem.ToString() + " --to " + last_problem.ToString();
     if (any_gap) {
@@ -298,7 +304,7 @@ int RunStatus(CommandContext& ctx) {
                   problems, range.c_str());
     }
   }
-  return problems ? kExitPartitionsFailed : kExitOk;
+  return problems || dwc_alert ? kExitPartitionsFailed : kExitOk;
 }
 
 }  // namespace metl::cli

@@ -44,6 +44,8 @@ const CommandDef kCommands[] = {
     {"load", kCmdDwcLoad,
      "Load Data Warehouse Connector export files (landed by `dwc extract`, or --from-dir) into the curated tables.",
      RunDwcLoad, "dwc"},
+    {"sync", kCmdDwcSync, "The DWC daily job: `dwc extract` then `dwc load`, with the options of both.", RunDwcSync,
+     "dwc"},
     {"report", kCmdReport, "Write one self-contained HTML report (charts, channels, pages, funnel, cohorts) of the warehouse.",
      RunReport},
 };

@@ -35,6 +35,7 @@ int RunDemo(CommandContext& ctx);
 int RunSql(CommandContext& ctx);
 int RunDwcExtract(CommandContext& ctx);
 int RunDwcLoad(CommandContext& ctx);  // `dwc load` (cmd_dwc_load.cc)
+int RunDwcSync(CommandContext& ctx);  // `dwc sync` (cmd_dwc_sync.cc)
 int RunReport(CommandContext& ctx);
 
 // Prints an error the way every command does: "error: <message>. <hint>" on stderr (and as a

@@ -8,6 +8,38 @@
 #include "extract/extract_run.h"
 
 namespace metl::cli {
+namespace {
+
+// Loaded partitions in range whose source is the DWC, read without creating or migrating anything
+// (0 when the warehouse does not exist yet or has no ledger).
+size_t DwcPartitionsInRange(const Config& config, warehouse::Warehouse& wh) {
+  auto where = warehouse::CheckWarehouseUrl(config.String("warehouse"));
+  if (!where.ok() || (!where->file.empty() && !where->file_exists)) return 0;
+  auto session = wh.Connect();
+  if (!session.ok()) return 0;
+  landing::PartitionFilter filter = FilterFromConfig(config);
+  auto ledger = warehouse::ReadLedger(**session, filter.sites, filter.from, filter.to);
+  if (!ledger.ok()) return 0;
+  return static_cast<size_t>(std::count_if(ledger->begin(), ledger->end(), [](const warehouse::LedgerEntry& e) {
+    return e.status == warehouse::kLedgerLoaded && e.source == "dwc";
+  }));
+}
+
+// The DWC path runs without Matomo's URL or token; verify cannot: say what it needs and why. Matomo's
+// aggregates are the reference whichever exit loaded a day: the export holds raw rows only (the very
+// rows the warehouse was built from), never Matomo's figures.
+Error NeedsMatomoForDwc(const Error& cause, size_t dwc) {
+  ErrorContext context = cause.context();
+  context.hint =
+      "verify compares the warehouse with Matomo's own aggregates (VisitsSummary.get, Actions.get, Goals.get), "
+      "which the export does not hold: set url (--url, or url = \"https://example.matomo.cloud/\" in "
+      "matomo-etl.toml) and a token with view access to the sites (MATOMO_TOKEN_AUTH or token_file); docs/dwc.md";
+  return Error(cause.kind(),
+               std::to_string(dwc) + " partition(s) to verify were loaded from the DWC export, and " + cause.message(),
+               context);
+}
+
+}  // namespace
 
 std::optional<int> OpenVerifyInputs(CommandContext& ctx, VerifyInputs& in) {
   auto wh = OpenConfiguredWarehouse(ctx.config);
@@ -18,8 +50,10 @@ std::optional<int> OpenVerifyInputs(CommandContext& ctx, VerifyInputs& in) {
   in.warehouse = std::move(wh).value();
   auto client = extract::MakeClient(ctx.config, ctx.env);
   if (!client.ok()) {
-    ReportError(client.error());
-    return ExitCodeFor(client.error());
+    Error e = client.error();
+    if (size_t dwc = DwcPartitionsInRange(ctx.config, *in.warehouse); dwc > 0) e = NeedsMatomoForDwc(std::move(e), dwc);
+    ReportError(e);
+    return ExitCodeFor(e);
   }
   in.client = std::move(client).value();
   auto session = ConnectMigrated(*in.warehouse);

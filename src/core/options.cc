@@ -105,7 +105,8 @@ const std::vector<OptionSpec> kOptions = {
      "Default: none (every site from the Live API; `dwc load` loads every site of its export)."},
     {"from_dir", OptionType::kPath, "", kCmdDwcLoad,
      "Folder of Data Warehouse Connector export files (JSONL, plain, gzip or zstd; the table from each "
-     "file's name or folder) for `dwc load`. Default: <landing>/dwc, where `dwc extract` mirrors the bucket."},
+     "file's name or folder) for `dwc load` (`dwc sync` refuses it: it loads what it lands). Default: "
+     "<landing>/dwc, where `dwc extract` mirrors the bucket."},
     {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
     {"query", OptionType::kString, "", kCmdSql,
      "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). "
@@ -121,6 +122,11 @@ const std::vector<OptionSpec> kOptions = {
      "an S3-compatible store)."},
     {"region", OptionType::kString, "", kCmdDwcExtract,
      "AWS region of the bucket, e.g. eu-west-1. Default: AWS_REGION, else AWS_DEFAULT_REGION."},
+    {"dwc_max_file_age_days", OptionType::kInt, "10", kCmdStatus,
+     "`status` warns (and exits 3) when a Data Warehouse Connector file landed under <landing>/dwc/ is still "
+     "not loaded this many days after it was written to S3. Matomo says it deletes export files after 14 days "
+     "(unconfirmed).",
+     "1..3650"},
     {"table_pattern", OptionType::kString, "", kCmdDwcExtract,
      "Regular expression (ECMAScript) over each file's key whose group named `table` ((?P<table>...) or "
      "(?<table>...)) is the file's table; overrides the built-in recognition (docs/dwc.md)."},
@@ -167,7 +173,8 @@ std::string OptionsMarkdown() {
   static constexpr std::pair<unsigned, const char*> kNames[] = {
       {kCmdExtract, "extract"}, {kCmdCheck, "check"},   {kCmdLoad, "load"}, {kCmdSync, "sync"},
       {kCmdStatus, "status"},   {kCmdVerify, "verify"}, {kCmdDemo, "demo"}, {kCmdSql, "sql"},
-      {kCmdDwcExtract, "dwc extract"}, {kCmdDwcLoad, "dwc load"}, {kCmdReport, "report"}};
+      {kCmdDwcExtract, "dwc extract"}, {kCmdDwcLoad, "dwc load"}, {kCmdDwcSync, "dwc sync"},
+      {kCmdReport, "report"}};
   std::string md =
       "# Configuration reference\n\n"
       "Generated from the option table in `src/core/options.cc` (`matomo-etl options --markdown`); do not edit.\n\n"

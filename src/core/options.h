@@ -35,6 +35,9 @@ enum CommandBit : unsigned {
   kCmdDwcExtract = 1u << 8,  // `dwc extract`
   kCmdDwcLoad = 1u << 9,     // `dwc load`
   kCmdReport = 1u << 10,
+  // `dwc sync` runs `dwc extract` then `dwc load`: it takes every option of either (`--from-dir`
+  // excepted, refused at run time), so its mask is theirs, and options declared for them need no edit.
+  kCmdDwcSync = kCmdDwcExtract | kCmdDwcLoad,
 };
 inline constexpr unsigned kCmdAll = 0xffff;
 

@@ -9,6 +9,7 @@
 #include "dwc/raw_decode.h"
 #include "landing/compressed_file.h"
 #include "normalize/coerce.h"
+#include "objstore/local_store.h"
 
 namespace metl::dwc {
 namespace fs = std::filesystem;
@@ -36,6 +37,8 @@ Result<std::vector<ExportFile>> ListExportFolder(const fs::path& dir) {
       continue;
     }
     if (!it->is_regular_file()) continue;
+    // A file `dwc extract` was writing when it was killed (objstore/local_store.h): not an export file.
+    if (name.find(objstore::kLocalTempMarker) != std::string::npos) continue;
     ExportFile f;
     f.path = p;
     f.key = fs::relative(p, dir).generic_string();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dwc/country_names.h"
 #include "dwc/json_out.h"
 #include "dwc/labels.h"
 #include "dwc/raw_decode.h"
@@ -527,6 +528,7 @@ std::string RenderLiveVisit(const RawStore& store, const SiteContext& site, cons
   }
   const std::string country = visit.Text("location_country").value_or("");
   out.Field("continentCode", country.empty() ? std::nullopt : std::optional<std::string>(ContinentCode(country)));
+  out.Field("country", CountryName(country));  // Matomo's English label, from iso-codes (country_names.h)
   out.Field("countryCode", NonEmpty(visit.Text("location_country")));
   out.Field("regionCode", NonEmpty(visit.Text("location_region")));
   out.Field("city", NonEmpty(visit.Text("location_city")));

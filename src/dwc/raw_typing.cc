@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/civil_date.h"
+#include "core/log.h"
 #include "dwc/raw_decode.h"
 #include "landing/content_hash.h"
 #include "normalize/coerce.h"
@@ -91,38 +92,27 @@ std::string JsonOf(const RawValue& v) {
 
 }  // namespace
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case 0: out += kReplacement; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
+namespace {
+
+// NUL becomes U+FFFD: PostgreSQL's text and JSON cannot hold it.
+std::string WithoutNul(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    if (c == '\0') {
+      clean += kReplacement;
+    } else {
+      clean += c;
     }
   }
-  return out + "\"";
+  return clean;
 }
 
-std::string SqlText(std::string_view text) {
-  if (text.find('\0') == std::string_view::npos) return warehouse::QuoteLiteral(text);
-  std::string clean;
-  for (char c : text) {
-    if (c == '\0') clean += kReplacement;
-    else clean += c;
-  }
-  return warehouse::QuoteLiteral(clean);
-}
+}  // namespace
+
+std::string JsonString(std::string_view text) { return "\"" + JsonEscape(WithoutNul(text)) + "\""; }
+
+std::string SqlText(std::string_view text) { return warehouse::QuoteLiteral(WithoutNul(text)); }
 
 std::string TypedRawRow::Hash() const {
   std::string all;

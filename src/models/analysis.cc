@@ -156,7 +156,7 @@ std::vector<std::string> DateRows(CivilDate from, CivilDate to) {
 
 Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, const AnalysisOptions& options,
                          const AnalysisScope& scope_in) {
-  if (!caps.report_models) return OkStatus();  // not on this engine yet (Capabilities::report_models)
+  if (!caps.analysis_models) return OkStatus();  // not on this engine yet (Capabilities::analysis_models)
   AnalysisScope scope = scope_in;
   METL_ASSIGN_OR_RETURN(auto range, LoadedRange(session));
   std::vector<std::string> sql;

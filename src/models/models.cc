@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 
 #include "core/log.h"
 #include "models/report_models.h"
@@ -18,6 +19,16 @@ std::vector<std::string_view> SplitStatements(std::string_view sql) {
     if (end == std::string_view::npos) break;
     sql.remove_prefix(end + 2);
   }
+  return out;
+}
+
+// 8 hex digits naming one run's staging tables.
+std::string RunToken() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  const char* hex = "0123456789abcdef";
+  std::string out;
+  uint64_t v = rng();
+  for (int i = 0; i < 8; ++i, v >>= 4) out += hex[v & 15];
   return out;
 }
 
@@ -57,10 +68,16 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
   // because Model holds views.
   std::vector<std::string> report_sql;
   std::vector<Model> models = ModelsFor(caps.dialect);
-  for (const Model& m : ReportModels()) report_sql.push_back(BindReportSql(m.sql, touched, caps.dialect));
   if (caps.report_models) {
-    std::vector<Model> reports = ReportModels();
-    for (size_t i = 0; i < reports.size(); ++i) models.push_back(Model{reports[i].name, "", report_sql[i]});
+    // ClickHouse rebuilds the touched days in staging tables of this run and swaps them in.
+    const bool clickhouse = caps.dialect == "clickhouse";
+    const std::vector<Model> reports = clickhouse ? ChReportModels() : ReportModels();
+    const std::string token = clickhouse ? RunToken() : "";
+    for (const Model& m : reports) {
+      report_sql.push_back(clickhouse ? BindChReportSql(m.name, m.sql, touched, token)
+                                      : BindReportSql(m.sql, touched, caps.dialect));
+    }
+    for (size_t i = 0; i < reports.size(); ++i) models.push_back(Model{reports[i].name, reports[i].dialect, report_sql[i]});
   }
   if (caps.scripts) {  // one script, its transaction inside (BigQuery)
     std::string script = "BEGIN TRANSACTION;\n";

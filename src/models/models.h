@@ -23,7 +23,8 @@ std::vector<Model> ModelsFor(std::string_view dialect);
 
 // Rebuilds every model in one transaction where the engine has transactions (readers never see
 // a half-built table). The report tables (report_models.h) are rebuilt for the `touched` (site, day)s
-// only, or for every day when `touched` is null (a full refresh, verify's rebuild).
+// only, or for every day when `touched` is null (a full refresh, verify's rebuild). ClickHouse (no
+// transactions) builds each report table's days in a staging table and swaps them in (BindChReportSql).
 // PostgreSQL: the models join CTEs whose row estimates are far too low (the touched-days predicates),
 // and the planner then nests loops over tens of thousands of actions (minutes instead of a fraction of a
 // second, measured on 12,725 actions: 603 ms -> 93 ms for matomo_pages_daily alone, and a 5-minute hang on

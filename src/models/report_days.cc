@@ -47,4 +47,26 @@ std::string BindReportSql(std::string_view sql, const std::vector<warehouse::Par
   return out;
 }
 
+std::string BindChReportSql(std::string_view table, std::string_view sql,
+                            const std::vector<warehouse::PartitionKey>* days, std::string_view token) {
+  if (days && days->empty()) return "";
+  const std::string live(table);
+  const std::string stg = "_metl_stg_rpt_" + std::string(token) + "_" + live;
+  std::string body(sql);
+  ReplaceAll(body, "{V}", DaysPredicate(days, "visit_date"));
+  ReplaceAll(body, "{STG}", stg);
+  std::string out = "DROP TABLE IF EXISTS " + stg + ";\nCREATE TABLE " + stg + " AS " + live + ";\n" + body + ";\n";
+  if (!days) {  // every day: the rebuilt table replaces the live one in one RENAME
+    const std::string old = "_metl_stg_rpt_" + std::string(token) + "_old_" + live;
+    return out + "RENAME TABLE " + live + " TO " + old + ", " + stg + " TO " + live + ";\nDROP TABLE " + old;
+  }
+  // The touched days, one (site, day) partition at a time; a day without rows in staging is emptied.
+  std::set<warehouse::PartitionKey> unique(days->begin(), days->end());
+  for (const auto& key : unique) {
+    out += "ALTER TABLE " + live + " REPLACE PARTITION (" + std::to_string(key.site_id) + ", '" + key.date.ToString() +
+           "') FROM " + stg + ";\n";
+  }
+  return out + "DROP TABLE " + stg;
+}
+
 }  // namespace metl::models

@@ -20,4 +20,16 @@ std::vector<Model> ReportModels();
 std::string BindReportSql(std::string_view sql, const std::vector<warehouse::PartitionKey>* days,
                           std::string_view dialect);
 
+// The same models in ClickHouse's SQL (ch_report_sql.cc): each fills the staging table {STG} with the rows
+// of the days in {V}.
+std::vector<Model> ChReportModels();
+
+// A ClickHouse report model as a script: a staging table created like `table`, filled for the touched
+// days, then swapped in: each touched (site, day) by REPLACE PARTITION (atomic for readers; a day without
+// rows is emptied), or, for every day (`days` null), the whole table by one RENAME. `token` keeps
+// concurrent runs' staging tables apart; a killed run's are dropped a day later with the loader's.
+// "" when `days` is empty.
+std::string BindChReportSql(std::string_view table, std::string_view sql,
+                            const std::vector<warehouse::PartitionKey>* days, std::string_view token);
+
 }  // namespace metl::models

@@ -44,6 +44,9 @@ struct SimVisit {
   std::string json;
   // The same visit with "actionDetails":[] (doNotFetchActions=1).
   std::string json_without_actions;
+  // A visit Live cuts at 500 actions: the actionDetails entries cut off, as a JSON array ("" otherwise).
+  // Not served by Live; the DWC export (dwc_export.h) writes them, as Matomo's log tables hold them.
+  std::string cut_actions_json;
 
   // For VisitsSummary.get / Actions.get / Goals.get, by Matomo's definitions (MATOMO-API.md).
   std::string visitor_id;

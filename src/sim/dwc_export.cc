@@ -266,6 +266,21 @@ std::string HtmlEscape(std::string_view s) {
   return out;
 }
 
+// A text that PHP's urldecode() turns back into `s`: '%' and '+' encoded, everything else as is.
+std::string UrlDecodable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '+') {
+      out += "%2B";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> GetStr(element e, const char* key) {
   element v;
   if (e[key].get(v) != simdjson::SUCCESS || v.is_null()) return std::nullopt;
@@ -464,7 +479,12 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     return s;
   };
   SetOpt(visit_row, "referer_name", escaped("referrerName"));
-  SetOpt(visit_row, "referer_keyword", escaped("referrerKeyword"));
+  // Live shows the keyword urldecode()d and a search's empty keyword as "Keyword not defined"
+  // (DWC.md §2): the stored value is what gives Live's back.
+  std::optional<std::string> keyword = GetStr(v, "referrerKeyword");
+  if (keyword && rtype == "search" && *keyword == "Keyword not defined") keyword = "";
+  if (keyword) *keyword = HtmlEscape(UrlDecodable(*keyword));
+  SetOpt(visit_row, "referer_keyword", keyword);
   SetOpt(visit_row, "referer_url", escaped("referrerUrl"));
   SetOpt(visit_row, "location_browser_lang", GetStr(v, "languageCode"));
   SetOpt(visit_row, "config_browser_engine", GetStr(v, "browserFamily"));
@@ -514,7 +534,7 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     auto it = visit_row.find(c);
     if (it != visit_row.end()) conv_common[c] = it->second;
   }
-  for (element a : details) {
+  auto one = [&](element a) {
     std::string type;
     std::string_view ts;
     if (a["type"].get(ts) == simdjson::SUCCESS) {
@@ -527,7 +547,8 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     if (type == "goal" || type == "ecommerceOrder" || type == "ecommerceAbandonedCart") {
       Row c = conv_common;
       c["server_time"] = server_time;
-      if (last_idlink) c["idlink_va"] = Int(*last_idlink);
+      // Matomo links goals to their action; orders and carts have no idlink_va (the real sample).
+      if (last_idlink && type == "goal") c["idlink_va"] = Int(*last_idlink);
       if (prev_url) c["idaction_url"] = Int(*prev_url);
       int64_t goal = type == "goal" ? GetInt(a, "goalId").value_or(0) : type == "ecommerceOrder" ? 0 : -1;
       c["idgoal"] = Int(goal);
@@ -582,7 +603,7 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
         }
       }
       day_rows_["log_conversion"].push_back(RowJson(c, kConversionColumns));
-      continue;
+      return;
     }
     // A log_link_visit_action row.
     Row r;
@@ -665,6 +686,16 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     if (name_id && type == "action") prev_name = name_id;
     prev_time = when;
     last_idlink = idlink;
+  };
+  for (element a : details) one(a);
+  // The actions Live cut at 500 (truncatedActionsCount): the log tables hold them all.
+  if (!visit.cut_actions_json.empty()) {
+    simdjson::dom::parser cut_parser;
+    simdjson::dom::array cut;
+    if (cut_parser.parse(visit.cut_actions_json).get(cut) != simdjson::SUCCESS) {
+      return Error(ErrorKind::kInternal, "the simulator's visit " + std::to_string(idvisit) + " has bad cut actions");
+    }
+    for (element a : cut) one(a);
   }
   SetOpt(visit_row, "visit_entry_idaction_url", entry_url);
   SetOpt(visit_row, "visit_entry_idaction_name", entry_name);

@@ -3,7 +3,8 @@
 // log_conversion, log_conversion_item, site, goal, custom_dimensions) in the shapes of the real
 // Matomo 5.1.2 sample (shared/reference/matomo-5.1.2-raw-sample/raw: same columns, same order,
 // same value types). The rows are derived back from each visit's Live JSON, so option A (Live) and
-// option B (DWC) describe the same visits. What the real export's layout, compression and binary
+// option B (DWC) describe the same visits; a visit Live cuts at 500 actions is whole here
+// (SimVisit::cut_actions_json), as in Matomo's log tables. What the real export's layout, compression and binary
 // encoding are is not public (DWC.md §1.7, §1.4): flags choose them so tests cover several.
 #pragma once
 

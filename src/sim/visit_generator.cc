@@ -439,7 +439,8 @@ void AppendReferrer(std::string& out, const SiteCatalog& c, const Referrer& ref)
       out += "\"referrerType\":\"search\",\"referrerTypeName\":\"Search Engines\",\"referrerName\":\""sv;
       out += e.name;
       out += "\",\"referrerKeyword\":\""sv;
-      if (ref.keyword >= 0) out += keyword();
+      // Matomo's Live labels a search without keyword (Referrers/API.php, the real sample shows it).
+      out += ref.keyword >= 0 ? std::string_view(keyword()) : "Keyword not defined"sv;
       out += "\",\"referrerKeywordPosition\":null,\"referrerUrl\":\""sv;
       out += e.url;
       if (ref.keyword >= 0) AppendPlusEncoded(out, keyword());
@@ -1046,6 +1047,17 @@ void VisitWriter::Write(SimVisit& v) {
   if (acts.size() > kMaxActionsShown) {
     out_ += ",\"truncatedActionsCount\":"sv;
     AppendInt(out_, static_cast<int64_t>(acts.size() - kMaxActionsShown));
+    // What Live cuts off, for the DWC export (which, like Matomo's log tables, holds every action).
+    std::string visit_json;
+    visit_json.swap(out_);
+    out_ += "["sv;
+    for (size_t i = shown; i < acts.size(); ++i) {
+      if (i > shown) out_ += ","sv;
+      WriteAction(acts[i], next_pv_of[i], last_ts);
+    }
+    out_ += "]"sv;
+    v.cut_actions_json.swap(out_);
+    out_.swap(visit_json);
   }
   out_ += ",\"goalConversions\":"sv;
   AppendInt(out_, t.goals);

@@ -67,7 +67,7 @@ Result<std::vector<LedgerEntry>> ReadLedger(Session& session, const std::vector<
   const std::string date_col = session.Name("date");
   std::string sql = "SELECT site_id, " + session.TextOf(date_col) + " AS d, visits, content_hash, status, " +
                     session.EpochSecondsOf("loaded_at") + ", " + session.EpochSecondsOf("extracted_at") +
-                    ", landing_status, matomo_nb_visits, truncated_visits, bytes, last_error, etl_version FROM " +
+                    ", landing_status, matomo_nb_visits, truncated_visits, bytes, last_error, etl_version, source FROM " +
                     session.Name(kLedgerTable) + " WHERE 1 = 1";
   if (!sites.empty()) {
     sql += " AND site_id IN (";
@@ -97,6 +97,7 @@ Result<std::vector<LedgerEntry>> ReadLedger(Session& session, const std::vector<
     e.bytes = ToInt(row[10]).value_or(0);
     e.last_error = row[11].value_or("");
     e.etl_version = row[12].value_or("");
+    e.source = row[13].value_or("live");  // rows from before the column read as Live's (its default)
     out.push_back(std::move(e));
   }
   return out;

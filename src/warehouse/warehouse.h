@@ -78,10 +78,12 @@ struct Capabilities {
   // The engine could read the landing zone in place (matomo_raw_visits as a view). When false,
   // raw visits are loaded into a table like the other curated tables.
   bool raw_visits_view = false;
-  // The report tables (matomo_*_daily) and the analysis tables (channels, attribution, cohorts, funnels)
-  // are built by the models. False where their SQL does not run yet (ClickHouse 18.16 has no window
-  // functions): the tables exist, empty, and docs/clickhouse.md says so.
+  // The report tables (matomo_*_daily, Matomo's own reports) are built by the models.
   bool report_models = true;
+  // The analysis tables (channels, attribution, cohorts, funnels, dates) are built by the models. False
+  // where their SQL does not run yet (ClickHouse: window functions 18.16 lacks): the engine does not
+  // create them, and docs/clickhouse.md says so.
+  bool analysis_models = true;
   TypeNames types;
 };
 

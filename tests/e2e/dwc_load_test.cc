@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/base64.h"
+#include "dwc_test_util.h"
 #include "harness.h"
 #include "landing/compressed_file.h"
 #include "landing_fixture.h"
@@ -25,28 +26,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kCurated = {"matomo_visits", "matomo_actions", "matomo_custom_dimensions",
                                            "matomo_conversions", "matomo_ecommerce_items"};
 
-std::string Decompressed(const fs::path& path) {
-  auto r = landing::CompressedFileReader::OpenSniffed(path.string());
-  if (!r.ok()) {
-    ADD_FAILURE() << r.error().ToString();
-    return "";
-  }
-  std::string out, buf(1 << 16, '\0');
-  while (true) {
-    auto n = (*r)->Read(buf.data(), buf.size());
-    if (!n.ok() || *n == 0) break;
-    out.append(buf.data(), *n);
-  }
-  return out;
-}
 
-void Write(const fs::path& path, const std::string& content, int64_t mtime) {
-  std::ofstream(path, std::ios::binary) << content;
-  struct utimbuf t {
-    static_cast<time_t>(mtime), static_cast<time_t>(mtime)
-  };
-  ::utime(path.c_str(), &t);
-}
 
 // A copy of the sample's raw folder, every file plain and dated 2026-12-03 (older than what tests add).
 void CopySample(const fs::path& to) {
@@ -54,17 +34,10 @@ void CopySample(const fs::path& to) {
   for (const auto& e : fs::directory_iterator(TestData("dwc-real-sample/raw"))) {
     std::string name = e.path().filename().string();
     name = name.substr(0, name.find(".jsonl")) + ".jsonl";
-    Write(to / name, Decompressed(e.path()), 1796256000);
+    WriteFileWithMtime(to / name, DecompressedFile(e.path()), 1796256000);
   }
 }
 
-std::vector<WarehouseTarget> Targets() {
-  std::vector<WarehouseTarget> out;
-  for (const auto& t : WarehouseTargets()) {
-    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
-  }
-  return out;
-}
 
 class DwcLoad : public ::testing::TestWithParam<WarehouseTarget> {
  protected:
@@ -97,7 +70,7 @@ TEST_P(DwcLoad, RerunAndRedeliveredFileChangeNothing) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("0 new or changed"), std::string::npos) << again.out;
   // A re-delivered file: same key and bytes, a newer time. Nothing is rebuilt.
-  Write(export_ / "log_conversion.jsonl", Decompressed(export_ / "log_conversion.jsonl"), 1796342400);
+  WriteFileWithMtime(export_ / "log_conversion.jsonl", DecompressedFile(export_ / "log_conversion.jsonl"), 1796342400);
   ProcessResult redelivered = Load(export_, url_);
   ASSERT_EQ(redelivered.exit_code, 0) << redelivered.err;
   EXPECT_NE(redelivered.out.find("0 new or changed"), std::string::npos) << redelivered.out;
@@ -128,7 +101,7 @@ TEST_P(DwcLoad, LostFileLedgerWriteIsRedoneWithoutChange) {
 TEST_P(DwcLoad, NewestFileWinsPerPrimaryKey) {
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
   // A later export carries visit 926 again (Matomo updated it): a new referrer name and 2 actions.
-  std::string visits = Decompressed(export_ / "log_visit.jsonl"), line;
+  std::string visits = DecompressedFile(export_ / "log_visit.jsonl"), line;
   std::istringstream in(visits);
   while (std::getline(in, line)) {
     if (line.find("\"idvisit\": 926,") != std::string::npos) break;
@@ -137,7 +110,7 @@ TEST_P(DwcLoad, NewestFileWinsPerPrimaryKey) {
   line = std::regex_replace(line, std::regex("\"referer_name\": \"[^\"]*\""), "\"referer_name\": \"updated-campaign\"");
   line = std::regex_replace(line, std::regex("\"visit_total_actions\": 1,"), "\"visit_total_actions\": 2,");
   fs::create_directories(export_ / "2026-12-04");
-  Write(export_ / "2026-12-04" / "log_visit.jsonl", line + "\n", 1796342400);
+  WriteFileWithMtime(export_ / "2026-12-04" / "log_visit.jsonl", line + "\n", 1796342400);
   ProcessResult r = Load(export_, url_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("1 new or changed"), std::string::npos) << r.out;
@@ -156,7 +129,7 @@ TEST_P(DwcLoad, EveryExportEncodingGivesTheSameTables) {
   // an extension that says so.
   fs::path other = tmp_.path() / "export-mysql8";
   CopySample(other);
-  std::string visits = Decompressed(other / "log_visit.jsonl"), out, line;
+  std::string visits = DecompressedFile(other / "log_visit.jsonl"), out, line;
   std::istringstream in(visits);
   auto to_b64 = [](const std::string& hex) {
     std::string bytes;
@@ -176,12 +149,12 @@ TEST_P(DwcLoad, EveryExportEncodingGivesTheSameTables) {
     line = std::regex_replace(line, std::regex("(_time\": \"[0-9-]+ [0-9:]+)\""), "$1.000000\"");
     out += line + "\n";
   }
-  Write(other / "log_visit.jsonl", out, 1796256000);
+  WriteFileWithMtime(other / "log_visit.jsonl", out, 1796256000);
   {
     auto gz = landing::CompressedFileWriter::Create((other / "log_link_visit_action.data").string(),
                                                     landing::Compression::kGzip);
     ASSERT_TRUE(gz.ok());
-    ASSERT_TRUE((*gz)->Write(Decompressed(other / "log_link_visit_action.jsonl")).ok());
+    ASSERT_TRUE((*gz)->Write(DecompressedFile(other / "log_link_visit_action.jsonl")).ok());
     ASSERT_TRUE((*gz)->Finish().ok());
     fs::remove(other / "log_link_visit_action.jsonl");
   }
@@ -194,7 +167,7 @@ TEST_P(DwcLoad, EveryExportEncodingGivesTheSameTables) {
 }
 
 TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
-  Write(export_ / "log_conversion_item-late.jsonl",
+  WriteFileWithMtime(export_ / "log_conversion_item-late.jsonl",
         "{\"idvisit\": 930, \"idorder\": \"0\", \"idaction_sku\": 137, \"quantity\": 5}\n{\"idvisit\": 931,\n",
         1796342400);
   ProcessResult r = Load(export_, url_);
@@ -209,7 +182,7 @@ TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
 TEST_P(DwcLoad, ChangedFileWithoutAVisitRemovesIt) {
   // A GDPR deletion applied to the export: visit 926 sits in a file of its own, which is then
   // re-delivered without it (a new ETag). No row names visit 926 any more, yet its day is rebuilt.
-  std::string visits = Decompressed(export_ / "log_visit.jsonl"), rest, line, alone;
+  std::string visits = DecompressedFile(export_ / "log_visit.jsonl"), rest, line, alone;
   std::istringstream in(visits);
   while (std::getline(in, line)) {
     if (line.find("\"idvisit\": 926,") != std::string::npos)
@@ -218,11 +191,11 @@ TEST_P(DwcLoad, ChangedFileWithoutAVisitRemovesIt) {
       rest += line + "\n";
   }
   ASSERT_FALSE(alone.empty());
-  Write(export_ / "log_visit.jsonl", rest, 1796256000);
-  Write(export_ / "log_visit-subject.jsonl", alone, 1796256000);
+  WriteFileWithMtime(export_ / "log_visit.jsonl", rest, 1796256000);
+  WriteFileWithMtime(export_ / "log_visit-subject.jsonl", alone, 1796256000);
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
   ASSERT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE visit_id = 926"), 1);
-  Write(export_ / "log_visit-subject.jsonl", "\n", 1796342400);
+  WriteFileWithMtime(export_ / "log_visit-subject.jsonl", "\n", 1796342400);
   ProcessResult r = Load(export_, url_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_visits WHERE visit_id = 926"), 0);
@@ -269,7 +242,7 @@ TEST_P(DwcLoad, SwitchingASiteToDwcReplacesItsLivePartitions) {
   (void)site1;
 }
 
-INSTANTIATE_TEST_SUITE_P(, DwcLoad, ::testing::ValuesIn(Targets()), TargetTestName);
+INSTANTIATE_TEST_SUITE_P(, DwcLoad, ::testing::ValuesIn(DwcTargets()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e

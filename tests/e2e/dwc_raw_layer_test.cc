@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/base64.h"
+#include "dwc_test_util.h"
 #include "harness.h"
 #include "landing/compressed_file.h"
 #include "warehouse/warehouse.h"
@@ -33,29 +34,7 @@ const std::vector<std::string> kRawTables = {
     "matomo_raw_dwc_log_conversion", "matomo_raw_dwc_log_conversion_item", "matomo_raw_dwc_site",
     "matomo_raw_dwc_goal"};
 
-std::string Decompressed(const fs::path& path) {
-  auto r = landing::CompressedFileReader::OpenSniffed(path.string());
-  if (!r.ok()) {
-    ADD_FAILURE() << r.error().ToString();
-    return "";
-  }
-  std::string out, buf(1 << 16, '\0');
-  while (true) {
-    auto n = (*r)->Read(buf.data(), buf.size());
-    if (!n.ok() || *n == 0) break;
-    out.append(buf.data(), *n);
-  }
-  return out;
-}
 
-void Write(const fs::path& path, const std::string& content, int64_t mtime) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << content;
-  struct utimbuf t {
-    static_cast<time_t>(mtime), static_cast<time_t>(mtime)
-  };
-  ::utime(path.c_str(), &t);
-}
 
 int64_t Lines(const std::string& text) {
   int64_t n = 0;
@@ -86,7 +65,7 @@ class DwcRawLayer : public ::testing::TestWithParam<WarehouseTarget> {
     for (const auto& e : fs::directory_iterator(TestData("dwc-real-sample/raw"))) {
       std::string name = e.path().filename().string();
       name = name.substr(0, name.find(".jsonl")) + ".jsonl";
-      Write(export_ / name, Decompressed(e.path()), kSampleTime);
+      WriteFileWithMtime(export_ / name, DecompressedFile(e.path()), kSampleTime);
     }
   }
   ProcessResult Load(const fs::path& from, const std::string& url, const std::string& landing = "landing") {
@@ -113,7 +92,7 @@ TEST_P(DwcRawLayer, RowsLandTypedWhateverTheExportEncoding) {
   for (const char* table : {"log_visit", "log_link_visit_action", "log_action", "log_conversion",
                             "log_conversion_item", "site", "goal"}) {
     EXPECT_EQ(QueryInt(url_, std::string("SELECT count(*) FROM matomo_raw_dwc_") + table),
-              Lines(Decompressed(export_ / (std::string(table) + ".jsonl"))))
+              Lines(DecompressedFile(export_ / (std::string(table) + ".jsonl"))))
         << table;
   }
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_log_visit"), 164);
@@ -137,7 +116,7 @@ TEST_P(DwcRawLayer, RowsLandTypedWhateverTheExportEncoding) {
   // type15), DATETIMEs with a fraction: the same typed tables.
   fs::path other = tmp_.path() / "export-mysql8";
   fs::copy(export_, other);
-  std::string visits = Decompressed(export_ / "log_visit.jsonl"), out;
+  std::string visits = DecompressedFile(export_ / "log_visit.jsonl"), out;
   std::istringstream in(visits);
   auto to_b64 = [](const std::string& hex) {
     std::string bytes;
@@ -154,7 +133,7 @@ TEST_P(DwcRawLayer, RowsLandTypedWhateverTheExportEncoding) {
     }
     out += Replace(line, "(_time\": \"[0-9-]+) ([0-9:]+)\"", "$1T$2.000000\"") + "\n";
   }
-  Write(other / "log_visit.jsonl", out, kSampleTime);
+  WriteFileWithMtime(other / "log_visit.jsonl", out, kSampleTime);
   TempDir second;
   std::string url2 = GetParam().FreshUrl(second);
   ProcessResult r2 = Load(other, url2, "landing2");
@@ -170,7 +149,7 @@ TEST_P(DwcRawLayer, RerunRedeliveredFileAndLostLedgerWriteChangeNothing) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("dwc raw layer: 0 rows"), std::string::npos) << again.out;
   // Re-delivered: same key and bytes, a newer time.
-  Write(export_ / "log_visit.jsonl", Decompressed(export_ / "log_visit.jsonl"), kLater);
+  WriteFileWithMtime(export_ / "log_visit.jsonl", DecompressedFile(export_ / "log_visit.jsonl"), kLater);
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
   EXPECT_EQ(Dump(url_), dump);
   // A run killed after its curated loads, before the files' raw merges and ledger rows: redone the same.
@@ -190,35 +169,35 @@ TEST_P(DwcRawLayer, RerunRedeliveredFileAndLostLedgerWriteChangeNothing) {
 
 TEST_P(DwcRawLayer, NewestFileWinsPerPrimaryKeyNotTheLastToArrive) {
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
-  const std::string visit = LineOf(Decompressed(export_ / "log_visit.jsonl"), "\"idvisit\": 926,");
+  const std::string visit = LineOf(DecompressedFile(export_ / "log_visit.jsonl"), "\"idvisit\": 926,");
   auto with_referrer = [&](const std::string& name) {
     return Replace(visit, "\"referer_name\": (null|\"[^\"]*\")", "\"referer_name\": \"" + name + "\"") + "\n";
   };
   // Matomo updated visit 926: a later export carries it twice (the last line of a file wins).
-  Write(export_ / "2026-12-04" / "log_visit.jsonl", with_referrer("first") + with_referrer("updated"), kLater);
+  WriteFileWithMtime(export_ / "2026-12-04" / "log_visit.jsonl", with_referrer("first") + with_referrer("updated"), kLater);
   ProcessResult r = Load(export_, url_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(Text("SELECT referer_name FROM matomo_raw_dwc_log_visit WHERE idvisit = 926"), "updated");
   EXPECT_EQ(Text("SELECT _dwc_file FROM matomo_raw_dwc_log_visit WHERE idvisit = 926"), "2026-12-04/log_visit.jsonl");
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_log_visit"), 164);
   // An older export arriving late does not win over it, in the raw layer or in the curated table.
-  Write(export_ / "2026-12-02" / "log_visit.jsonl", with_referrer("stale"), kEarlier);
+  WriteFileWithMtime(export_ / "2026-12-02" / "log_visit.jsonl", with_referrer("stale"), kEarlier);
   r = Load(export_, url_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(Text("SELECT referer_name FROM matomo_raw_dwc_log_visit WHERE idvisit = 926"), "updated");
   EXPECT_EQ(Text("SELECT referrer_name FROM matomo_visits WHERE visit_id = 926"), "updated");
   // The newer file re-delivered without the visit (a GDPR deletion): its row goes.
-  Write(export_ / "2026-12-04" / "log_visit.jsonl", "\n", kLater + 60);
+  WriteFileWithMtime(export_ / "2026-12-04" / "log_visit.jsonl", "\n", kLater + 60);
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_log_visit WHERE idvisit = 926"), 0);
 }
 
 TEST_P(DwcRawLayer, TablesWithoutAKeyDropWholeRowDuplicates) {
-  const std::string sites = Decompressed(export_ / "site.jsonl");
-  Write(export_ / "site-again.jsonl", sites, kLater);  // every row again: dropped
+  const std::string sites = DecompressedFile(export_ / "site.jsonl");
+  WriteFileWithMtime(export_ / "site-again.jsonl", sites, kLater);  // every row again: dropped
   const std::string form = R"({"idlogform": 1, "idsite": 1, "idvisit": 926, "idvisitor": "269422327221acd6", )"
                            R"("form_last_action_time": "2026-12-01 10:00:00", "num_views": 2})";
-  Write(export_ / "log_form.jsonl", form + "\n" + form + "\n", kLater);  // not a curated table: raw only
+  WriteFileWithMtime(export_ / "log_form.jsonl", form + "\n" + form + "\n", kLater);  // not a curated table: raw only
   ProcessResult r = Load(export_, url_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_site"), Lines(sites));
@@ -227,7 +206,7 @@ TEST_P(DwcRawLayer, TablesWithoutAKeyDropWholeRowDuplicates) {
   EXPECT_EQ(Text("SELECT idvisitor FROM matomo_raw_dwc_log_form"), "269422327221acd6");
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_etl_dwc_files WHERE table_name = 'log_form'"), 1);
   // A changed row is a new row: both versions are kept (no key says they are one).
-  Write(export_ / "site-renamed.jsonl",
+  WriteFileWithMtime(export_ / "site-renamed.jsonl",
         Replace(LineOf(sites, "\"idsite\": 1,"), "\"name\": \"[^\"]*\"", "\"name\": \"Renamed\"") + "\n", kLater + 60);
   ASSERT_EQ(Load(export_, url_).exit_code, 0);
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_site"), Lines(sites) + 1);
@@ -236,9 +215,9 @@ TEST_P(DwcRawLayer, TablesWithoutAKeyDropWholeRowDuplicates) {
 
 TEST_P(DwcRawLayer, UnknownColumnsAndUnfitValuesAreKept) {
   const std::string form = R"({"idlogform": 2, "idsite": 1, "num_views": "several", "a_new_column": [1, 2]})";
-  Write(export_ / "log_form.jsonl", form + "\n", kLater);
-  const std::string visit = LineOf(Decompressed(export_ / "log_visit.jsonl"), "\"idvisit\": 926,");
-  Write(export_ / "late" / "log_visit.jsonl", "{\"brand_new\": \"x\", " + visit.substr(1) + "\n", kLater);
+  WriteFileWithMtime(export_ / "log_form.jsonl", form + "\n", kLater);
+  const std::string visit = LineOf(DecompressedFile(export_ / "log_visit.jsonl"), "\"idvisit\": 926,");
+  WriteFileWithMtime(export_ / "late" / "log_visit.jsonl", "{\"brand_new\": \"x\", " + visit.substr(1) + "\n", kLater);
   ProcessResult r = Load(export_, url_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(Text("SELECT CAST(num_views AS TEXT) FROM matomo_raw_dwc_log_form"), "<null>");
@@ -251,7 +230,7 @@ TEST_P(DwcRawLayer, UnknownColumnsAndUnfitValuesAreKept) {
 }
 
 TEST_P(DwcRawLayer, MalformedLineFailsItsFileAlone) {
-  Write(export_ / "log_form-bad.jsonl", "{\"idlogform\": 3}\n{\"idlogform\": \n", kLater);
+  WriteFileWithMtime(export_ / "log_form-bad.jsonl", "{\"idlogform\": 3}\n{\"idlogform\": \n", kLater);
   ProcessResult r = Load(export_, url_);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("log_form-bad.jsonl line 2"), std::string::npos) << r.err;
@@ -282,22 +261,15 @@ TEST_P(DwcRawLayer, SimulatedExportInBase64AndGzipLandsAsTheCuratedTablesSeeIt) 
   int64_t link_rows = 0;
   for (const auto& e : fs::recursive_directory_iterator(out)) {
     if (e.is_regular_file() && e.path().string().find("log_link_visit_action") != std::string::npos) {
-      link_rows += Lines(Decompressed(e.path()));
+      link_rows += Lines(DecompressedFile(e.path()));
     }
   }
   ASSERT_GT(link_rows, visits);
   EXPECT_EQ(QueryInt(url_, "SELECT count(*) FROM matomo_raw_dwc_log_link_visit_action"), link_rows);
 }
 
-std::vector<WarehouseTarget> Targets() {
-  std::vector<WarehouseTarget> out;
-  for (const auto& t : WarehouseTargets()) {
-    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
-  }
-  return out;
-}
 
-INSTANTIATE_TEST_SUITE_P(, DwcRawLayer, ::testing::ValuesIn(Targets()), TargetTestName);
+INSTANTIATE_TEST_SUITE_P(, DwcRawLayer, ::testing::ValuesIn(DwcTargets()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e

@@ -135,9 +135,6 @@ class ReportTables : public ::testing::TestWithParam<WarehouseTarget> {
  protected:
   ReportTables() : sim_({"--replay", TestData("matomo-5.1.2-sample"), "--now", kNow}) {}
   void SetUp() override {
-    if (GetParam().engine.starts_with("clickhouse")) {
-      GTEST_SKIP() << "the report tables are not built on ClickHouse yet (no window functions in 18.16; docs/clickhouse.md)";
-    }
     url_ = GetParam().FreshUrl(tmp_);
     if (url_.empty()) return;
     landing_ = (tmp_.path() / "landing").string();
@@ -266,9 +263,6 @@ METL_INSTANTIATE_WAREHOUSE_SUITE(ReportTables);
 class SimReports : public ::testing::TestWithParam<WarehouseTarget> {};
 
 TEST_P(SimReports, TablesEqualTheSimulatorsReports) {
-  if (GetParam().engine.starts_with("clickhouse")) {
-    GTEST_SKIP() << "the report tables are not built on ClickHouse yet (no window functions in 18.16; docs/clickhouse.md)";
-  }
   const char* now = "2026-11-25 08:00:00";
   SimServer sim({"--sites", "2", "--visits-per-day", "40", "--from", "2026-11-20", "--to", "2026-11-21", "--now", now});
   TempDir tmp;

@@ -63,7 +63,7 @@ while read -r elf name path; do
   grep -qx "$owner" "$tmp/depends" || fail "$elf needs $name from package $owner, which Depends lacks"
 done <"$tmp/needed"
 # Read at run time, invisible to dpkg-shlibdeps: site time zones (/usr/share/zoneinfo) and TLS roots.
-for p in tzdata ca-certificates; do
+for p in tzdata ca-certificates iso-codes; do
   grep -qx "$p" "$tmp/depends" || fail "Depends lacks $p"
 done
 

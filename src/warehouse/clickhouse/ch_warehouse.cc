@@ -17,7 +17,6 @@
 #include "warehouse/clickhouse/ch_types.h"
 #include "warehouse/clickhouse/ch_uri.h"
 #include "normalize/analysis_schema.h"
-#include "normalize/report_schema.h"
 #include "warehouse/ledger.h"
 
 namespace metl::warehouse {
@@ -31,13 +30,11 @@ using ch_engine::ChTarget;
 constexpr size_t kInsertFlushBytes = 16 << 20;
 constexpr std::string_view kStagingPrefix = "_metl_stg_";
 
-// The report and analysis tables: their SQL needs window functions ClickHouse 18.16 lacks, so they are
-// neither built nor created on ClickHouse (docs/clickhouse.md).
+// The analysis tables: their SQL needs window functions ClickHouse 18.16 lacks, so they are neither built
+// nor created on ClickHouse (docs/clickhouse.md). The report tables are (models/ch_report_sql.cc).
 bool NotBuiltHere(std::string_view table) {
-  for (const auto& list : {ReportTables(), AnalysisTables()}) {
-    for (const TableDef& t : list) {
-      if (t.name == table) return true;
-    }
+  for (const TableDef& t : AnalysisTables()) {
+    if (t.name == table) return true;
   }
   return false;
 }
@@ -52,7 +49,8 @@ Capabilities ClickHouseCapabilities() {
   caps.concurrent_writers = true;  // each load has staging tables of its own
   caps.group_visits = 0;
   caps.raw_visits_view = false;
-  caps.report_models = false;  // report and analysis SQL needs window functions 18.16 lacks
+  caps.report_models = true;     // ClickHouse's own report SQL (models/ch_report_sql.cc)
+  caps.analysis_models = false;  // analysis SQL needs window functions 18.16 lacks
   caps.types = ch_engine::ChTypeNames();
   return caps;
 }
@@ -404,7 +402,7 @@ class ChWarehouse final : public Warehouse {
       std::map<std::string, std::set<std::string>> have;
       for (const auto& row : cols.rows) have[row[0].value_or("")].insert(row[1].value_or(""));
       for (const TableDef& table : tables) {
-        // The report and analysis tables are not built here yet (Capabilities::report_models): not created.
+        // The analysis tables are not built here yet (Capabilities::analysis_models): not created.
         if (NotBuiltHere(table.name)) continue;
         const std::string local = ctx_.LocalName(table);
         const bool distributed = ctx_.clustered() && !ch_engine::ReplicatedEverywhere(table);

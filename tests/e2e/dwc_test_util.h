@@ -1,0 +1,23 @@
+// Helpers shared by the DWC end-to-end tests (load, raw layer, sync, A vs B).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "warehouse_suite.h"
+
+namespace metl::e2e {
+
+// The whole content of an export file, plain or gzip/zstd (sniffed); a test failure when unreadable.
+std::string DecompressedFile(const std::filesystem::path& path);
+
+// Writes `content` to `path` (creating its folder) with the given modification time: dwc load
+// orders files by it ("the newest file wins").
+void WriteFileWithMtime(const std::filesystem::path& path, const std::string& content, int64_t mtime);
+
+// The engines the DWC path is tested on: DuckDB and PostgreSQL (the raw layer needs transactions).
+std::vector<WarehouseTarget> DwcTargets();
+
+}  // namespace metl::e2e
