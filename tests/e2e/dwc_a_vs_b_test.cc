@@ -125,16 +125,8 @@ class DwcAvsB : public ::testing::TestWithParam<WarehouseTarget> {
   // dwc extract then dwc load, with only the AWS variables the test sets and no Matomo token.
   ProcessResult DwcPath(const Source& src) {
     const std::string landing = (dwc_dir_.path() / "landing").string();
-    Env aws = {{"AWS_ACCESS_KEY_ID", kKeyId},
-               {"AWS_SECRET_ACCESS_KEY", kSecret},
-               {"AWS_ENDPOINT_URL_S3", s3rver_->endpoint()},
-               {"AWS_SESSION_TOKEN", "\x01"},
-               {"AWS_PROFILE", "\x01"},
-               {"AWS_REGION", "\x01"},
-               {"AWS_DEFAULT_REGION", "\x01"},
-               {"AWS_ENDPOINT_URL", "\x01"},
-               {"AWS_SHARED_CREDENTIALS_FILE", "\x01"},
-               {"MATOMO_TOKEN_AUTH", "\x01"}};
+    Env aws = IsolatedAwsEnv(kKeyId, kSecret, s3rver_->endpoint());
+    aws["MATOMO_TOKEN_AUTH"] = "\x01";
     ProcessResult extract = RunEtl({"dwc", "extract", "--s3", std::string("s3://") + kBucket + "/" + src.prefix,
                                     "--region", "eu-west-1", "--landing", landing},
                                    aws, "", 120);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "dwc/landed_files.h"
+#include "dwc_test_util.h"
 #include "harness.h"
 #include "objstore/local_store.h"
 #include "objstore/s3_store.h"
@@ -58,9 +59,7 @@ class DwcExtractS3 : public ::testing::Test {
 
   // The AWS environment of a run; every other AWS_* variable of the outer environment unset.
   static Env AwsEnv(const std::string& endpoint, const std::string& secret = kSecret) {
-    return {{"AWS_ACCESS_KEY_ID", kKeyId},  {"AWS_SECRET_ACCESS_KEY", secret}, {"AWS_ENDPOINT_URL_S3", endpoint},
-            {"AWS_SESSION_TOKEN", "\x01"},  {"AWS_PROFILE", "\x01"},           {"AWS_REGION", "\x01"},
-            {"AWS_DEFAULT_REGION", "\x01"}, {"AWS_ENDPOINT_URL", "\x01"},      {"AWS_SHARED_CREDENTIALS_FILE", "\x01"}};
+    return IsolatedAwsEnv(kKeyId, secret, endpoint);
   }
 
   static std::unique_ptr<objstore::S3ObjectStore> Store(const std::string& prefix) {

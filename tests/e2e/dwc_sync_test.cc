@@ -103,17 +103,7 @@ class DwcSync : public ::testing::TestWithParam<WarehouseTarget> {
   }
 
   // The AWS environment of a run; every other AWS_* variable of the outer environment unset.
-  static Env AwsEnv() {
-    return {{"AWS_ACCESS_KEY_ID", kKeyId},
-            {"AWS_SECRET_ACCESS_KEY", kSecret},
-            {"AWS_ENDPOINT_URL_S3", s3rver_->endpoint()},
-            {"AWS_SESSION_TOKEN", "\x01"},
-            {"AWS_PROFILE", "\x01"},
-            {"AWS_REGION", "\x01"},
-            {"AWS_DEFAULT_REGION", "\x01"},
-            {"AWS_ENDPOINT_URL", "\x01"},
-            {"AWS_SHARED_CREDENTIALS_FILE", "\x01"}};
-  }
+  static Env AwsEnv() { return IsolatedAwsEnv(kKeyId, kSecret, s3rver_->endpoint()); }
 
   std::vector<std::string> SyncArgv(const std::string& prefix) const {
     return {EtlBin(),    "dwc",         "sync",     "--s3",       "s3://" + std::string(kBucket) + "/" + prefix,

@@ -34,6 +34,12 @@ void WriteFileWithMtime(const fs::path& path, const std::string& content, int64_
   ::utime(path.c_str(), &t);
 }
 
+Env IsolatedAwsEnv(const std::string& key_id, const std::string& secret, const std::string& endpoint) {
+  return {{"AWS_ACCESS_KEY_ID", key_id},  {"AWS_SECRET_ACCESS_KEY", secret}, {"AWS_ENDPOINT_URL_S3", endpoint},
+          {"AWS_SESSION_TOKEN", "\x01"},  {"AWS_PROFILE", "\x01"},           {"AWS_REGION", "\x01"},
+          {"AWS_DEFAULT_REGION", "\x01"}, {"AWS_ENDPOINT_URL", "\x01"},      {"AWS_SHARED_CREDENTIALS_FILE", "\x01"}};
+}
+
 std::vector<WarehouseTarget> DwcTargets() {
   std::vector<WarehouseTarget> out;
   for (const auto& t : WarehouseTargets()) {

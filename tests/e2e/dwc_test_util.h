@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "harness.h"
 #include "warehouse_suite.h"
 
 namespace metl::e2e {
@@ -16,6 +17,10 @@ std::string DecompressedFile(const std::filesystem::path& path);
 // Writes `content` to `path` (creating its folder) with the given modification time: dwc load
 // orders files by it ("the newest file wins").
 void WriteFileWithMtime(const std::filesystem::path& path, const std::string& content, int64_t mtime);
+
+// The AWS environment of a run against a local S3 (s3rver): these credentials and endpoint, every
+// other AWS_* variable of the outer environment unset (so no profile or region leaks into a test).
+Env IsolatedAwsEnv(const std::string& key_id, const std::string& secret, const std::string& endpoint);
 
 // The engines the DWC path is tested on: DuckDB and PostgreSQL (the raw layer needs transactions).
 std::vector<WarehouseTarget> DwcTargets();
