@@ -33,11 +33,10 @@ Result<std::optional<CivilDate>> ParseMarker(const std::string& content, const s
 Result<std::optional<CivilDate>> ReadBackfillMarker(const LandingZone& zone, int64_t site_id) {
   if (zone.store()) {
     METL_TRY(zone.open_status());
-    METL_ASSIGN_OR_RETURN(auto info, zone.store()->Stat(MarkerKey(site_id)));
-    if (!info) return std::optional<CivilDate>();
+    // One GET per site and run: "not found" is the usual answer (no backfill unfinished).
     auto content = zone.store()->GetString(MarkerKey(site_id));
     if (!content.ok()) {
-      if (objstore::IsNotFound(content.error())) return std::optional<CivilDate>();  // deleted meanwhile
+      if (objstore::IsNotFound(content.error())) return std::optional<CivilDate>();
       return std::move(content).error();
     }
     return ParseMarker(*content, zone.store()->Describe() + "/" + MarkerKey(site_id));
