@@ -14,11 +14,7 @@ namespace metl::cli {
 
 DwcExtractStep RunDwcExtractStep(CommandContext& ctx) {
   DwcExtractStep step;
-  auto fail = [&step](const Error& e) {
-    ReportError(e);
-    step.rc = ExitCodeFor(e);
-    return step;
-  };
+  auto fail = [&step](const Error& e) { return FailedStep(step, e); };
   const std::string& url = ctx.config.String("s3");
   if (url.empty() || !url.starts_with("s3://")) {
     return fail(Error(ErrorKind::kConfig, url.empty() ? "no export to read: --s3 is not set"

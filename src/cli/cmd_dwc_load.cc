@@ -35,11 +35,7 @@ namespace metl::cli {
 
 DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   DwcLoadStep step;
-  auto fail = [&step](const Error& e) {
-    ReportError(e);
-    step.rc = ExitCodeFor(e);
-    return step;
-  };
+  auto fail = [&step](const Error& e) { return FailedStep(step, e); };
   warehouse::LoadOptions options = LoadOptionsFromConfig(ctx.config);
   const std::filesystem::path from_dir = ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
                                              ? std::filesystem::path(ctx.config.String("from_dir"))

@@ -30,4 +30,12 @@ struct DwcLoadStep {
 // cmd_dwc_load.cc: the new or changed export files into the curated tables.
 DwcLoadStep RunDwcLoadStep(CommandContext& ctx);
 
+// A step that stops on `e`: reported once, its exit code taken from the error's kind.
+template <class Step>
+Step FailedStep(Step step, const Error& e) {
+  ReportError(e);
+  step.rc = ExitCodeFor(e);
+  return step;
+}
+
 }  // namespace metl::cli
