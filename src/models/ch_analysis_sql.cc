@@ -137,7 +137,8 @@ std::string ChAttributionSql(const std::string& conv_days, const std::string& to
                             touch_days + R"SQL(
         ) ARRAY JOIN links AS link)SQL";
   // pairs: each (conversion, touch) once (two visits can share several keys), within the lookback and
-  // not after the conversion; then per conversion the touches as arrays sorted by (start, visit id).
+  // not after the conversion; then per conversion its touches as one array of tuples sorted by (start,
+  // visit id, ...) — a tuple, because groupArray skips NULLs, which would misalign parallel arrays.
   return R"SQL(INSERT INTO {STG} (site_id, conversion_date, conversion_visit_id, conversion_action_index,
   conversion_type, goal_id, converted_at, revenue, touch_visit_id, touch_date, touch_at, touch_position, touch_count,
   days_before_conversion, channel, referrer_type, referrer_name, campaign_name, credit_first_touch,
@@ -147,22 +148,19 @@ SELECT site_id, conv_date, conv_visit, conv_index, conversion_type, goal_id, con
        t_rtype, t_rname, t_campaign, if(pos = 1, 1., 0.), if(pos = lnd_pos, 1., 0.), 1. / n,
        multiIf(n = 1, 1., n = 2, 0.5, pos = 1 OR pos = n, 0.4, 0.2 / (n - 2))
 FROM (
-  SELECT site_id, conv_date, conv_visit, conv_index, conversion_type, goal_id, converted_at, revenue, s_visit, s_date,
-         s_at, s_channel, s_rtype, s_rname, s_campaign, s_pos, n, toInt64(if(last_nd = 0, n, last_nd)) AS lnd_pos
+  SELECT site_id, conv_date, conv_visit, conv_index, conversion_type, goal_id, converted_at, revenue, pos, n, lnd_pos,
+         tupleElement(t, 1) AS t_at, tupleElement(t, 2) AS t_visit, tupleElement(t, 3) AS t_date,
+         tupleElement(t, 4) AS t_channel, tupleElement(t, 5) AS t_rtype, tupleElement(t, 6) AS t_rname,
+         tupleElement(t, 7) AS t_campaign
   FROM (
-    SELECT site_id, conv_date, conv_visit, conv_index, conversion_type, goal_id, converted_at, revenue,
-           arraySort((x, k) -> k, visits, keys) AS s_visit, arraySort((x, k) -> k, dates, keys) AS s_date,
-           arraySort((x, k) -> k, ats, keys) AS s_at, arraySort((x, k) -> k, channels, keys) AS s_channel,
-           arraySort((x, k) -> k, rtypes, keys) AS s_rtype, arraySort((x, k) -> k, rnames, keys) AS s_rname,
-           arraySort((x, k) -> k, campaigns, keys) AS s_campaign, arrayEnumerate(s_visit) AS s_pos,
-           toInt64(length(s_visit)) AS n,
-           arrayReduce('max', arrayMap((c, p) -> if(c != 'Direct', p, 0), s_channel, s_pos)) AS last_nd
+    SELECT site_id, conv_date, conv_visit, conv_index, conversion_type, goal_id, converted_at, revenue, touches,
+           arrayEnumerate(touches) AS positions, toInt64(length(touches)) AS n,
+           toInt64(arrayReduce('max', arrayMap((x, p) -> if(x.4 != 'Direct', p, 0), touches, positions))) AS last_nd,
+           if(last_nd = 0, n, last_nd) AS lnd_pos
     FROM (
       SELECT site_id, conv_date, conv_visit, conv_index, any(conversion_type) AS conversion_type,
              any(goal_id) AS goal_id, any(converted_at) AS converted_at, any(revenue) AS revenue,
-             groupArray(t_visit) AS visits, groupArray((t_at, t_visit)) AS keys, groupArray(t_date) AS dates,
-             groupArray(t_at) AS ats, groupArray(t_channel) AS channels, groupArray(t_rtype) AS rtypes,
-             groupArray(t_rname) AS rnames, groupArray(t_campaign) AS campaigns
+             arraySort(groupArray((t_at, t_visit, t_date, t_channel, t_rtype, t_rname, t_campaign))) AS touches
       FROM (
         SELECT DISTINCT site_id, conv_date, conv_visit, conv_index, conversion_type, goal_id, converted_at, revenue,
                t_visit, t_date, t_at, t_channel, t_rtype, t_rname, t_campaign
@@ -177,9 +175,8 @@ FROM (
       )
       GROUP BY site_id, conv_date, conv_visit, conv_index
     )
-  )
-) ARRAY JOIN s_visit AS t_visit, s_date AS t_date, s_at AS t_at, s_channel AS t_channel, s_rtype AS t_rtype,
-  s_rname AS t_rname, s_campaign AS t_campaign, s_pos AS pos)SQL";
+  ) ARRAY JOIN touches AS t, positions AS pos
+))SQL";
 }
 
 std::string ChCohortsSql(const std::string& sites, const std::string& window) {
