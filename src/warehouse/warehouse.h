@@ -165,16 +165,16 @@ class Session {
   // Writes a ledger row alone (a failed partition: its data stays as it was).
   virtual Status WriteLedger(const LedgerEntry& entry) = 0;
   virtual Status Execute(std::string_view sql) = 0;
-  // A write whose SELECT must see every row of the warehouse, not one shard's: on a sharded ClickHouse
-  // cluster it runs once, on the first shard, reading the Distributed tables (Execute runs a write on
-  // every shard's local tables). Elsewhere the same as Execute.
-  virtual Status ExecuteGlobal(std::string_view sql) { return Execute(sql); }
   virtual Result<QueryResult> Query(std::string_view sql) = 0;
   // SQL spellings that differ between engines, for the few queries written outside an engine (the
   // ledger, verify): `expr` as text, a timestamp's epoch seconds, a quoted table or column name.
   virtual std::string TextOf(std::string_view expr) const;
   virtual std::string EpochSecondsOf(std::string_view expr) const;
   virtual std::string Name(std::string_view ident) const;
+  // A write whose SELECT must see every row of the warehouse, not one shard's: on a sharded ClickHouse
+  // cluster it runs once, on the first shard, reading the Distributed tables (Execute runs a write on
+  // every shard's local tables). Elsewhere the same as Execute.
+  virtual Status ExecuteGlobal(std::string_view sql) { return Execute(sql); }
 };
 
 class Warehouse {
