@@ -24,7 +24,9 @@ struct Statement {
   bool global = false;  // Session::ExecuteGlobal
 };
 
-std::string Lit(CivilDate d) { return "DATE '" + d.ToString() + "'"; }
+std::string Lit(CivilDate d) {
+  return "DATE '" + d.ToString() + "'";
+}
 
 std::string RunToken() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};

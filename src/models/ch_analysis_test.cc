@@ -13,13 +13,15 @@
 namespace metl::models {
 namespace {
 
-warehouse::PartitionKey Key(int64_t site, const char* date) { return {site, *CivilDate::Parse(date)}; }
+warehouse::PartitionKey Key(int64_t site, const char* date) {
+  return {site, *CivilDate::Parse(date)};
+}
 
 // Records statements; writes only.
 class RecordingSession final : public warehouse::Session {
  public:
   Result<std::unique_ptr<warehouse::PartitionLoad>> BeginPartition(const warehouse::PartitionKey&,
-                                                                    const std::vector<const TableDef*>&) override {
+                                                                   const std::vector<const TableDef*>&) override {
     return Error(ErrorKind::kInternal, "not here");
   }
   Status ReplaceSiteRows(const std::vector<int64_t>&, const std::vector<const TableBatch*>&) override {
@@ -89,7 +91,8 @@ TEST(ChAnalysis, AFullRebuildRenamesEveryTable) {
   plan.loaded_to = *CivilDate::Parse("2026-11-13");
   RecordingSession s;
   ASSERT_TRUE(RunChAnalysisModels(s, options, plan, {"(DATE '2026-01-01', 1)"}).ok());
-  for (const char* t : {"matomo_dates", "matomo_channels_daily", "matomo_funnels", "matomo_attribution", "matomo_cohorts"}) {
+  for (const char* t :
+       {"matomo_dates", "matomo_channels_daily", "matomo_funnels", "matomo_attribution", "matomo_cohorts"}) {
     EXPECT_EQ(s.Count(std::string("RENAME TABLE ") + t + " TO "), 1) << t;
   }
   EXPECT_EQ(s.Count("REPLACE PARTITION"), 0);
@@ -104,8 +107,8 @@ TEST(ChAnalysisSql, NoWindowFunctionsNoCtesAndNoLambdaCapturingAColumn) {
   b.kind = FunnelStep::Kind::kOrder;
   b.definition = "goal=order";
   f.steps = {a, b};
-  for (const std::string& sql : {ChChannelsSql("1"), ChFunnelSql(f, "1"), ChAttributionSql("1", "1", 30),
-                                 ChCohortsSql("1", "1")}) {
+  for (const std::string& sql :
+       {ChChannelsSql("1"), ChFunnelSql(f, "1"), ChAttributionSql("1", "1", 30), ChCohortsSql("1", "1")}) {
     EXPECT_EQ(sql.find(" OVER ("), std::string::npos);
     EXPECT_EQ(sql.find("WITH "), std::string::npos);
     EXPECT_EQ(sql.find("INSERT INTO {STG}"), 0u);

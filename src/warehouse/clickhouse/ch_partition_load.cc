@@ -121,7 +121,8 @@ class ChPartitionLoad final : public PartitionLoad {
       } else if (outside != 0) {
         problem = "holds " + std::to_string(outside) + " rows outside the partition";
       } else if (s.visit_id_col >= 0 && row[3].value_or("") != std::to_string(s.visit_id_sum)) {
-        problem = "has sum(visit_id) " + row[3].value_or("NULL") + " but " + std::to_string(s.visit_id_sum) + " was sent";
+        problem =
+            "has sum(visit_id) " + row[3].value_or("NULL") + " but " + std::to_string(s.visit_id_sum) + " was sent";
       }
       if (problem.empty()) continue;
       return Error(ErrorKind::kTransient, "the staging table of " + std::string(s.table->name) + " on " +

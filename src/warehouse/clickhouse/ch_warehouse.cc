@@ -1,14 +1,8 @@
 #include "warehouse/clickhouse/ch_warehouse.h"
 
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <map>
-#include <random>
 #include <set>
-#include <thread>
 
 #include "core/log.h"
 #include "http/curl_http_client.h"
@@ -25,9 +19,8 @@ namespace {
 
 using ch_engine::ChClient;
 using ch_engine::ChIdent;
-using ch_engine::ChTarget;
-
 using ch_engine::ChContext;
+using ch_engine::ChTarget;
 using ch_engine::kStagingPrefix;
 using ch_engine::RandomHex;
 
@@ -42,7 +35,7 @@ Capabilities ClickHouseCapabilities() {
   caps.group_visits = 0;
   caps.raw_visits_view = false;
   caps.report_models = true;     // ClickHouse's own report SQL (models/ch_report_sql.cc)
-  caps.analysis_models = true;   // ClickHouse's own analysis SQL (models/ch_analysis_sql.cc)
+  caps.analysis_models = true;  // ClickHouse's own analysis SQL (models/ch_analysis_sql.cc)
   caps.types = ch_engine::ChTypeNames();
   return caps;
 }
