@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "models/analysis_sql.h"
+#include "models/ch_analysis.h"
 #include "models/models.h"
 
 namespace metl::models {
@@ -156,7 +157,7 @@ std::vector<std::string> DateRows(CivilDate from, CivilDate to) {
 
 Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, const AnalysisOptions& options,
                          const AnalysisScope& scope_in) {
-  if (!caps.analysis_models) return OkStatus();  // not on this engine yet (Capabilities::analysis_models)
+  if (!caps.analysis_models) return OkStatus();  // not on this engine (Capabilities::analysis_models)
   AnalysisScope scope = scope_in;
   METL_ASSIGN_OR_RETURN(auto range, LoadedRange(session));
   std::vector<std::string> sql;
@@ -182,6 +183,10 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
   const CivilDate last = CivilDate::FromYmd(range->second.ymd().year, 12, 31);
   sql.push_back("DELETE FROM matomo_dates WHERE TRUE");
   std::vector<std::string> rows = DateRows(first, last);
+  if (caps.dialect == "clickhouse") {  // staging tables and partition swaps instead of a transaction
+    return RunChAnalysisModels(session, options, ChAnalysisPlan{scope.full, funnels_changed, scope.touched, range->second},
+                               rows);
+  }
   const std::string insert_dates =
       "INSERT INTO matomo_dates (date, day_number, year, quarter, month, month_name, year_month, day_of_month, "
       "day_of_week, day_name, is_weekend, week_start, week_seq, iso_year, iso_week) VALUES\n";

@@ -12,7 +12,24 @@ std::string ConversionsPerVisit(const std::string& where) {
          where + ")\n  GROUP BY site_id, visit_date, visit_id";
 }
 
-std::string StepMatch(std::string_view dialect, const FunnelStep& s) {
+}  // namespace
+
+std::string SqlText(std::string_view dialect, std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if ((dialect == "bigquery" || dialect == "clickhouse") && (c == '\'' || c == '\\')) {
+      out += '\\';
+      out += c;
+    } else if (c == '\'') {
+      out += "''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string FunnelStepMatchSql(std::string_view dialect, const FunnelStep& s) {
   switch (s.kind) {
     case FunnelStep::Kind::kUrl:
       return "a.action_type = 'pageview' AND a.url LIKE " + SqlText(dialect, s.pattern);
@@ -27,23 +44,6 @@ std::string StepMatch(std::string_view dialect, const FunnelStep& s) {
       return "a.action_type IN ('goal', 'ecommerce_order')";
   }
   return "FALSE";
-}
-
-}  // namespace
-
-std::string SqlText(std::string_view dialect, std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (dialect == "bigquery" && (c == '\'' || c == '\\')) {
-      out += '\\';
-      out += c;
-    } else if (c == '\'') {
-      out += "''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
 }
 
 std::string ChannelsInsertSql(const std::string& v_where, const std::string& c_where) {
@@ -186,7 +186,7 @@ std::string FunnelInsertSql(std::string_view dialect, const Funnel& funnel, cons
       sql += s +
              " AS (\n  SELECT a.site_id, a.visit_date, a.visit_id, min(a.action_index) AS idx FROM matomo_actions a\n"
              "  WHERE (" +
-             a_where + ") AND " + StepMatch(dialect, funnel.steps[k]) +
+             a_where + ") AND " + FunnelStepMatchSql(dialect, funnel.steps[k]) +
              "\n  GROUP BY a.site_id, a.visit_date, a.visit_id\n)";
     } else {
       const std::string prev = "s" + std::to_string(k);
@@ -195,7 +195,7 @@ std::string FunnelInsertSql(std::string_view dialect, const Funnel& funnel, cons
              " p\n  JOIN matomo_actions a ON a.site_id = p.site_id AND a.visit_date = p.visit_date AND a.visit_id = "
              "p.visit_id\n"
              "    AND a.action_index > p.idx\n  WHERE (" + a_where + ") AND " +
-             StepMatch(dialect, funnel.steps[k]) + "\n  GROUP BY p.site_id, p.visit_date, p.visit_id\n)";
+             FunnelStepMatchSql(dialect, funnel.steps[k]) + "\n  GROUP BY p.site_id, p.visit_date, p.visit_id\n)";
     }
   }
   sql += ",\nper_day AS (\n  SELECT s1.site_id, s1.visit_date";

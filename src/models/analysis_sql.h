@@ -15,8 +15,11 @@
 
 namespace metl::models {
 
-// A string literal for `dialect` ('it''s'; GoogleSQL: 'it\'s').
+// A string literal for `dialect` ('it''s'; GoogleSQL and ClickHouse, where a backslash escapes: 'it\'s').
 std::string SqlText(std::string_view dialect, std::string_view text);
+
+// The condition matching one funnel step on matomo_actions (alias a).
+std::string FunnelStepMatchSql(std::string_view dialect, const FunnelStep& step);
 
 // `v_where` filters matomo_visits (alias v), `c_where` matomo_conversions (no alias), by site and day.
 std::string ChannelsInsertSql(const std::string& v_where, const std::string& c_where);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
+#include <string>
 
 namespace metl::report {
 namespace {
@@ -36,7 +38,7 @@ Status ReadDays(const Ctx& c, SiteReport& r) {
   METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf(c.s.Name("date")) +
                                                  ", nb_visits, nb_conversions, revenue, "
                                                  "nb_uniq_visitors, nb_pageviews FROM matomo_daily_kpis WHERE " +
-                                                 c.Range(c.s.Name("date")) + " ORDER BY 1"));
+                                                 c.Range(c.s.Name("date")) + " ORDER BY " + c.s.Name("date")));
   for (const auto& row : q.rows) {
     r.days.push_back({Text(row[0]).substr(0, 10), Int(row[1]), Int(row[2]), Num(row[3])});
     r.uniq_visitors_daily_sum += Int(row[4]);
@@ -57,7 +59,8 @@ Status ReadDays(const Ctx& c, SiteReport& r) {
 Status ReadChannels(const Ctx& c, SiteReport& r) {
   METL_ASSIGN_OR_RETURN(QueryResult tot, c.s.Query("SELECT channel, sum(nb_visits), sum(nb_conversions), sum(revenue) "
                                                    "FROM matomo_channels_daily WHERE " +
-                                                   c.Range(c.s.Name("date")) + " GROUP BY channel ORDER BY 2 DESC, 1"));
+                                                   c.Range(c.s.Name("date")) +
+                                                   " GROUP BY channel ORDER BY sum(nb_visits) DESC, channel"));
   std::map<std::string, size_t> index;
   for (const auto& row : tot.rows) {
     index[Text(row[0])] = r.channels.size();
@@ -70,7 +73,8 @@ Status ReadChannels(const Ctx& c, SiteReport& r) {
   METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf(c.s.Name("date")) +
                                                  ", channel, sum(nb_visits) "
                                                  "FROM matomo_channels_daily WHERE " +
-                                                 c.Range(c.s.Name("date")) + " GROUP BY 1, 2"));
+                                                 c.Range(c.s.Name("date")) + " GROUP BY " + c.s.Name("date") +
+                                                 ", channel"));
   for (const auto& row : q.rows) {
     auto d = day_index.find(Text(row[0]).substr(0, 10));
     auto ch = index.find(Text(row[1]));
@@ -79,6 +83,11 @@ Status ReadChannels(const Ctx& c, SiteReport& r) {
   return OkStatus();
 }
 
+// Grouped by expression, not by position: ClickHouse 18.16 reads GROUP BY 1 as a constant.
+const std::string kRefType = "coalesce(referrer_type, 'direct')";
+const std::string kRefName = "coalesce(referrer_name, '')";
+const std::string kDevice = "coalesce(device_type, 'Unknown')";
+
 Status ReadLists(const Ctx& c, SiteReport& r) {
   // From the pages report table, whose figures `verify --reports` proves equal to Matomo's: pageviews
   // (nb_hits) and visits summed over the days (a visit belongs to one day, so the sum counts each once).
@@ -86,16 +95,17 @@ Status ReadLists(const Ctx& c, SiteReport& r) {
       QueryResult pages,
       c.s.Query("SELECT label, sum(nb_hits), sum(nb_visits) FROM matomo_pages_daily WHERE " +
                 c.Range(c.s.Name("date")) +
-                " AND report = 'Actions.getPageUrls' GROUP BY label ORDER BY 2 DESC, 1 LIMIT 10"));
+                " AND report = 'Actions.getPageUrls' GROUP BY label ORDER BY sum(nb_hits) DESC, label LIMIT 10"));
   for (const auto& row : pages.rows) r.pages.push_back({Text(row[0]), "", Int(row[1]), Int(row[2]), 0});
   METL_ASSIGN_OR_RETURN(QueryResult refs,
-                        c.s.Query("SELECT coalesce(referrer_type, 'direct'), coalesce(referrer_name, ''), count(*), "
+                        c.s.Query("SELECT " + kRefType + ", " + kRefName + ", count(*), "
                                   "sum(CASE WHEN visit_converted THEN 1 ELSE 0 END) FROM matomo_visits WHERE " +
-                                  c.Range("visit_date") + " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 10"));
+                                  c.Range("visit_date") + " GROUP BY " + kRefType + ", " + kRefName +
+                                  " ORDER BY count(*) DESC, " + kRefType + ", " + kRefName + " LIMIT 10"));
   for (const auto& row : refs.rows) r.referrers.push_back({Text(row[0]), Text(row[1]), Int(row[2]), Int(row[3]), 0});
   METL_ASSIGN_OR_RETURN(QueryResult dev,
-                        c.s.Query("SELECT coalesce(device_type, 'Unknown'), count(*) FROM matomo_visits WHERE " +
-                                  c.Range("visit_date") + " GROUP BY 1 ORDER BY 2 DESC, 1"));
+                        c.s.Query("SELECT " + kDevice + ", count(*) FROM matomo_visits WHERE " + c.Range("visit_date") +
+                                  " GROUP BY " + kDevice + " ORDER BY count(*) DESC, " + kDevice));
   for (const auto& row : dev.rows) r.devices.push_back({Text(row[0]), "", Int(row[1]), 0, 0});
   return OkStatus();
 }
@@ -129,11 +139,14 @@ Status ReadFunnelsAndCohorts(const Ctx& c, SiteReport& r) {
 }  // namespace
 
 Result<std::vector<SiteReport>> ReadReport(Session& s, const ReportRequest& request) {
-  METL_ASSIGN_OR_RETURN(QueryResult sites,
-                        s.Query("SELECT p.site_id, " + s.TextOf("max(p." + s.Name("date") + ")") +
-                                ", max(m.name), max(m.currency) FROM matomo_etl_partitions p "
-                                "LEFT JOIN matomo_sites m ON m.site_id = p.site_id WHERE p.status = 'loaded' "
-                                "GROUP BY p.site_id ORDER BY p.site_id"));
+  // Two plain queries rather than a join (ClickHouse 18.16 joins USING, and leaves a missing right
+  // row's name empty, not NULL).
+  METL_ASSIGN_OR_RETURN(QueryResult sites, s.Query("SELECT site_id, " + s.TextOf("max(" + s.Name("date") + ")") +
+                                                   " FROM matomo_etl_partitions WHERE status = 'loaded' "
+                                                   "GROUP BY site_id ORDER BY site_id"));
+  METL_ASSIGN_OR_RETURN(QueryResult names, s.Query("SELECT site_id, name, currency FROM matomo_sites"));
+  std::map<int64_t, std::pair<std::optional<std::string>, std::string>> site_names;
+  for (const auto& row : names.rows) site_names[Int(row[0])] = {row[1], Text(row[2])};
   std::vector<SiteReport> out;
   for (const auto& row : sites.rows) {
     const int64_t site = Int(row[0]);
@@ -142,9 +155,11 @@ Result<std::vector<SiteReport>> ReadReport(Session& s, const ReportRequest& requ
     METL_ASSIGN_OR_RETURN(CivilDate last, CivilDate::Parse(Text(row[1]).substr(0, 10)));
     SiteReport r;
     r.site_id = site;
-    r.name = row[2] ? *row[2] : "Site " + std::to_string(site);
-    r.name_is_id = !row[2];
-    r.currency = Text(row[3]);
+    auto named = site_names.find(site);
+    const bool has_name = named != site_names.end() && named->second.first;
+    r.name = has_name ? *named->second.first : "Site " + std::to_string(site);
+    r.name_is_id = !has_name;
+    r.currency = named != site_names.end() ? named->second.second : "";
     r.to = request.to.value_or(last);
     r.from = request.from.value_or(r.to - 29);
     if (r.from > r.to) {

@@ -80,9 +80,9 @@ struct Capabilities {
   bool raw_visits_view = false;
   // The report tables (matomo_*_daily, Matomo's own reports) are built by the models.
   bool report_models = true;
-  // The analysis tables (channels, attribution, cohorts, funnels, dates) are built by the models. False
-  // where their SQL does not run yet (ClickHouse: window functions 18.16 lacks): the engine does not
-  // create them, and docs/clickhouse.md says so.
+  // The analysis tables (channels, attribution, cohorts, funnels, dates) are built by the models (on
+  // ClickHouse by its own SQL, models/ch_analysis_sql.cc). False where their SQL does not run: the
+  // engine does not create them.
   bool analysis_models = true;
   TypeNames types;
 };
@@ -171,6 +171,10 @@ class Session {
   virtual std::string TextOf(std::string_view expr) const;
   virtual std::string EpochSecondsOf(std::string_view expr) const;
   virtual std::string Name(std::string_view ident) const;
+  // A write whose SELECT must see every row of the warehouse, not one shard's: on a sharded ClickHouse
+  // cluster it runs once, on the first shard, reading the Distributed tables (Execute runs a write on
+  // every shard's local tables). Elsewhere the same as Execute.
+  virtual Status ExecuteGlobal(std::string_view sql) { return Execute(sql); }
 };
 
 class Warehouse {

@@ -95,6 +95,11 @@ std::string CreateLocalTableSql(const TableDef& table, std::string_view name) {
     sql += (i ? ", " : "") + ChIdent(table.columns[i].name) + " " + ChType(table.columns[i]);
   }
   sql += ") ENGINE = MergeTree ";
+  if (table.ColumnIndex("site_id") < 0) {  // matomo_dates: no site, one partition
+    std::string order;
+    for (std::string_view k : table.key) order += (order.empty() ? "" : ", ") + ChIdent(k);
+    return sql + "PARTITION BY tuple() ORDER BY (" + order + ")";
+  }
   // The sorting key: the declared key's non-nullable columns, after the partition columns.
   std::string order = "site_id";
   if (!table.partition_date_column.empty()) {

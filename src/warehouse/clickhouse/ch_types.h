@@ -22,12 +22,14 @@ std::string ChIdent(std::string_view name);   // `name`
 
 // The local table's name: the declared name on one server, NAME_local on a cluster.
 std::string LocalName(std::string_view table, bool clustered);
-// Tables kept whole on every shard of a cluster (no Distributed table): matomo_sites, matomo_goals.
+// Tables kept whole on every shard of a cluster (no Distributed table): matomo_sites, matomo_goals,
+// matomo_dates.
 bool ReplicatedEverywhere(const TableDef& table);
 
 // CREATE TABLE IF NOT EXISTS for the MergeTree table `name` of `table`:
 //   PARTITION BY (site_id, <date column>) for tables of (site, day) partitions, the unit that
-//   REPLACE PARTITION swaps; PARTITION BY site_id for matomo_sites / matomo_goals.
+//   REPLACE PARTITION swaps; PARTITION BY site_id for matomo_sites / matomo_goals; one partition
+//   (tuple()) for matomo_dates, which has no site.
 std::string CreateLocalTableSql(const TableDef& table, std::string_view name);
 // The Distributed table over `local` on `cluster`, sharded by cityHash64(site_id, <date column>).
 std::string CreateDistributedTableSql(const TableDef& table, std::string_view database, std::string_view cluster,
