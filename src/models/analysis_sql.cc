@@ -98,10 +98,9 @@ std::string AttributionInsertSql(const std::string& conv_where, const std::strin
          conv_where +
          ")\n"
          "), ch AS (\n  " +
-         ChannelLookupSql(touch_where) +
-         "\n), pairs AS (\n" +
-         pair("v.visitor_id = conv.visitor_id") + "  UNION DISTINCT\n" + pair("v.user_id = conv.user_id") +
-         "  UNION DISTINCT\n" + pair("v.visit_date = conv.visit_date AND v.visit_id = conv.visit_id") +
+         ChannelLookupSql(touch_where) + "\n), pairs AS (\n" + pair("v.visitor_id = conv.visitor_id") +
+         "  UNION DISTINCT\n" + pair("v.user_id = conv.user_id") + "  UNION DISTINCT\n" +
+         pair("v.visit_date = conv.visit_date AND v.visit_id = conv.visit_id") +
          "), touch AS (\n"
          "  SELECT conv.site_id, conv.visit_date, conv.visit_id, conv.action_index, conv.conversion_type, "
          "conv.goal_id,\n"

@@ -144,7 +144,8 @@ std::string ChannelJoinOn(std::string_view lookup_alias, std::string_view visit_
   std::string sql;
   for (std::string_view c : kInputs) {
     const std::string lc = l + std::string(c), vc = v + std::string(c);
-    sql += "coalesce(" + lc + ", '') = coalesce(" + vc + ", '') AND (" + lc + " IS NULL) = (" + vc + " IS NULL)\n    AND ";
+    sql +=
+        "coalesce(" + lc + ", '') = coalesce(" + vc + ", '') AND (" + lc + " IS NULL) = (" + vc + " IS NULL)\n    AND ";
   }
   return sql + l + "entry_url = " + UrlKey(visit_alias);
 }
