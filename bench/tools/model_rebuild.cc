@@ -5,13 +5,15 @@
 // not landed (the bench's warehouse holds days made by SQL).
 //   metl_model_rebuild WAREHOUSE full                  every day (what sync --full-refresh rebuilds)
 //   metl_model_rebuild WAREHOUSE day SITE YYYY-MM-DD   one touched (site, day): a daily sync's rebuild
-// Prints "report_models_s <s>", "analysis_models_s <s>" and "total_s <s>" on stdout.
+// Prints "report_models_s <s>", "analysis_models_s <s>" and "total_s <s>" on stdout, and on stderr the
+// debug log: one "model statement" line per statement with its seconds (where the time goes, per table).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "core/civil_date.h"
+#include "core/log.h"
 #include "models/analysis.h"
 #include "models/funnel_spec.h"
 #include "models/models.h"
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: metl_model_rebuild WAREHOUSE full | WAREHOUSE day SITE YYYY-MM-DD\n");
     return 2;
   }
+  SetLogLevel(LogLevel::kDebug);
   warehouse::WarehouseOptions wo;
   wo.duckdb_memory_mb = 0;  // the models get DuckDB's default, as in a sync
   auto wh = warehouse::OpenWarehouse(argv[1], wo);

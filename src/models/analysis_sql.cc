@@ -47,16 +47,17 @@ std::string FunnelStepMatchSql(std::string_view dialect, const FunnelStep& s) {
 }
 
 std::string ChannelsInsertSql(const std::string& v_where, const std::string& c_where) {
+  // The channel CASE runs once per distinct input, not per visit (ChannelLookupSql).
   return "INSERT INTO matomo_channels_daily (site_id, date, channel, referrer_type, nb_visits, nb_uniq_visitors,\n"
          "  nb_actions, bounce_count, sum_visit_length, nb_visits_converted, nb_conversions, revenue)\n"
-         "WITH vc AS (\n"
+         "WITH ch AS (\n  " +
+         ChannelLookupSql(v_where) +
+         "\n), vc AS (\n"
          "  SELECT v.site_id, v.visit_date, v.visit_id, v.visitor_id, v.actions, v.visit_duration_s, "
          "v.visit_converted,\n"
-         "         v.referrer_type, " +
-         ChannelCaseSql() +
-         " AS channel\n"
-         "  FROM matomo_visits v WHERE " +
-         v_where +
+         "         v.referrer_type, ch.channel\n"
+         "  FROM matomo_visits v JOIN ch ON " +
+         ChannelJoinOn("ch", "v") + "\n  WHERE " + v_where +
          "\n"
          "), c AS (\n  " +
          ConversionsPerVisit(c_where) +
@@ -96,23 +97,23 @@ std::string AttributionInsertSql(const std::string& conv_where, const std::strin
          "  WHERE c.conversion_type IN ('goal', 'ecommerce_order') AND (" +
          conv_where +
          ")\n"
-         "), pairs AS (\n" +
-         pair("v.visitor_id = conv.visitor_id") + "  UNION DISTINCT\n" + pair("v.user_id = conv.user_id") +
-         "  UNION DISTINCT\n" + pair("v.visit_date = conv.visit_date AND v.visit_id = conv.visit_id") +
+         "), ch AS (\n  " +
+         ChannelLookupSql(touch_where) + "\n), pairs AS (\n" + pair("v.visitor_id = conv.visitor_id") +
+         "  UNION DISTINCT\n" + pair("v.user_id = conv.user_id") + "  UNION DISTINCT\n" +
+         pair("v.visit_date = conv.visit_date AND v.visit_id = conv.visit_id") +
          "), touch AS (\n"
          "  SELECT conv.site_id, conv.visit_date, conv.visit_id, conv.action_index, conv.conversion_type, "
          "conv.goal_id,\n"
          "         conv.converted_at, conv.revenue, v.visit_id AS touch_visit_id, v.visit_date AS touch_date,\n"
          "         v.first_action_at AS touch_at, conv.day_number - td.day_number AS days_before,\n"
-         "         v.referrer_type, v.referrer_name, v.campaign_name, " +
-         ChannelCaseSql() +
-         " AS channel\n"
+         "         v.referrer_type, v.referrer_name, v.campaign_name, ch.channel\n"
          "  FROM pairs p\n"
          "  JOIN conv ON conv.site_id = p.site_id AND conv.visit_date = p.visit_date AND conv.visit_id = p.visit_id\n"
          "           AND conv.action_index = p.action_index\n"
          "  JOIN matomo_visits v ON v.site_id = p.site_id AND v.visit_id = p.touch_visit_id\n"
          "  JOIN matomo_dates td ON td.date = v.visit_date\n"
-         "  WHERE (" + touch_where + ") AND td.day_number >= conv.day_number - " +
+         "  JOIN ch ON " +
+         ChannelJoinOn("ch", "v") + "\n  WHERE (" + touch_where + ") AND td.day_number >= conv.day_number - " +
          std::to_string(lookback_days) +
          " AND td.day_number <= conv.day_number\n"
          "    AND v.first_action_at <= conv.converted_at\n"

@@ -117,6 +117,39 @@ std::string ChannelCaseSql() {
   return sql + "\n  ELSE 'Other' END";
 }
 
+namespace {
+
+// The columns the CASE reads, besides the entry URL.
+constexpr std::string_view kInputs[] = {"referrer_type", "campaign_medium", "campaign_source", "campaign_name"};
+
+// The entry URL as the lookup keys it: every URL pattern of the rules contains '=' (a unit test checks it),
+// so a URL without one matches none of them, as '' does; keying those by '' instead of themselves leaves
+// far fewer distinct inputs (clean landing pages are most URLs) and the same channels.
+std::string UrlKey(std::string_view alias) {
+  const std::string url = std::string(alias) + ".entry_url";
+  return "CASE WHEN " + url + " LIKE '%=%' THEN " + url + " ELSE '' END";
+}
+
+}  // namespace
+
+std::string ChannelLookupSql(const std::string& where) {
+  std::string inputs;
+  for (std::string_view c : kInputs) inputs += "v." + std::string(c) + ", ";
+  return "SELECT v.*, " + ChannelCaseSql() + " AS channel\n  FROM (SELECT DISTINCT " + inputs + UrlKey("v") +
+         " AS entry_url\n        FROM matomo_visits v WHERE " + where + ") v";
+}
+
+std::string ChannelJoinOn(std::string_view lookup_alias, std::string_view visit_alias) {
+  const std::string l = std::string(lookup_alias) + ".", v = std::string(visit_alias) + ".";
+  std::string sql;
+  for (std::string_view c : kInputs) {
+    const std::string lc = l + std::string(c), vc = v + std::string(c);
+    sql +=
+        "coalesce(" + lc + ", '') = coalesce(" + vc + ", '') AND (" + lc + " IS NULL) = (" + vc + " IS NULL)\n    AND ";
+  }
+  return sql + l + "entry_url = " + UrlKey(visit_alias);
+}
+
 std::string ChannelRulesMarkdown() {
   std::string md = "| # | channel | a visit whose ... |\n|---|---|---|\n";
   int n = 0;

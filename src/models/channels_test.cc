@@ -31,6 +31,26 @@ TEST(ChannelRules, EveryRuleIsInTheCaseInOrder) {
   EXPECT_NE(sql.find("ELSE 'Other' END"), std::string::npos);
 }
 
+// ChannelLookupSql keys a URL without '=' as '': right only while every URL pattern of the rules needs one.
+TEST(ChannelRules, EveryEntryUrlPatternContainsAnEqualsSign) {
+  const std::string sql = ChannelCaseSql();
+  int patterns = 0;
+  for (const std::string needle : {"entry_url LIKE '", "entry_url) LIKE '"}) {
+    for (size_t at = sql.find(needle); at != std::string::npos; at = sql.find(needle, at + 1)) {
+      const size_t begin = at + needle.size();
+      const std::string pattern = sql.substr(begin, sql.find('\'', begin) - begin);
+      EXPECT_NE(pattern.find('='), std::string::npos) << pattern;
+      ++patterns;
+    }
+  }
+  EXPECT_GT(patterns, 20);
+  // No other use of the URL (a function of it, a NOT) that '' could answer differently.
+  size_t uses = 0;
+  for (size_t at = sql.find("entry_url"); at != std::string::npos; at = sql.find("entry_url", at + 1)) ++uses;
+  EXPECT_EQ(uses, static_cast<size_t>(patterns));
+  EXPECT_EQ(sql.find(" NOT "), std::string::npos);
+}
+
 TEST(DateDimension, MondayWeeksAndIsoWeeks) {
   // 2026-01-01 is a Thursday: ISO week 1 of 2026; 2027-01-01 is a Friday: ISO week 53 of 2026.
   auto rows = DateRows(CivilDate::FromYmd(2026, 1, 1), CivilDate::FromYmd(2027, 1, 1));
