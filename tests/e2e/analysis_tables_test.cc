@@ -2,8 +2,8 @@
 // attribution (first touch, last non-direct, linear, 40/20/40, the 30-day lookback, user ids linking
 // visitors), cohorts (Monday weeks, returning visitors), funnels (steps in order within a visit),
 // channels (click ids, media), and the rebuild scope: a reloaded day rewrites only its own rows (and
-// the windows that depend on it), `--full-refresh` rewrites everything. Through `load` into DuckDB and
-// PostgreSQL.
+// the windows that depend on it), `--full-refresh` rewrites everything. Through `load` into DuckDB,
+// PostgreSQL and BigQuery (google-fake: small data, it runs every query on an embedded DuckDB).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -287,15 +287,15 @@ TEST_P(AnalysisTables, ChangedFunnelStepsRebuildEveryDayAndBadOnesAreConfigError
   EXPECT_NE(r.err.find("url=GLOB"), std::string::npos) << r.err;  // the hint says how to write one
 }
 
-std::vector<WarehouseTarget> DuckDbAndPostgres() {
+std::vector<WarehouseTarget> DuckDbPostgresAndBigQuery() {
   std::vector<WarehouseTarget> out;
   for (const auto& t : WarehouseTargets()) {
-    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
+    if (t.engine == "duckdb" || t.engine == "postgres" || t.engine == "bigquery") out.push_back(t);
   }
   return out;
 }
 // Not on ClickHouse: the analysis tables are not built there yet (Capabilities::analysis_models, docs/clickhouse.md).
-INSTANTIATE_TEST_SUITE_P(, AnalysisTables, ::testing::ValuesIn(DuckDbAndPostgres()), TargetTestName);
+INSTANTIATE_TEST_SUITE_P(, AnalysisTables, ::testing::ValuesIn(DuckDbPostgresAndBigQuery()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e
