@@ -276,7 +276,8 @@ ScriptInfo AnalyzeScript(std::string_view sql) {
       if (t[i].text == "(") ++depth;
       if (t[i].text == ")") --depth;
       if (depth <= 0 && IsWord(t, i, "WHERE")) where = true;
-      if (IsWord(t, i, "UNION") && !IsWord(t, NextSolid(t, i + 1), "ALL") && !IsWord(t, NextSolid(t, i + 1), "DISTINCT"))
+      if (IsWord(t, i, "UNION") && !IsWord(t, NextSolid(t, i + 1), "ALL") &&
+          !IsWord(t, NextSolid(t, i + 1), "DISTINCT"))
         info.bare_union = true;
       if (t[i].kind == Tok::kPunct && t[i].text == ";" && depth <= 0) break;
     }

@@ -56,8 +56,7 @@ TEST(BigQuerySql, ScriptAnalysisFindsTransactionsAndMutatedTables) {
       AnalyzeScript("BEGIN TRANSACTION; CREATE TEMP TABLE x (a INT64); COMMIT TRANSACTION;").ddl_in_transaction);
   // DELETE and UPDATE without WHERE: GoogleSQL refuses them (a WHERE inside a subquery does not count)
   EXPECT_EQ(AnalyzeScript("DELETE FROM ds.t").dml_without_where, "DELETE");
-  EXPECT_EQ(AnalyzeScript("DELETE ds.t WHERE TRUE; UPDATE ds.t SET a = (SELECT 1 FROM x WHERE y)")
-                .dml_without_where,
+  EXPECT_EQ(AnalyzeScript("DELETE ds.t WHERE TRUE; UPDATE ds.t SET a = (SELECT 1 FROM x WHERE y)").dml_without_where,
             "UPDATE");
   EXPECT_EQ(AnalyzeScript("DELETE FROM ds.t WHERE a IN (SELECT a FROM ds.u); UPDATE ds.t SET a = 1 WHERE TRUE")
                 .dml_without_where,

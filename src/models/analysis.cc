@@ -65,8 +65,8 @@ std::string DaysWhere(const std::map<int64_t, std::set<CivilDate>>& days, const 
     for (auto it = set.begin(); it != set.end();) {
       CivilDate from = *it, to = *it;
       for (++it; it != set.end() && *it == to + 1; ++it) to = *it;
-      runs += (runs.empty() ? "" : " OR ") + (from == to ? date + " = " + DateLit(from)
-                                                         : date + " BETWEEN " + DateLit(from) + " AND " + DateLit(to));
+      runs += (runs.empty() ? "" : " OR ") +
+              (from == to ? date + " = " + DateLit(from) : date + " BETWEEN " + DateLit(from) + " AND " + DateLit(to));
     }
     sql += (sql.empty() ? "" : " OR ") + ("(" + site + " = " + std::to_string(s) + " AND (" + runs + "))");
   }

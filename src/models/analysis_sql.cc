@@ -113,8 +113,8 @@ std::string AttributionInsertSql(const std::string& conv_where, const std::strin
          "           AND conv.action_index = p.action_index\n"
          "  JOIN matomo_visits v ON v.site_id = p.site_id AND v.visit_id = p.touch_visit_id\n"
          "  JOIN matomo_dates td ON td.date = v.visit_date\n"
-         "  WHERE (" + touch_where + ") AND td.day_number >= conv.day_number - " +
-         std::to_string(lookback_days) +
+         "  WHERE (" +
+         touch_where + ") AND td.day_number >= conv.day_number - " + std::to_string(lookback_days) +
          " AND td.day_number <= conv.day_number\n"
          "    AND v.first_action_at <= conv.converted_at\n"
          "), ranked AS (\n"

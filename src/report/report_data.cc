@@ -116,9 +116,8 @@ Status ReadFunnelsAndCohorts(const Ctx& c, SiteReport& r) {
   METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf("cohort_week") +
                                                  ", weeks_since, cohort_visitors, visitors "
                                                  "FROM matomo_cohorts WHERE " +
-                                                 c.Range("cohort_week") + " AND activity_week BETWEEN " +
-                                                 Lit(c.from) + " AND " + Lit(c.to) +
-                                                 " ORDER BY cohort_week, weeks_since"));
+                                                 c.Range("cohort_week") + " AND activity_week BETWEEN " + Lit(c.from) +
+                                                 " AND " + Lit(c.to) + " ORDER BY cohort_week, weeks_since"));
   for (const auto& row : q.rows) {
     std::string week = Text(row[0]).substr(0, 10);
     if (r.cohorts.empty() || r.cohorts.back().week != week) r.cohorts.push_back({week, Int(row[2]), {}});
