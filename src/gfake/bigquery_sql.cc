@@ -271,11 +271,18 @@ ScriptInfo AnalyzeScript(std::string_view sql) {
     info.statement_types.push_back(type);
     // to the statement's end: the next top-level ';'
     int depth = 0;
+    bool where = false;
     for (; i < t.size(); ++i) {
       if (t[i].text == "(") ++depth;
       if (t[i].text == ")") --depth;
+      if (depth <= 0 && IsWord(t, i, "WHERE")) where = true;
+      if (IsWord(t, i, "UNION") && !IsWord(t, NextSolid(t, i + 1), "ALL") &&
+          !IsWord(t, NextSolid(t, i + 1), "DISTINCT"))
+        info.bare_union = true;
       if (t[i].kind == Tok::kPunct && t[i].text == ";" && depth <= 0) break;
     }
+    if ((type == "DELETE" || type == "UPDATE") && !where && info.dml_without_where.empty())
+      info.dml_without_where = type;
     i = NextSolid(t, i + 1);
   }
   return info;

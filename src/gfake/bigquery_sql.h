@@ -36,6 +36,12 @@ struct ScriptInfo {
   std::set<std::string> mutated_tables;      // "dataset.table" of DELETE/INSERT/UPDATE/MERGE/TRUNCATE
   bool transaction = false;                  // has BEGIN [TRANSACTION]
   bool ddl_in_transaction = false;           // CREATE/DROP/ALTER (not TEMP) between BEGIN and COMMIT
+  // "DELETE" or "UPDATE" when such a statement has no WHERE clause: GoogleSQL makes the keyword
+  // mandatory for both (DML syntax reference; `WHERE TRUE` acts on every row), DuckDB does not.
+  std::string dml_without_where;
+  // UNION not followed by ALL or DISTINCT: GoogleSQL requires one of them, DuckDB reads a bare UNION as
+  // UNION DISTINCT.
+  bool bare_union = false;
   // BigQuery's statementType: the single statement's type, or "SCRIPT" for several.
   std::string StatementType() const;
 };

@@ -54,6 +54,16 @@ TEST(BigQuerySql, ScriptAnalysisFindsTransactionsAndMutatedTables) {
   EXPECT_TRUE(AnalyzeScript("BEGIN TRANSACTION; CREATE TABLE ds.x (a INT64); COMMIT TRANSACTION;").ddl_in_transaction);
   EXPECT_FALSE(
       AnalyzeScript("BEGIN TRANSACTION; CREATE TEMP TABLE x (a INT64); COMMIT TRANSACTION;").ddl_in_transaction);
+  // DELETE and UPDATE without WHERE: GoogleSQL refuses them (a WHERE inside a subquery does not count)
+  EXPECT_EQ(AnalyzeScript("DELETE FROM ds.t").dml_without_where, "DELETE");
+  EXPECT_EQ(AnalyzeScript("DELETE ds.t WHERE TRUE; UPDATE ds.t SET a = (SELECT 1 FROM x WHERE y)").dml_without_where,
+            "UPDATE");
+  EXPECT_EQ(AnalyzeScript("DELETE FROM ds.t WHERE a IN (SELECT a FROM ds.u); UPDATE ds.t SET a = 1 WHERE TRUE")
+                .dml_without_where,
+            "");
+  // UNION needs ALL or DISTINCT in GoogleSQL
+  EXPECT_TRUE(AnalyzeScript("SELECT 1 UNION SELECT 2").bare_union);
+  EXPECT_FALSE(AnalyzeScript("SELECT 1 UNION ALL SELECT 2 UNION DISTINCT SELECT 3").bare_union);
   // a ';' inside a string does not end the statement
   EXPECT_EQ(AnalyzeScript("SELECT ';'").statement_types.size(), 1u);
 }

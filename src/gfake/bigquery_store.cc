@@ -392,6 +392,12 @@ Result<BqQueryOutput> BqStore::RunScript(const std::string& sql, const std::stri
   if (info.ddl_in_transaction) {
     return BqError("invalidQuery", "Query error: Transactions do not support DDL statements on permanent entities");
   }
+  if (info.bare_union)
+    return BqError("invalidQuery", "Syntax error: Expected keyword ALL or keyword DISTINCT after UNION");
+  if (!info.dml_without_where.empty()) {
+    return BqError("invalidQuery", "Syntax error: " + info.dml_without_where +
+                                       " must have a WHERE clause (GoogleSQL; WHERE TRUE for every row)");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   DropExpiredLocked();
   if (!default_dataset.empty()) {

@@ -44,33 +44,49 @@ std::map<int64_t, std::set<CivilDate>> BySite(const std::vector<PartitionKey>& k
   return out;
 }
 
-// (site_id = 1 AND date IN (...)) OR ...; FALSE when nothing is touched.
+// `date BETWEEN first AND last AND (per_site)`: the bounds repeat what the per-site terms say, on the
+// date column alone and at the top level, which is the form BigQuery documents for pruning the date
+// partitions a statement reads or rewrites (docs/bigquery.md, "Quotas and costs"); an OR of per-site
+// conjunctions is not guaranteed to prune. Other engines skip their own date ranges with it too.
+std::string WithDateBounds(const std::string& date, CivilDate first, CivilDate last, const std::string& per_site) {
+  return "(" + date + " BETWEEN " + DateLit(first) + " AND " + DateLit(last) + " AND " + per_site + ")";
+}
+
+// (site_id = 1 AND (date BETWEEN a AND b OR date = c)) OR ...; FALSE when nothing is touched. Runs of
+// consecutive days are written as one range: a reload of many days stays a short statement (BigQuery
+// refuses a query text over 1 MB, and the script repeats this predicate in most statements).
 std::string DaysWhere(const std::map<int64_t, std::set<CivilDate>>& days, const std::string& site,
                       const std::string& date) {
   std::string sql;
+  std::optional<CivilDate> first, last;
   for (const auto& [s, set] : days) {
-    if (!sql.empty()) sql += " OR ";
-    sql += "(" + site + " = " + std::to_string(s) + " AND " + date + " IN (";
-    bool first = true;
-    for (CivilDate d : set) {
-      sql += (first ? "" : ", ") + DateLit(d);
-      first = false;
+    if (!first || *set.begin() < *first) first = *set.begin();
+    if (!last || *last < *set.rbegin()) last = *set.rbegin();
+    std::string runs;
+    for (auto it = set.begin(); it != set.end();) {
+      CivilDate from = *it, to = *it;
+      for (++it; it != set.end() && *it == to + 1; ++it) to = *it;
+      runs += (runs.empty() ? "" : " OR ") +
+              (from == to ? date + " = " + DateLit(from) : date + " BETWEEN " + DateLit(from) + " AND " + DateLit(to));
     }
-    sql += "))";
+    sql += (sql.empty() ? "" : " OR ") + ("(" + site + " = " + std::to_string(s) + " AND (" + runs + "))");
   }
-  return sql.empty() ? "FALSE" : "(" + sql + ")";
+  return sql.empty() ? "FALSE" : WithDateBounds(date, *first, *last, "(" + sql + ")");
 }
 
 // (site_id = 1 AND date BETWEEN a AND b) OR ...
 std::string RangeWhere(const std::map<int64_t, std::pair<CivilDate, CivilDate>>& ranges, const std::string& site,
                        const std::string& date) {
   std::string sql;
+  std::optional<CivilDate> first, last;
   for (const auto& [s, r] : ranges) {
     if (!sql.empty()) sql += " OR ";
     sql += "(" + site + " = " + std::to_string(s) + " AND " + date + " BETWEEN " + DateLit(r.first) + " AND " +
            DateLit(r.second) + ")";
+    if (!first || r.first < *first) first = r.first;
+    if (!last || *last < r.second) last = r.second;
   }
-  return sql.empty() ? "FALSE" : "(" + sql + ")";
+  return sql.empty() ? "FALSE" : WithDateBounds(date, *first, *last, "(" + sql + ")");
 }
 
 std::string Sites(const std::map<int64_t, std::set<CivilDate>>& days, const std::string& site) {
@@ -222,6 +238,7 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
   sql.push_back("DELETE FROM matomo_attribution WHERE " +
                 (scope.full ? "TRUE" : RangeWhere(conv_window, "site_id", "conversion_date")));
   sql.push_back(AttributionInsertSql(scope.full ? "TRUE" : RangeWhere(conv_window, "c.site_id", "c.visit_date"),
+                                     scope.full ? "TRUE" : RangeWhere(conv_window, "cv.site_id", "cv.visit_date"),
                                      scope.full ? "TRUE" : RangeWhere(touch_window, "v.site_id", "v.visit_date"),
                                      options.lookback_days));
 
@@ -231,7 +248,9 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
   if (!scope.full) {
     window.clear();
     deleted.clear();
+    std::optional<CivilDate> earliest;  // the deleted rows' partitions: activity_week >= the earliest week
     for (const auto& [site, set] : days) {
+      if (!earliest || WeekStart(*set.begin()) < *earliest) earliest = WeekStart(*set.begin());
       std::string from = DateLit(WeekStart(*set.begin()));
       window += (window.empty() ? "" : " OR ") + std::string("(vv.site_id = ") + std::to_string(site) +
                 " AND vv.week_start >= " + from + ")";
@@ -239,7 +258,7 @@ Status RunAnalysisModels(Session& session, const warehouse::Capabilities& caps, 
                  " AND activity_week >= " + from + ")";
     }
     window = window.empty() ? "FALSE" : "(" + window + ")";  // nothing touched (only the funnels changed)
-    deleted = deleted.empty() ? "FALSE" : "(" + deleted + ")";
+    deleted = deleted.empty() ? "FALSE" : "(activity_week >= " + DateLit(*earliest) + " AND (" + deleted + "))";
   }
   sql.push_back("DELETE FROM matomo_cohorts WHERE " + deleted);
   sql.push_back(CohortsInsertSql(scope.full ? "TRUE" : Sites(days, "v.site_id"),

@@ -70,7 +70,8 @@ std::string ChannelsInsertSql(const std::string& v_where, const std::string& c_w
          "GROUP BY vc.site_id, vc.visit_date, vc.channel, vc.referrer_type";
 }
 
-std::string AttributionInsertSql(const std::string& conv_where, const std::string& touch_where, int lookback_days) {
+std::string AttributionInsertSql(const std::string& conv_where, const std::string& conv_visit_where,
+                                 const std::string& touch_where, int lookback_days) {
   // Speed: each join to matomo_visits or matomo_actions repeats the touched days' predicate (implied by the
   // other conditions, so the rows are the same), which the engine can push down to the scan; joined on the
   // visit id alone, a one-day rebuild read every visit or action of the warehouse.
@@ -95,7 +96,7 @@ std::string AttributionInsertSql(const std::string& conv_where, const std::strin
          "c.visit_id\n"
          "  JOIN matomo_dates d ON d.date = c.visit_date\n"
          "  WHERE c.conversion_type IN ('goal', 'ecommerce_order') AND (" +
-         conv_where +
+         conv_where + ") AND (" + conv_visit_where +
          ")\n"
          "), ch AS (\n  " +
          ChannelLookupSql(touch_where) + "\n), pairs AS (\n" + pair("v.visitor_id = conv.visitor_id") +

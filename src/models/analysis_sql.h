@@ -24,9 +24,11 @@ std::string FunnelStepMatchSql(std::string_view dialect, const FunnelStep& step)
 // `v_where` filters matomo_visits (alias v), `c_where` matomo_conversions (no alias), by site and day.
 std::string ChannelsInsertSql(const std::string& v_where, const std::string& c_where);
 
-// Conversions whose converting day passes `conv_where` (alias c); touches read from the visits that
-// pass `touch_where` (alias v); lookback in days.
-std::string AttributionInsertSql(const std::string& conv_where, const std::string& touch_where, int lookback_days);
+// Conversions whose converting day passes `conv_where` (alias c) and, the same days said of the
+// converting visit, `conv_visit_where` (alias cv: without it the join reads every visit's partition);
+// touches read from the visits that pass `touch_where` (alias v); lookback in days.
+std::string AttributionInsertSql(const std::string& conv_where, const std::string& conv_visit_where,
+                                 const std::string& touch_where, int lookback_days);
 
 // Visitors of the sites passing `v_sites_where` (alias v; the same for the conversions, unaliased:
 // `c_sites_where`); rows whose activity week passes `window_where` (alias vv: site_id, week_start).

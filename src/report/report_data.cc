@@ -120,12 +120,14 @@ Status ReadFunnelsAndCohorts(const Ctx& c, SiteReport& r) {
     if (r.funnels.empty() || r.funnels.back().name != Text(row[0])) r.funnels.push_back({Text(row[0]), {}});
     r.funnels.back().steps.push_back({static_cast<int>(Int(row[1])), Text(row[2]), Int(row[3]), Int(row[4])});
   }
-  // Cohorts that started in the range (weeks start on Monday: the range's first Monday on).
+  // Cohorts that started in the range (weeks start on Monday: the range's first Monday on). A cohort's
+  // activity weeks start at its own week, so the range bounds activity_week too: said on the column the
+  // table is partitioned by (BigQuery), it reads only the range's partitions.
   METL_ASSIGN_OR_RETURN(QueryResult q, c.s.Query("SELECT " + c.s.TextOf("cohort_week") +
                                                  ", weeks_since, cohort_visitors, visitors "
                                                  "FROM matomo_cohorts WHERE " +
-                                                 c.Range("cohort_week") + " AND activity_week <= " + Lit(c.to) +
-                                                 " ORDER BY cohort_week, weeks_since"));
+                                                 c.Range("cohort_week") + " AND activity_week BETWEEN " + Lit(c.from) +
+                                                 " AND " + Lit(c.to) + " ORDER BY cohort_week, weeks_since"));
   for (const auto& row : q.rows) {
     std::string week = Text(row[0]).substr(0, 10);
     if (r.cohorts.empty() || r.cohorts.back().week != week) r.cohorts.push_back({week, Int(row[2]), {}});

@@ -178,7 +178,7 @@ Result<LoadSummary> LoadPartitions(Warehouse& warehouse, const LoadOptions& opti
   if (!options.raw_visits_in_warehouse) {
     // raw_visits = "landing": the table holds no day at all, whatever an earlier setting loaded, so
     // that it never answers for some days and not others.
-    METL_TRY(main_session->Execute("DELETE FROM matomo_raw_visits"));
+    METL_TRY(main_session->Execute("DELETE FROM matomo_raw_visits WHERE TRUE"));  // BigQuery: WHERE is required
   }
 
   landing::LandingZone zone(options.landing);

@@ -3,7 +3,8 @@
 // visitors), cohorts (Monday weeks, returning visitors), funnels (steps in order within a visit),
 // channels (click ids, media), and the rebuild scope: a reloaded day rewrites only its own rows (and
 // the windows that depend on it), `--full-refresh` rewrites everything. Through `load` into DuckDB,
-// PostgreSQL and ClickHouse (one server, and the 2-shard cluster, where a visitor's days lie on both shards).
+// PostgreSQL, BigQuery (google-fake: small data, it runs every query on an embedded DuckDB) and ClickHouse
+// (one server, and the 2-shard cluster, where a visitor's days lie on both shards).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -287,14 +288,8 @@ TEST_P(AnalysisTables, ChangedFunnelStepsRebuildEveryDayAndBadOnesAreConfigError
   EXPECT_NE(r.err.find("url=GLOB"), std::string::npos) << r.err;  // the hint says how to write one
 }
 
-std::vector<WarehouseTarget> DuckDbPostgresAndClickHouse() {
-  std::vector<WarehouseTarget> out;
-  for (const auto& t : WarehouseTargets()) {
-    if (t.engine != "bigquery") out.push_back(t);
-  }
-  return out;
-}
-INSTANTIATE_TEST_SUITE_P(, AnalysisTables, ::testing::ValuesIn(DuckDbPostgresAndClickHouse()), TargetTestName);
+// Every engine: DuckDB, PostgreSQL, BigQuery (google-fake) and ClickHouse (one server, the 2-shard cluster).
+INSTANTIATE_TEST_SUITE_P(, AnalysisTables, ::testing::ValuesIn(WarehouseTargets()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e

@@ -78,15 +78,16 @@ TEST_P(RawVisitsOption, SwitchingBackAndForthStaysConsistent) {
   EXPECT_EQ(DumpTables(with_raw_, kOtherTables, {"loaded_at"}), before);
 }
 
-// DuckDB and PostgreSQL only: BigQuery: not yet checked (issue 17 asked for DuckDB and PostgreSQL).
-std::vector<WarehouseTarget> DuckDbAndPostgres() {
+// DuckDB, PostgreSQL and BigQuery. On BigQuery this is also the regression test for the emptying
+// DELETE, sent without a WHERE (which GoogleSQL refuses, google-fake too since): now `WHERE TRUE`.
+std::vector<WarehouseTarget> DuckDbPostgresAndBigQuery() {
   std::vector<WarehouseTarget> out;
   for (const auto& t : WarehouseTargets()) {
-    if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
+    if (t.engine == "duckdb" || t.engine == "postgres" || t.engine == "bigquery") out.push_back(t);
   }
   return out;
 }
-INSTANTIATE_TEST_SUITE_P(, RawVisitsOption, ::testing::ValuesIn(DuckDbAndPostgres()), TargetTestName);
+INSTANTIATE_TEST_SUITE_P(, RawVisitsOption, ::testing::ValuesIn(DuckDbPostgresAndBigQuery()), TargetTestName);
 
 }  // namespace
 }  // namespace metl::e2e

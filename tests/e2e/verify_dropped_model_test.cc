@@ -33,7 +33,7 @@ TEST_P(VerifyDroppedModel, RebuildsTheModelBeforeComparing) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string verified = r.out;
 
-  for (const char* how : {"DROP TABLE matomo_daily_kpis", "DELETE FROM matomo_daily_kpis"}) {
+  for (const char* how : {"DROP TABLE matomo_daily_kpis", "DELETE FROM matomo_daily_kpis WHERE TRUE"}) {
     SCOPED_TRACE(how);
     QueryWarehouse(url_, how);
     r = Verify();

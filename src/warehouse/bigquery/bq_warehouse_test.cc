@@ -286,5 +286,25 @@ TEST(BqSchema, NdjsonRowsCarryExactDecimalsTimesAndBigIntegersAsStrings) {
   EXPECT_EQ(bq_engine::BqString("it's a \\ \n"), "'it\\'s a \\\\ \\n'");
 }
 
+// The analysis models rebuild the touched days by DELETE + INSERT: on BigQuery each table must be
+// partitioned by the day column those statements filter on (and clustered by site_id), or a daily run
+// rewrites, and pays for, the whole table. matomo_dates is a few hundred rows: not partitioned.
+TEST(BqSchema, AnalysisTablesArePartitionedByTheDayTheirRebuildFiltersOn) {
+  const std::vector<std::pair<std::string, std::string>> expected = {{"matomo_channels_daily", "date"},
+                                                                     {"matomo_funnels", "date"},
+                                                                     {"matomo_attribution", "conversion_date"},
+                                                                     {"matomo_cohorts", "activity_week"}};
+  for (const auto& [table, column] : expected) {
+    const TableDef* def = FindTable(table);
+    ASSERT_NE(def, nullptr) << table;
+    const std::string json = bq_engine::TableJson(*def, "p", "d", table, false, 0);
+    EXPECT_NE(json.find("\"timePartitioning\":{\"type\":\"DAY\",\"field\":\"" + column + "\"}"), std::string::npos)
+        << json;
+    EXPECT_NE(json.find("\"clustering\":{\"fields\":[\"site_id\"]}"), std::string::npos) << json;
+  }
+  const std::string dates = bq_engine::TableJson(*FindTable("matomo_dates"), "p", "d", "matomo_dates", false, 0);
+  EXPECT_EQ(dates.find("timePartitioning"), std::string::npos) << dates;
+}
+
 }  // namespace
 }  // namespace metl::warehouse
