@@ -91,9 +91,9 @@ class DwcGcs : public ::testing::Test {
   }
   static ProcessResult Dwc(const std::string& verb, const std::string& landing, const std::string& db,
                            const GoogleFake& gcs) {
-    std::vector<std::string> argv = {EtlBin(), "dwc", verb, "--landing", landing, "--progress", "never",
-                                     "--retry-delay-ms", "1"};
-    if (verb != "extract") argv.insert(argv.end(), {"--warehouse", "duckdb:" + db});
+    std::vector<std::string> argv = {EtlBin(), "dwc", verb, "--landing", landing};
+    if (verb != "load") argv.insert(argv.end(), {"--retry-delay-ms", "1"});
+    if (verb != "extract") argv.insert(argv.end(), {"--warehouse", "duckdb:" + db, "--progress", "never"});
     if (verb != "load") argv.insert(argv.end(), {"--s3", "s3://" + std::string(kBucket) + "/export", "--region", "eu-west-1"});
     return RunProcess(argv, RunEnv(gcs), "", 300);
   }
