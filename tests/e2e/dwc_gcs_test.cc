@@ -32,14 +32,6 @@ constexpr const char* kGs = "gs://land-bkt/landing";
 const std::vector<std::string> kCurated = {"matomo_visits",      "matomo_actions",         "matomo_custom_dimensions",
                                            "matomo_conversions", "matomo_ecommerce_items", "matomo_raw_visits"};
 
-std::string HexMd5(const std::string& bytes) {
-  Md5 md5;
-  md5.Update(bytes);
-  std::string raw = md5.Final(), hex;
-  static const char* digits = "0123456789abcdef";
-  for (unsigned char c : raw) hex += {digits[c >> 4], digits[c & 15]};
-  return hex;
-}
 
 std::string Gzip(const fs::path& dir, const std::string& plain) {
   const fs::path tmp = dir / "regzip.jsonl.gz";
