@@ -1,7 +1,7 @@
 // `matomo-etl dwc load`: Data Warehouse Connector export files into the curated tables.
 //
-//   1. list the export files (--from-dir DIR, else <landing>/dwc/, where `dwc extract` mirrors the
-//      bucket), oldest first; when some are new or changed, read every one into the raw store
+//   1. list the export files (--from-dir DIR, else <landing>/dwc/ (a folder or gs://), where
+//      `dwc extract` mirrors the bucket: dwc/export_folder.h), oldest first; when some are new or changed, read every one into the raw store
 //      (newest version of a row wins: the days to rebuild need all their rows);
 //   2. the files the file ledger lacks, or holds with another ETag, say which (site, day) they touch
 //      (a file's ETag: the one `dwc extract` recorded in dwc/_landed/, else the MD5 of its bytes;
@@ -25,11 +25,12 @@
 #include "core/version.h"
 #include "dwc/dwc_partitions.h"
 #include "dwc/export_files.h"
+#include "dwc/export_folder.h"
 #include "dwc/file_identity.h"
 #include "dwc/file_ledger.h"
 #include "dwc/raw_layer.h"
 #include "normalize/dwc_raw_schema.h"
-#include "landing/run_lock.h"
+#include "landing/zone_lock.h"
 
 namespace metl::cli {
 
@@ -37,14 +38,18 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   DwcLoadStep step;
   auto fail = [&step](const Error& e) { return FailedStep(step, e); };
   warehouse::LoadOptions options = LoadOptionsFromConfig(ctx.config);
-  const std::filesystem::path from_dir = ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()
-                                             ? std::filesystem::path(ctx.config.String("from_dir"))
-                                             : options.landing / "dwc";
-  if (landing::IsObjectStoreUrl(options.landing.string())) {
-    return fail(Error(ErrorKind::kConfig, "dwc load needs a local landing folder")
-                    .WithHint("pass --landing DIR (a gs:// landing zone is not supported by dwc load yet)"));
+  const std::string from_dir = ctx.config.Has("from_dir") ? ctx.config.String("from_dir") : "";
+  if (landing::IsObjectStoreUrl(from_dir) || from_dir.find("://") != std::string::npos) {
+    return fail(Error(ErrorKind::kConfig, "--from-dir takes a local folder, not '" + from_dir + "'")
+                    .WithHint("files in a bucket are loaded from the landing zone: `matomo-etl dwc extract` "
+                              "mirrors them into <landing>/dwc/ (a local folder or gs://), then `dwc load` reads them"));
   }
-  auto files = dwc::ListExportFolder(from_dir);
+  landing::LandingZone zone(options.landing);
+  if (!zone.open_status().ok()) return fail(zone.open_status().error());
+  // The export files: --from-dir's folder, else the landing zone's dwc/ mirror (local or gs://).
+  const dwc::ExportFolder folder =
+      from_dir.empty() ? dwc::ExportFolder::OfLanding(zone) : dwc::ExportFolder::Local(from_dir);
+  auto files = folder.List();
   if (!files.ok()) return fail(files.error());
   step.files = static_cast<int64_t>(files->size());
 
@@ -63,11 +68,11 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   auto ledger = dwc::ReadFileLedger(**session);
   if (!ledger.ok()) return fail(ledger.error());
 
-  auto lock = landing::RunLock::Acquire(options.landing, "dwc load");
+  auto lock = landing::AcquireZoneLock(zone, "dwc load");
   if (!lock.ok()) return fail(lock.error());
 
   // 1-2. Which files are new or changed, by their ETag: an unchanged file is not read.
-  const std::map<std::string, dwc::LandedFile> records = dwc::ReadLandedRecords(from_dir);
+  const std::map<std::string, dwc::LandedFile> records = folder.LandedRecords();
   std::vector<std::optional<dwc::FileIdentity>> ids(files->size());
   std::vector<bool> is_fresh(files->size(), false);
   int skipped_tables = 0;
@@ -145,7 +150,6 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     std::set<int64_t> allowed(list.begin(), list.end());
     std::erase_if(days, [&](const dwc::DayKey& d) { return !allowed.count(d.site_id); });
   }
-  landing::LandingZone zone(options.landing);
   auto landed = dwc::LandDays(store, zone, days, now, METL_VERSION);
   if (!landed.ok()) return fail(landed.error());
   step.days = static_cast<int64_t>(days.size());

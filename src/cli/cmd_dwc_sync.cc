@@ -1,6 +1,6 @@
 // `matomo-etl dwc sync`, the DWC daily job: `dwc extract` (the export's new or changed files into
-// <landing>/dwc/) then `dwc load` (those files into the curated tables), the same steps and options
-// as the two commands (cli/dwc_steps.h), and a run summary of both.
+// <landing>/dwc/, a local folder or gs://) then `dwc load` (those files into the curated tables),
+// the same steps and options as the two commands (cli/dwc_steps.h), and a run summary of both.
 // Exit code: extract's when it stopped the run (2: configuration or credentials; 1: internal),
 // else extract's 3 (some files did not land: the others are loaded all the same), else load's
 // (3 when a file or a day failed), else 0.
@@ -10,7 +10,6 @@
 #include "cli/dwc_steps.h"
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
-#include "landing/landing_zone.h"
 
 namespace metl::cli {
 
@@ -19,11 +18,6 @@ int RunDwcSync(CommandContext& ctx) {
   if (ctx.config.Has("from_dir") && !ctx.config.String("from_dir").empty()) {
     ReportError(Error(ErrorKind::kConfig, "dwc sync loads the files it lands: --from-dir does not apply to it")
                     .WithHint("load a folder of your own with `matomo-etl dwc load --from-dir DIR`"));
-    return kExitUsage;
-  }
-  if (landing::IsObjectStoreUrl(ctx.config.String("landing"))) {
-    ReportError(Error(ErrorKind::kConfig, "dwc sync needs a local landing folder")
-                    .WithHint("pass --landing DIR (a gs:// landing zone is not supported by dwc load yet)"));
     return kExitUsage;
   }
   if (Status models_ok = CheckModelOptions(ctx.config); !models_ok.ok()) {

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "core/log.h"
+#include "dwc/export_folder.h"
 #include "dwc/file_ledger.h"
 #include "landing/landing_zone.h"
 #include "landing/manifest.h"
@@ -23,13 +24,20 @@ std::string AgeDays(int64_t seconds) {
 }  // namespace
 
 std::optional<DwcStatus> ReadDwcStatus(warehouse::Warehouse& warehouse, const Config& config, int64_t now) {
-  const std::string landing = config.String("landing");
-  if (landing::IsObjectStoreUrl(landing)) return std::nullopt;
-  const std::filesystem::path folder = std::filesystem::path(landing) / "dwc";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) return std::nullopt;
+  const landing::LandingZone zone{std::filesystem::path(config.String("landing"))};
+  if (!zone.open_status().ok()) {
+    ReportError(zone.open_status().error());
+    return std::nullopt;
+  }
+  const dwc::ExportFolder folder = dwc::ExportFolder::OfLanding(zone);
+  auto exists = folder.Exists();
+  if (!exists.ok()) {
+    ReportError(exists.error());
+    return std::nullopt;
+  }
+  if (!*exists) return std::nullopt;
   DwcStatus out;
-  out.folder = folder.string();
+  out.folder = folder.Describe();
   out.max_age_days = config.Int("dwc_max_file_age_days");
   // The file ledger exists once `dwc load` ran; before that every landed file is pending.
   if (auto s = warehouse.Migrate({dwc::FileLedgerTable()}); !s.ok()) {

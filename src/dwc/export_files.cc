@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/digest.h"
+#include "dwc/export_folder.h"
 #include "dwc/raw_decode.h"
 #include "landing/compressed_file.h"
 #include "normalize/coerce.h"
@@ -48,10 +49,14 @@ Result<std::vector<ExportFile>> ListExportFolder(const fs::path& dir) {
     f.table = TableOfKey(f.key, &f.table_name);
     files.push_back(std::move(f));
   }
+  SortOldestFirst(files);
+  return files;
+}
+
+void SortOldestFirst(std::vector<ExportFile>& files) {
   std::sort(files.begin(), files.end(), [](const ExportFile& a, const ExportFile& b) {
     return a.mtime != b.mtime ? a.mtime < b.mtime : a.key < b.key;
   });
-  return files;
 }
 
 Result<std::string> FileEtag(const fs::path& path) {
@@ -67,7 +72,7 @@ Result<std::string> FileEtag(const fs::path& path) {
 
 Status ForEachExportLine(const ExportFile& file,
                          const std::function<Status(std::string_view line, size_t line_no)>& take) {
-  auto reader = landing::CompressedFileReader::OpenSniffed(file.path.string());
+  auto reader = OpenExportFile(file);
   if (!reader.ok()) return reader.error();
   std::string pending, buf(1 << 16, '\0');
   size_t line_no = 0;

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "core/log.h"
 #include "dwc/landed_files.h"
@@ -66,13 +67,38 @@ Status Download(objstore::ObjectStore& source, const std::string& key, const std
   return OkStatus();
 }
 
+// Options that write `key` only over what is there now: if still absent, else only at the version
+// seen (on gs:// the generation preconditions the landing zone uses; locally checked before the
+// rename). Another writer in between fails the Put ("precondition failed"): the file is counted
+// failed, and the next run lands it.
+Result<objstore::PutOptions> OverWhatIsThere(objstore::ObjectStore& landing, const std::string& key) {
+  METL_ASSIGN_OR_RETURN(std::optional<objstore::ObjectInfo> now, landing.Stat(key));
+  objstore::PutOptions options;
+  if (now) {
+    options.if_version = now->version;
+  } else {
+    options.if_absent = true;
+  }
+  return options;
+}
+
 Status PutFile(objstore::ObjectStore& landing, const std::string& key, const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error(ErrorKind::kInternal, "cannot read the staging file " + file);
-  return landing.Put(key, [&in](char* buf, size_t n) {
-    in.read(buf, static_cast<std::streamsize>(n));
-    return static_cast<size_t>(in.gcount());
-  });
+  METL_ASSIGN_OR_RETURN(objstore::PutOptions options, OverWhatIsThere(landing, key));
+  return landing.Put(
+      key,
+      [&in](char* buf, size_t n) {
+        in.read(buf, static_cast<std::streamsize>(n));
+        return static_cast<size_t>(in.gcount());
+      },
+      options);
+}
+
+Status PutEntry(objstore::ObjectStore& landing, const LandedFile& f) {
+  METL_ASSIGN_OR_RETURN(objstore::PutOptions options, OverWhatIsThere(landing, f.EntryKey()));
+  options.content_type = "application/json";
+  return landing.PutString(f.EntryKey(), LandedFileJson(f), options);
 }
 
 }  // namespace
@@ -131,7 +157,7 @@ Result<FileExtractSummary> ExtractDwcFiles(objstore::ObjectStore& source, objsto
       f.downloaded_at = IsoTime(now());
       got = PutFile(landing, f.LandingKey(), file);
       // The ledger entry last: a reader never sees an entry whose file is incomplete.
-      if (got.ok()) got = landing.PutString(f.EntryKey(), LandedFileJson(f));
+      if (got.ok()) got = PutEntry(landing, f);
     }
     std::filesystem::remove(file);
     if (!got.ok()) {

@@ -5,6 +5,7 @@
 
 #include "core/civil_date.h"
 #include "core/log.h"
+#include "dwc/export_folder.h"
 #include "objstore/local_store.h"
 
 namespace metl::dwc {
@@ -57,7 +58,7 @@ Result<FileIdentity> IdentifyFile(const ExportFile& file, const std::map<std::st
   if (r != records.end() && !r->second.etag.empty() && r->second.size == file.size) {
     return RecordedIdentity(file, r->second);
   }
-  METL_ASSIGN_OR_RETURN(std::string md5, FileEtag(file.path));
+  METL_ASSIGN_OR_RETURN(std::string md5, ExportFileEtag(file));
   FileIdentity id;
   id.etag = std::move(md5);
   id.hashed = true;

@@ -7,11 +7,11 @@
 
 namespace metl::dwc {
 
-Result<PendingFiles> FindPendingFiles(const std::filesystem::path& dir,
+Result<PendingFiles> FindPendingFiles(const ExportFolder& folder,
                                       const std::map<std::string, LedgerFile>& ledger, int64_t now,
                                       int64_t max_age_seconds) {
-  METL_ASSIGN_OR_RETURN(std::vector<ExportFile> files, ListExportFolder(dir));
-  const std::map<std::string, LandedFile> records = ReadLandedRecords(dir);
+  METL_ASSIGN_OR_RETURN(std::vector<ExportFile> files, folder.List());
+  const std::map<std::string, LandedFile> records = folder.LandedRecords();
   PendingFiles out;
   for (const ExportFile& f : files) {
     if (f.table == RawTable::kOther) continue;

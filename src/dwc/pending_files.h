@@ -1,17 +1,17 @@
 // What `status` says of the DWC export: the files mirrored under <landing>/dwc/ (by `dwc extract`,
-// or copied there) that the file ledger (matomo_etl_dwc_files) does not hold with the same ETag yet,
+// or copied there; a local folder or gs://, export_folder.h) that the file ledger (matomo_etl_dwc_files) does not hold with the same ETag yet,
 // i.e. landed but not loaded, and those of them older than the configured age. Matomo says it
 // deletes export files after 14 days (unconfirmed): a file still unloaded near that age is a file
 // that may never load again once the mirror is lost, so `status` warns about it.
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "dwc/export_folder.h"
 #include "dwc/file_ledger.h"
 
 namespace metl::dwc {
@@ -29,7 +29,7 @@ struct PendingFiles {
 };
 
 // Files of tables `dwc load` does not map (forms, media, ...) are neither loaded nor pending.
-Result<PendingFiles> FindPendingFiles(const std::filesystem::path& dir,
+Result<PendingFiles> FindPendingFiles(const ExportFolder& folder,
                                       const std::map<std::string, LedgerFile>& ledger, int64_t now,
                                       int64_t max_age_seconds);
 

@@ -12,8 +12,7 @@
 #include "extract/progress.h"
 #include "http/curl_transport.h"
 #include "landing/backfill_marker.h"
-#include "landing/object_run_lock.h"
-#include "landing/run_lock.h"
+#include "landing/zone_lock.h"
 
 namespace metl::extract {
 
@@ -144,16 +143,7 @@ Result<ExtractSummary> RunExtraction(const Config& config, const std::string& to
   METL_ASSIGN_OR_RETURN(Connection conn, Connect(*client, config));
   std::shared_ptr<void> lock;  // a landing::RunLock or, on an object store, a landing::ObjectRunLock
   if (options.acquire_lock) {
-    if (zone.store() || !zone.open_status().ok()) {
-      METL_TRY(zone.open_status());
-      // The real time, not --now: the lock's age is compared with the store's clock.
-      int64_t wall = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-      METL_ASSIGN_OR_RETURN(lock, landing::ObjectRunLock::Acquire(zone.shared_store(), zone.root().string(),
-                                                                  "extract", wall));
-    } else {
-      METL_ASSIGN_OR_RETURN(lock, landing::RunLock::Acquire(zone.root(), "extract"));
-    }
+    METL_ASSIGN_OR_RETURN(lock, landing::AcquireZoneLock(zone, "extract"));
   }
   METL_TRY(zone.CleanTemp());  // leftovers of a killed run
   std::map<int64_t, SiteLanding> site_landing;

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "landing/partition_writer.h"
+#include "objstore/temp_download.h"
 
 namespace metl::landing {
 namespace fs = std::filesystem;
@@ -281,29 +282,16 @@ Status PartitionReader::OpenNextPart() {
   // Download to a private temp file (keeping the extension, which selects the decompressor), open
   // it, and unlink it at once: memory stays bounded and nothing is left behind, even on a crash
   // after this point.
-  std::error_code ec;
-  fs::path tmp = fs::temp_directory_path(ec) / ("metl-part-" + RandomName() + "-" + file);
-  if (ec) return Error(ErrorKind::kInternal, "no temp folder: " + ec.message()).WithHint("set TMPDIR");
-  std::FILE* out = std::fopen(tmp.c_str(), "wbx");
-  if (!out) return Error(ErrorKind::kInternal, "cannot create " + tmp.string()).WithHint("check TMPDIR's space");
-  bool write_failed = false;
-  Status got = store_->Get(key_prefix_ + file, [&](std::string_view chunk) {
-    if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) write_failed = true;
-    return !write_failed;
-  });
-  bool close_failed = std::fclose(out) != 0;
-  auto cleanup = [&] { ::unlink(tmp.c_str()); };
-  if (!got.ok()) {
-    cleanup();
-    Error e = std::move(got).error();
+  const std::string name = fs::path(file).filename().string();
+  auto tmp = objstore::DownloadToTempFile(*store_, key_prefix_ + file, "-" + name);
+  if (!tmp.ok()) {
+    Error e = std::move(tmp).error();
+    if (e.kind() == ErrorKind::kInternal) return e;  // our temp file, not the part
     return Error(e.kind() == ErrorKind::kTerminal ? ErrorKind::kData : e.kind(),
                  "cannot read part " + (dir_ / file).string() + ": " + e.message());
   }
-  if (write_failed || close_failed) {
-    cleanup();
-    return Error(ErrorKind::kInternal, "cannot write " + tmp.string()).WithHint("check TMPDIR's space");
-  }
-  auto reader = CompressedFileReader::Open(tmp.string());
+  auto cleanup = [&] { ::unlink(tmp->c_str()); };
+  auto reader = CompressedFileReader::Open(*tmp);
   cleanup();
   if (!reader.ok()) return std::move(reader).error();
   current_ = std::move(*reader);

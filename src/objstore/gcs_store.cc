@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "http/curl_http_client.h"
 #include "http/resumable_upload.h"
+#include "http/retried_exchange.h"
 #include "http/transport.h"
 #include "objstore/gcs_store_impl.h"
 
@@ -22,6 +23,8 @@ namespace {
 
 using http::HttpRequest;
 using http::HttpResult;
+
+constexpr const char* kRetryLog = "retrying a Cloud Storage request";
 
 int64_t ParseRfc3339(const std::string& t) {
   std::tm tm{};
@@ -106,24 +109,18 @@ Error GcsObjectStore::Impl::StatusError(const HttpResult& r, const std::string& 
 
 Result<HttpResult> GcsObjectStore::Impl::Call(const std::function<HttpRequest()>& make, const std::string& what,
                                               int* attempts) {
-  return retry.Run<HttpResult>(
-      [&](std::optional<double>& retry_after) -> Result<HttpResult> {
-        if (attempts != nullptr) ++*attempts;
-        METL_ASSIGN_OR_RETURN(HttpResult r, Authed(make));
-        if (Retryable(r.response.status)) {
-          retry_after = r.response.retry_after_s;
-          return Error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(r.response.status))
-              .WithHttpStatus(static_cast<int>(r.response.status));
-        }
-        return r;
-      },
-      [&](const Error& e, int n, double delay) { LogRetry(what, e, n, delay); });
+  return http::RunRetried(retry, {.log_message = kRetryLog,
+                                  .what = what,
+                                  .send = [&] { return Authed(make); },
+                                  .transient = [](const HttpResult& r) -> std::optional<std::string> {
+                                    if (!Retryable(r.response.status)) return std::nullopt;
+                                    return "";
+                                  },
+                                  .attempts = attempts});
 }
 
 void GcsObjectStore::Impl::LogRetry(const std::string& what, const Error& e, int n, double delay) {
-  LogWarn(
-      "retrying a Cloud Storage request",
-      {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
+  http::LogHttpRetry(kRetryLog, what, e, n, delay);
 }
 
 GcsObjectStore::GcsObjectStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -232,10 +229,7 @@ Status GcsObjectStore::Get(std::string_view key, const std::function<bool(std::s
         if (!r.ok()) return std::move(r).error();
         long s = r->response.status;
         if (s == 200 || s == 206) return Ok{};
-        if (Impl::Retryable(s)) {
-          retry_after = r->response.retry_after_s;
-          return Error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(s)).WithHttpStatus(static_cast<int>(s));
-        }
+        if (Impl::Retryable(s)) return http::TransientAnswer(what, *r, "", retry_after);
         if (s == 404) return Error(ErrorKind::kTerminal, "not found: " + impl_->Where(key) + " (replaced while read)");
         return impl_->StatusError(*r, what);
       },

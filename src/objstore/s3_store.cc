@@ -8,6 +8,7 @@
 #include "core/digest.h"
 #include "core/log.h"
 #include "http/curl_http_client.h"
+#include "http/retried_exchange.h"
 
 namespace metl::objstore {
 namespace {
@@ -15,6 +16,8 @@ namespace {
 using http::HttpRequest;
 using http::HttpResult;
 using Query = std::vector<std::pair<std::string, std::string>>;
+
+constexpr const char* kRetryLog = "retrying an S3 request";
 
 // XML character data: the five named entities and numeric references (S3 escapes keys this way).
 std::string XmlUnescape(std::string_view s) {
@@ -193,29 +196,18 @@ struct S3ObjectStore::Impl {
     return e;
   }
 
-  static void LogRetry(const std::string& what, const Error& e, int n, double delay) {
-    LogWarn(
-        "retrying an S3 request",
-        {{"request", what}, {"error", e.message()}, {"retry", std::to_string(n)}, {"delay_s", std::to_string(delay)}});
-  }
-
   // `make` gives the request (method, headers, body, on_body); retried when transient.
   Result<HttpResult> Call(const std::function<HttpRequest()>& make, const std::string& path, const Query& query,
                           const std::string& payload_sha256, const std::string& what, int* attempts = nullptr) {
-    return retry.Run<HttpResult>(
-        [&](std::optional<double>& retry_after) -> Result<HttpResult> {
-          if (attempts != nullptr) ++*attempts;
-          METL_ASSIGN_OR_RETURN(HttpResult r, SendSigned(make(), path, query, payload_sha256));
-          if (Retryable(r)) {
-            retry_after = r.response.retry_after_s;
-            std::string code = S3Code(r);
-            return Error(ErrorKind::kTransient,
-                         what + ": HTTP " + std::to_string(r.response.status) + (code.empty() ? "" : " " + code))
-                .WithHttpStatus(static_cast<int>(r.response.status));
-          }
-          return r;
-        },
-        [&](const Error& e, int n, double delay) { LogRetry(what, e, n, delay); });
+    return http::RunRetried(
+        retry, {.log_message = kRetryLog,
+                .what = what,
+                .send = [&] { return SendSigned(make(), path, query, payload_sha256); },
+                .transient = [](const HttpResult& r) -> std::optional<std::string> {
+                  if (!Retryable(r)) return std::nullopt;
+                  return S3Code(r);
+                },
+                .attempts = attempts});
   }
 };
 
@@ -376,12 +368,7 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
           }
           return Ok{};
         }
-        if (Impl::Retryable(*r)) {
-          retry_after = r->response.retry_after_s;
-          std::string code = Impl::S3Code(*r);
-          return Error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(s) + (code.empty() ? "" : " " + code))
-              .WithHttpStatus(static_cast<int>(s));
-        }
+        if (Impl::Retryable(*r)) return http::TransientAnswer(what, *r, Impl::S3Code(*r), retry_after);
         if (s == 404) return Error(ErrorKind::kTerminal, "not found: " + impl_->Where(key) + " (deleted while read)");
         if (s == 412) {
           return Error(ErrorKind::kTransient, what + ": the object changed while it was read (ETag " + info->version +
@@ -389,7 +376,7 @@ Status S3ObjectStore::Get(std::string_view key, const std::function<bool(std::st
         }
         return impl_->StatusError(*r, what);
       },
-      [&](const Error& e, int n, double delay) { Impl::LogRetry(what, e, n, delay); });
+      [&](const Error& e, int n, double delay) { http::LogHttpRetry(kRetryLog, what, e, n, delay); });
   if (!got.ok()) return std::move(got).error();
   if (!stopped && delivered != info->size) {
     return Error(ErrorKind::kTransient,

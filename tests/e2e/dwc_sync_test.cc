@@ -46,14 +46,6 @@ std::map<std::string, std::string> ReadTree(const fs::path& root) {
 }
 
 
-std::string HexMd5(const std::string& bytes) {
-  Md5 md5;
-  md5.Update(bytes);
-  std::string raw = md5.Final(), hex;
-  static const char* digits = "0123456789abcdef";
-  for (unsigned char c : raw) hex += {digits[c >> 4], digits[c & 15]};
-  return hex;
-}
 
 
 class DwcSync : public ::testing::TestWithParam<WarehouseTarget> {

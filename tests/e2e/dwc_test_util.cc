@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/digest.h"
 #include "landing/compressed_file.h"
 
 namespace metl::e2e {
@@ -46,6 +47,15 @@ std::vector<WarehouseTarget> DwcTargets() {
     if (t.engine == "duckdb" || t.engine == "postgres") out.push_back(t);
   }
   return out;
+}
+
+std::string HexMd5(const std::string& bytes) {
+  Md5 md5;
+  md5.Update(bytes);
+  std::string raw = md5.Final(), hex;
+  static const char* digits = "0123456789abcdef";
+  for (unsigned char c : raw) hex += {digits[c >> 4], digits[c & 15]};
+  return hex;
 }
 
 }  // namespace metl::e2e

@@ -22,6 +22,9 @@ void WriteFileWithMtime(const std::filesystem::path& path, const std::string& co
 // other AWS_* variable of the outer environment unset (so no profile or region leaks into a test).
 Env IsolatedAwsEnv(const std::string& key_id, const std::string& secret, const std::string& endpoint);
 
+// Hex MD5 of `bytes`: S3's ETag of a single-part upload.
+std::string HexMd5(const std::string& bytes);
+
 // The engines the DWC path is tested on: DuckDB and PostgreSQL (the raw layer needs transactions).
 std::vector<WarehouseTarget> DwcTargets();
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "extract_util.h"
+#include "google_fake.h"
 #include "harness.h"
 #include "landing/manifest.h"
 #include "objstore/object_store.h"
@@ -26,49 +27,6 @@ constexpr const char* kNow = "2026-11-05 12:00:00";
 const std::vector<std::string> kTables = {"matomo_visits",          "matomo_actions",    "matomo_conversions",
                                           "matomo_ecommerce_items", "matomo_raw_visits", "matomo_daily_kpis"};
 const std::vector<std::string> kVolatile = {"updated_at", "loaded_at", "extracted_at"};
-
-// google-fake with one bucket; sets this process's environment so that in-process stores reach it.
-class GoogleFake {
- public:
-  explicit GoogleFake(const TempDir& dir) {
-    key_ = (dir.path() / "sa-key.json").string();
-    log_ = (dir.path() / "gfake-requests.jsonl").string();
-    process_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
-        GFAKE_BIN_PATH, "--write-test-key", key_, "--bucket", "land-bkt:EU", "--request-log", log_});
-    std::string url = process_->ReadFirstLine();
-    EXPECT_TRUE(url.starts_with("http://127.0.0.1:")) << url << process_->Stderr();
-    host_ = url.substr(7, url.size() - 8);
-    ::setenv("STORAGE_EMULATOR_HOST", host_.c_str(), 1);
-    ::setenv("GOOGLE_APPLICATION_CREDENTIALS", key_.c_str(), 1);
-  }
-  ~GoogleFake() {
-    ::unsetenv("STORAGE_EMULATOR_HOST");
-    ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
-  }
-  Env env() const {
-    return {{"STORAGE_EMULATOR_HOST", host_},
-            {"GOOGLE_APPLICATION_CREDENTIALS", key_},
-            {"MATOMO_TOKEN_AUTH", SimServer::kToken}};
-  }
-  std::unique_ptr<objstore::ObjectStore> Store(const std::string& url) const {
-    auto store = objstore::OpenObjectStore(url);
-    EXPECT_TRUE(store.ok()) << store.error().ToString();
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-  // A slice of the private key's body: must appear nowhere we write.
-  std::string KeySlice() const {
-    std::string pem = ReadFile(key_);
-    size_t body = pem.find("PRIVATE KEY-----\\n");
-    EXPECT_NE(body, std::string::npos);
-    return pem.substr(body + 18, 40);
-  }
-  std::string RequestLog() const { return ReadFile(log_); }
-  BackgroundProcess& process() { return *process_; }
-
- private:
-  std::string key_, log_, host_;
-  std::unique_ptr<BackgroundProcess> process_;
-};
 
 // Every part object of the zone is listed by its partition's manifest (no orphans).
 void ExpectOnlyListedParts(objstore::ObjectStore& store) {
