@@ -1,17 +1,19 @@
 // `matomo-etl dwc load`: Data Warehouse Connector export files into the curated tables.
 //
 //   1. list the export files (--from-dir DIR, else <landing>/dwc/ (a folder or gs://), where
-//      `dwc extract` mirrors the bucket: dwc/export_folder.h), oldest first; when some are new or changed, read every one into the raw store
-//      (newest version of a row wins: the days to rebuild need all their rows);
+//      `dwc extract` mirrors the bucket: dwc/export_folder.h), oldest first;
 //   2. the files the file ledger lacks, or holds with another ETag, say which (site, day) they touch
 //      (a file's ETag: the one `dwc extract` recorded in dwc/_landed/, else the MD5 of its bytes;
-//      dwc/file_identity.h); when there is none, no file is read at all;
+//      dwc/file_identity.h); when there is none, no file is read at all; else two passes over the
+//      files find the touched days and keep the rows of those days only (newest version of a row
+//      wins; dwc/rebuild.h);
 //   3. each touched day is rendered as Live-shaped visits into an ordinary landing partition
 //      (source dwc) and loaded by the normal loader: same normalizer, same exactly-once ledger;
 //   4. only then the files are recorded in the file ledger (a killed run redoes them, and the
 //      reload is a no-op because the rebuilt partitions hash the same); where the engine has
 //      transactions, each file's rows are merged into the raw layer (matomo_raw_dwc_<table>) in the
 //      transaction of its ledger row (dwc/raw_layer.h).
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -29,6 +31,7 @@
 #include "dwc/file_identity.h"
 #include "dwc/file_ledger.h"
 #include "dwc/raw_layer.h"
+#include "dwc/rebuild.h"
 #include "normalize/dwc_raw_schema.h"
 #include "landing/zone_lock.h"
 
@@ -104,52 +107,43 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     ids[i] = std::move(id).value();
   }
 
-  // Every file into the store (the days to rebuild need all their rows); the fresh ones say which days.
-  dwc::RawStore store;
-  std::set<int64_t> touched_visits, touched_actions, touched_sites;
+  // The touched days and the rows they need (dwc/rebuild.h: two passes; not every row in memory).
+  // --site narrows the run; dwc_sites (when set) names the sites whose source is the DWC: others stay Live's.
+  std::vector<std::set<int64_t>> narrowing;
+  for (const char* option : {"site", "dwc_sites"}) {
+    if (!ctx.config.Has(option)) continue;
+    std::vector<int64_t> list = ctx.config.IntList(option);
+    if (!list.empty()) narrowing.emplace_back(list.begin(), list.end());
+  }
+  dwc::RebuildInput input;
+  input.files = &*files;
+  input.fresh = is_fresh;
+  input.rebuild_all = rebuild_all;
+  input.use.assign(files->size(), false);
+  for (size_t i = 0; i < files->size(); ++i) input.use[i] = ids[i] && (*files)[i].table != dwc::RawTable::kOther;
+  input.allowed = [&narrowing](int64_t site) {
+    return std::all_of(narrowing.begin(), narrowing.end(), [site](const std::set<int64_t>& s) { return s.count(site) > 0; });
+  };
+  input.report = [&step](const Error& e) {
+    ReportError(e);
+    ++step.failed_files;
+  };
+  dwc::Rebuild rebuild;
+  if (any_fresh) rebuild = dwc::PlanRebuild(input);
+  // The fresh files, oldest first, for the file ledger (and the raw layer).
   std::vector<dwc::LedgerFile> fresh;
   std::vector<const dwc::ExportFile*> fresh_files;  // fresh's files, same order
   const int64_t now = ctx.clock->NowEpochSeconds();
   for (size_t i = 0; any_fresh && i < files->size(); ++i) {
     const dwc::ExportFile& f = (*files)[i];
-    if (!ids[i]) continue;
-    if (f.table == dwc::RawTable::kOther) {
-      if (is_fresh[i]) {
-        fresh.push_back({f.key, ids[i]->etag, f.size, f.table_name, 0, now});
-        fresh_files.push_back(&f);
-      }
-      continue;
-    }
-    auto read = dwc::ReadExportFile(f, store);
-    if (!read.ok()) {
-      ReportError(read.error());
-      ++step.failed_files;
-      continue;
-    }
-    if (!is_fresh[i]) continue;
-    touched_visits.insert(read->visits.begin(), read->visits.end());
-    touched_actions.insert(read->actions.begin(), read->actions.end());
-    touched_sites.insert(read->sites.begin(), read->sites.end());
-    fresh.push_back({f.key, ids[i]->etag, f.size, f.table_name, read->rows, now});
+    if (!ids[i] || !is_fresh[i] || rebuild.failed[i]) continue;
+    fresh.push_back({f.key, ids[i]->etag, f.size, f.table_name, rebuild.rows_read[i], now});
     fresh_files.push_back(&f);
   }
   step.fresh = static_cast<int64_t>(fresh.size());
-  store.Index();
-  if (rebuild_all) {
-    for (const auto& [idvisit, row] : store.visits()) touched_visits.insert(idvisit);
-  }
-
-  // 3. The touched days, rendered and landed, then loaded through the ordinary loader.
-  std::set<dwc::DayKey> days = dwc::TouchedDays(store, touched_visits, touched_actions, touched_sites);
-  const size_t touched = days.size();
-  // --site narrows the run; dwc_sites (when set) names the sites whose source is the DWC: others stay Live's.
-  for (const char* option : {"site", "dwc_sites"}) {
-    if (!ctx.config.Has(option)) continue;
-    std::vector<int64_t> list = ctx.config.IntList(option);
-    if (list.empty()) continue;
-    std::set<int64_t> allowed(list.begin(), list.end());
-    std::erase_if(days, [&](const dwc::DayKey& d) { return !allowed.count(d.site_id); });
-  }
+  const std::set<dwc::DayKey>& days = rebuild.days;
+  const size_t touched = rebuild.touched.size();
+  const dwc::RawStore& store = rebuild.rows.store;
   auto landed = dwc::LandDays(store, zone, days, now, METL_VERSION);
   if (!landed.ok()) return fail(landed.error());
   step.days = static_cast<int64_t>(days.size());

@@ -42,38 +42,6 @@ std::map<DayKey, std::vector<VisitRef>> VisitsByDay(const RawStore& store, std::
 
 }  // namespace
 
-std::set<DayKey> TouchedDays(const RawStore& store, const std::set<int64_t>& visits, const std::set<int64_t>& actions,
-                             const std::set<int64_t>& sites) {
-  std::map<int64_t, SiteContext> contexts;
-  std::map<int64_t, Error> errors;
-  std::set<DayKey> out;
-  for (const auto& [day, refs] : VisitsByDay(store, &contexts, &errors)) {
-    if (sites.count(day.site_id)) {
-      out.insert(day);
-      continue;
-    }
-    for (const VisitRef& v : refs) {
-      bool touched = visits.count(v.idvisit) > 0;
-      if (!touched && !actions.empty()) {
-        for (const RawRow* lva : store.ActionsOf(v.idvisit)) {
-          for (const auto& [name, value] : lva->columns()) {
-            if (name.rfind("idaction_", 0) == 0) {
-              auto id = lva->Int(name);
-              if (id && actions.count(*id)) touched = true;
-            }
-          }
-          if (touched) break;
-        }
-      }
-      if (touched) {
-        out.insert(day);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 Result<std::vector<LandedDay>> LandDays(const RawStore& store, const landing::LandingZone& zone,
                                         const std::set<DayKey>& days, int64_t now_epoch,
                                         const std::string& extractor_version) {

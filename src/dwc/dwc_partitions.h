@@ -9,21 +9,11 @@
 
 #include "core/civil_date.h"
 #include "core/error.h"
+#include "dwc/day_key.h"
 #include "dwc/raw_store.h"
 #include "landing/landing_zone.h"
 
 namespace metl::dwc {
-
-struct DayKey {
-  int64_t site_id = 0;
-  CivilDate date;
-  auto operator<=>(const DayKey&) const = default;
-};
-
-// The (site, day) partitions holding `visits` (ids), or touched by changed `sites` (all their days)
-// or changed `actions` (the days of visits that reference one).
-std::set<DayKey> TouchedDays(const RawStore& store, const std::set<int64_t>& visits, const std::set<int64_t>& actions,
-                             const std::set<int64_t>& sites);
 
 struct LandedDay {
   DayKey key;
@@ -32,8 +22,9 @@ struct LandedDay {
   std::string error;     // non-empty: this day could not be built
 };
 
-// Renders the visits of each day in `days` (sites in `only_sites` when not empty) and commits them
-// as landing partitions marked source=dwc; a day whose content is unchanged is left as it is.
+// Renders the visits of each day in `days` (the store holds at least all rows of their visits:
+// dwc/rebuild.h) and commits them as landing partitions marked source=dwc; a day whose content is
+// unchanged is left as it is.
 Result<std::vector<LandedDay>> LandDays(const RawStore& store, const landing::LandingZone& zone,
                                         const std::set<DayKey>& days, int64_t now_epoch,
                                         const std::string& extractor_version);

@@ -101,41 +101,4 @@ Status ForEachExportLine(const ExportFile& file,
   return OkStatus();
 }
 
-Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store) {
-  std::vector<RawRow> rows;
-  METL_TRY(ForEachExportLine(file, [&](std::string_view line, size_t line_no) -> Status {
-    auto row = ParseRawRow(line, "file " + file.key + " line " + std::to_string(line_no));
-    if (!row.ok()) return row.error();
-    rows.push_back(std::move(row).value());
-    return OkStatus();
-  }));
-
-  FileRead read;
-  size_t row_no = 0;
-  for (auto& row : rows) {
-    ++row_no;
-    if (auto v = row.Int("idvisit")) read.visits.insert(*v);
-    if (file.table == RawTable::kAction) {
-      if (auto a = row.Int("idaction")) read.actions.insert(*a);
-    }
-    if (file.table == RawTable::kSite || file.table == RawTable::kGoal || file.table == RawTable::kCustomDimensions) {
-      if (auto s = row.Int("idsite")) read.sites.insert(*s);
-    }
-    ++read.rows;
-  }
-  // Check every key before changing the store, so that a bad row leaves it untouched.
-  RawStore probe;
-  row_no = 0;
-  for (const auto& row : rows) {
-    ++row_no;
-    METL_TRY(probe.Add(file.table, row, "file " + file.key + " row " + std::to_string(row_no)));
-  }
-  row_no = 0;
-  for (auto& row : rows) {
-    ++row_no;
-    METL_TRY(store.Add(file.table, std::move(row), "file " + file.key + " row " + std::to_string(row_no)));
-  }
-  return read;
-}
-
 }  // namespace metl::dwc

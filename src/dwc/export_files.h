@@ -45,17 +45,4 @@ void SortOldestFirst(std::vector<ExportFile>& files);
 Status ForEachExportLine(const ExportFile& file,
                          const std::function<Status(std::string_view line, size_t line_no)>& take);
 
-// What reading one file did.
-struct FileRead {
-  int64_t rows = 0;
-  std::set<int64_t> visits;   // idvisit of every row that has one
-  std::set<int64_t> actions;  // idaction of log_action rows
-  std::set<int64_t> sites;    // idsite of site, goal and custom_dimensions rows
-};
-
-// Reads all rows of `file` (plain, gzip or zstd, told by magic bytes) and upserts them into `store`
-// only when every line parsed: a malformed line fails the file, naming its key and line number,
-// and leaves the store as it was.
-Result<FileRead> ReadExportFile(const ExportFile& file, RawStore& store);
-
 }  // namespace metl::dwc

@@ -99,6 +99,21 @@ TEST(DwcRawStore, NewestRowWinsPerPrimaryKey) {
   EXPECT_NE(s.error().message().find("file v.jsonl line 3"), std::string::npos);
 }
 
+TEST(DwcRawStore, RemoveTakesOutTheStoredVersionOfAKey) {
+  // dwc load keeps only the rows of the days it rebuilds: a newer version it does not keep must take
+  // the older, kept one out, so that the store equals the whole export filtered.
+  RawStore store;
+  auto row = [](const char* json) { return *ParseRawRow(json, "t"); };
+  ASSERT_TRUE(store.Add(RawTable::kLinkVisitAction, row(R"({"idlink_va": 7, "idvisit": 1})"), "t").ok());
+  store.Remove(RawTable::kLinkVisitAction, row(R"({"idlink_va": 7, "idvisit": 2})"));
+  store.Remove(RawTable::kLinkVisitAction, row(R"({"idvisit": 2})"));  // keyless: nothing to remove
+  store.Index();
+  EXPECT_EQ(store.LinkAction(7), nullptr);
+  EXPECT_TRUE(store.ActionsOf(1).empty());
+  EXPECT_FALSE(RawStore::CheckKey(RawTable::kConversion, row(R"({"idvisit": 1})"), "f row 2").ok());
+  EXPECT_TRUE(RawStore::CheckKey(RawTable::kConversion, row(R"({"idvisit": 1, "idgoal": 0})"), "f row 2").ok());
+}
+
 TEST(DwcLive, TextRulesOfLive) {
   EXPECT_EQ(HtmlSpecialCharsDecode("Quote &#039;single&#039; &amp; &quot;double&quot; &lt;tags&gt;"),
             "Quote 'single' & \"double\" <tags>");

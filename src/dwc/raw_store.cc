@@ -97,69 +97,98 @@ std::optional<CustomDimensionConfig> CustomDimensionFromRow(const RawRow& row) {
   return c;
 }
 
-Status RawStore::Add(RawTable table, RawRow row, const std::string& what) {
-  auto need = [&](std::string_view column) -> Result<int64_t> {
-    auto v = row.Int(column);
-    if (!v) {
-      return Error(ErrorKind::kData, what + ": the row has no " + std::string(column) + " (its primary key)")
-          .WithHint("check that the file holds the " + std::string(RawTableName(table)) + " table");
-    }
-    return *v;
+Status RawStore::CheckKey(RawTable table, const RawRow& row, const std::string& what) {
+  auto need = [&](std::string_view column) -> Status {
+    if (row.Int(column)) return OkStatus();
+    return Error(ErrorKind::kData, what + ": the row has no " + std::string(column) + " (its primary key)")
+        .WithHint("check that the file holds the " + std::string(RawTableName(table)) + " table");
   };
   switch (table) {
-    case RawTable::kVisit: {
-      METL_ASSIGN_OR_RETURN(int64_t id, need("idvisit"));
-      visits_[id] = std::move(row);
-      break;
-    }
-    case RawTable::kLinkVisitAction: {
-      METL_ASSIGN_OR_RETURN(int64_t id, need("idlink_va"));
-      if (auto visit = need("idvisit"); !visit.ok()) return visit.error();
-      link_actions_[id] = std::move(row);
-      break;
-    }
-    case RawTable::kAction: {
-      METL_ASSIGN_OR_RETURN(int64_t id, need("idaction"));
-      actions_[id] = std::move(row);
-      break;
-    }
-    case RawTable::kConversion: {
-      METL_ASSIGN_OR_RETURN(int64_t visit, need("idvisit"));
-      METL_ASSIGN_OR_RETURN(int64_t goal, need("idgoal"));
-      int64_t buster = row.Int("buster").value_or(0);
-      conversions_[{visit, goal, buster}] = std::move(row);
-      break;
-    }
-    case RawTable::kConversionItem: {
-      METL_ASSIGN_OR_RETURN(int64_t visit, need("idvisit"));
-      METL_ASSIGN_OR_RETURN(int64_t sku, need("idaction_sku"));
-      std::string order = IdOrder(row);
-      items_[{visit, order, sku}] = std::move(row);
-      break;
-    }
-    case RawTable::kSite: {
-      METL_ASSIGN_OR_RETURN(int64_t id, need("idsite"));
-      sites_[id] = std::move(row);
-      break;
-    }
-    case RawTable::kGoal: {
-      METL_ASSIGN_OR_RETURN(int64_t site, need("idsite"));
-      METL_ASSIGN_OR_RETURN(int64_t goal, need("idgoal"));
-      goals_[{site, goal}] = std::move(row);
-      break;
-    }
-    case RawTable::kCustomDimensions: {
-      auto c = CustomDimensionFromRow(row);
-      if (!c) {
-        return Error(ErrorKind::kData, what + ": a custom dimension row needs idsite, idcustomdimension and index");
-      }
-      AddCustomDimension(*c);
-      break;
-    }
+    case RawTable::kVisit:
+      return need("idvisit");
+    case RawTable::kLinkVisitAction:
+      METL_TRY(need("idlink_va"));
+      return need("idvisit");
+    case RawTable::kAction:
+      return need("idaction");
+    case RawTable::kConversion:
+      METL_TRY(need("idvisit"));
+      return need("idgoal");
+    case RawTable::kConversionItem:
+      METL_TRY(need("idvisit"));
+      return need("idaction_sku");
+    case RawTable::kSite:
+      return need("idsite");
+    case RawTable::kGoal:
+      METL_TRY(need("idsite"));
+      return need("idgoal");
+    case RawTable::kCustomDimensions:
+      if (CustomDimensionFromRow(row)) return OkStatus();
+      return Error(ErrorKind::kData, what + ": a custom dimension row needs idsite, idcustomdimension and index");
     case RawTable::kOther:
       break;
   }
   return OkStatus();
+}
+
+Status RawStore::Add(RawTable table, RawRow row, const std::string& what) {
+  METL_TRY(CheckKey(table, row, what));
+  switch (table) {
+    case RawTable::kVisit:
+      visits_[*row.Int("idvisit")] = std::move(row);
+      break;
+    case RawTable::kLinkVisitAction:
+      link_actions_[*row.Int("idlink_va")] = std::move(row);
+      break;
+    case RawTable::kAction:
+      actions_[*row.Int("idaction")] = std::move(row);
+      break;
+    case RawTable::kConversion: {
+      ConversionKey key{*row.Int("idvisit"), *row.Int("idgoal"), row.Int("buster").value_or(0)};
+      conversions_[key] = std::move(row);
+      break;
+    }
+    case RawTable::kConversionItem: {
+      ItemKey key{*row.Int("idvisit"), IdOrder(row), *row.Int("idaction_sku")};
+      items_[key] = std::move(row);
+      break;
+    }
+    case RawTable::kSite:
+      sites_[*row.Int("idsite")] = std::move(row);
+      break;
+    case RawTable::kGoal:
+      goals_[{*row.Int("idsite"), *row.Int("idgoal")}] = std::move(row);
+      break;
+    case RawTable::kCustomDimensions:
+      AddCustomDimension(*CustomDimensionFromRow(row));
+      break;
+    case RawTable::kOther:
+      break;
+  }
+  return OkStatus();
+}
+
+void RawStore::Remove(RawTable table, const RawRow& row) {
+  if (!CheckKey(table, row, "").ok()) return;
+  switch (table) {
+    case RawTable::kVisit:
+      visits_.erase(*row.Int("idvisit"));
+      break;
+    case RawTable::kLinkVisitAction:
+      link_actions_.erase(*row.Int("idlink_va"));
+      break;
+    case RawTable::kAction:
+      actions_.erase(*row.Int("idaction"));
+      break;
+    case RawTable::kConversion:
+      conversions_.erase({*row.Int("idvisit"), *row.Int("idgoal"), row.Int("buster").value_or(0)});
+      break;
+    case RawTable::kConversionItem:
+      items_.erase({*row.Int("idvisit"), IdOrder(row), *row.Int("idaction_sku")});
+      break;
+    default:
+      break;
+  }
 }
 
 void RawStore::AddCustomDimension(const CustomDimensionConfig& config) {

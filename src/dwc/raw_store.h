@@ -1,6 +1,8 @@
 // Matomo's raw log tables as the export delivered them, held in memory for one `dwc load` run:
 // rows upserted by primary key (DWC.md §0: Matomo updates visits, actions and conversions after
 // inserting them), files added oldest first so the newest file's version of a row wins.
+// `dwc load` fills it with the rows of the days it rebuilds only (dwc/day_rows.h), not the whole
+// export: Remove() takes out a stored version whose newer version is not wanted.
 #pragma once
 
 #include <cstdint>
@@ -48,12 +50,18 @@ class RawStore {
   // Upserts one row of `table`; `what` names the file and line for errors. A row without its
   // primary key is a kData error; other tables than those above are ignored.
   Status Add(RawTable table, RawRow row, const std::string& what);
+  // The check Add makes: the row has its table's primary key (for custom_dimensions: idsite,
+  // idcustomdimension and index).
+  static Status CheckKey(RawTable table, const RawRow& row, const std::string& what);
+  // Removes the stored row of `row`'s primary key, if any (site, goal and custom_dimensions: no-op).
+  void Remove(RawTable table, const RawRow& row);
   // Adds custom dimension settings from the config or the API (the export has no such table).
   void AddCustomDimension(const CustomDimensionConfig& config);
   // Builds the per-visit indices; call after the last Add and before the getters below.
   void Index();
 
   const std::map<int64_t, RawRow>& visits() const { return visits_; }
+  const std::map<int64_t, RawRow>& link_actions() const { return link_actions_; }
   const RawRow* Site(int64_t site_id) const;
   const RawRow* Goal(int64_t site_id, int64_t goal_id) const;
   const RawRow* Action(std::optional<int64_t> idaction) const;
@@ -67,9 +75,12 @@ class RawStore {
   const std::vector<const RawRow*>& ConversionsOfVisitor(int64_t site_id, const std::string& visitor_hex) const;
   std::vector<int64_t> SiteIds() const;
 
- private:
   using ConversionKey = std::tuple<int64_t, int64_t, int64_t>;  // idvisit, idgoal, buster
   using ItemKey = std::tuple<int64_t, std::string, int64_t>;    // idvisit, idorder, idaction_sku
+  const std::map<ConversionKey, RawRow>& conversions() const { return conversions_; }
+  const std::map<ItemKey, RawRow>& items() const { return items_; }
+
+ private:
   std::map<int64_t, RawRow> visits_;
   std::map<int64_t, RawRow> link_actions_;
   std::unordered_map<int64_t, RawRow> actions_;
