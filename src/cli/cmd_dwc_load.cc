@@ -6,18 +6,22 @@
 //   2. the files the file ledger lacks, or holds with another ETag, say which (site, day) they touch
 //      (a file's ETag: the one `dwc extract` recorded in dwc/_landed/, else the MD5 of its bytes;
 //      dwc/file_identity.h); when there is none, no file is read at all;
-//   3. each touched day is rendered as Live-shaped visits into an ordinary landing partition
+//   3. the custom dimension mapping of the touched days' sites: the dwc_custom_dimensions option, else
+//      Matomo's API when url and token are set, else the export folder's custom_dimensions file;
+//   4. each touched day is rendered as Live-shaped visits into an ordinary landing partition
 //      (source dwc) and loaded by the normal loader: same normalizer, same exactly-once ledger;
-//   4. only then the files are recorded in the file ledger (a killed run redoes them, and the
+//   5. only then the files are recorded in the file ledger (a killed run redoes them, and the
 //      reload is a no-op because the rebuilt partitions hash the same); where the engine has
 //      transactions, each file's rows are merged into the raw layer (matomo_raw_dwc_<table>) in the
 //      transaction of its ledger row (dwc/raw_layer.h).
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/dwc_dimensions.h"
 #include "cli/dwc_steps.h"
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
@@ -134,7 +138,7 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     for (const auto& [idvisit, row] : store.visits()) touched_visits.insert(idvisit);
   }
 
-  // 3. The touched days, rendered and landed, then loaded through the ordinary loader.
+  // 3-4. The touched days, rendered and landed, then loaded through the ordinary loader.
   std::set<dwc::DayKey> days = dwc::TouchedDays(store, touched_visits, touched_actions, touched_sites);
   const size_t touched = days.size();
   // --site narrows the run; dwc_sites (when set) names the sites whose source is the DWC: others stay Live's.
@@ -144,6 +148,19 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     if (list.empty()) continue;
     std::set<int64_t> allowed(list.begin(), list.end());
     std::erase_if(days, [&](const dwc::DayKey& d) { return !allowed.count(d.site_id); });
+  }
+  // The custom dimension mapping of the sites rebuilt (the export has none: cli/dwc_dimensions.h).
+  std::set<int64_t> day_sites;
+  for (const auto& d : days) day_sites.insert(d.site_id);
+  if (!day_sites.empty()) {
+    auto dims = ApplyDwcDimensions(ctx, store, day_sites);
+    if (!dims.ok()) return fail(dims.error());
+    step.dimensions = dims->source;
+    step.dimensions_asked = true;
+    std::printf("dwc custom dimensions: %lld for %zu site(s), from %.*s%s\n", static_cast<long long>(dims->dimensions),
+                day_sites.size(), static_cast<int>(dwc::DimensionSourceName(dims->source).size()),
+                dwc::DimensionSourceName(dims->source).data(),
+                dims->unmapped_sites ? " (WARNING: values without a mapping left out, see above)" : "");
   }
   landing::LandingZone zone(options.landing);
   auto landed = dwc::LandDays(store, zone, days, now, METL_VERSION);
@@ -171,15 +188,18 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     step.partitions_unchanged = summary->skipped;
     step.partitions_failed = summary->failed;
   }
-  // 4. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
+  // 5. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
   // so that the days it left out are built when their site is loaded).
   int64_t raw_rows = 0;
+  double merge_seconds = 0;
   if (loads_ok && failed_days == 0 && days.size() == touched) {
     if (!raw_layer) {
       if (auto s = dwc::RecordFiles(**session, fresh); !s.ok()) return fail(s.error());
     }
     // Oldest first, each file in its own transaction with its ledger row: a killed run leaves the
     // newer files unrecorded, and the next run merges them again (the same rows, the same result).
+    if (raw_layer && !fresh.empty()) LogInfo("merging the files into the raw layer", {{"files", fresh.size()}});
+    const auto merge_start = std::chrono::steady_clock::now();
     for (size_t i = 0; raw_layer && i < fresh.size(); ++i) {
       const dwc::ExportFile& f = *fresh_files[i];
       auto rows = dwc::LoadRawFile(**session, (*wh)->capabilities().types, f, FindDwcRawTable(f.table_name), fresh[i]);
@@ -189,7 +209,9 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
         continue;
       }
       if (FindDwcRawTable(f.table_name)) raw_rows += *rows;
+      LogDebug("raw layer file merged", {{"key", f.key}, {"rows", *rows}, {"done", i + 1}, {"of", fresh.size()}});
     }
+    merge_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_start).count();
   }
   std::printf(
       "dwc: %zu files (%zu new or changed, %lld failed, %d of tables not mapped, %lld without a _landed record "
@@ -197,7 +219,8 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
       files->size(), fresh.size(), static_cast<long long>(step.failed_files), skipped_tables,
       static_cast<long long>(step.hashed), days.size());
   if (raw_layer) {
-    std::printf("dwc raw layer: %lld rows merged into matomo_raw_dwc_* tables\n", static_cast<long long>(raw_rows));
+    std::printf("dwc raw layer: %lld rows merged into matomo_raw_dwc_* tables in %.2f s\n",
+                static_cast<long long>(raw_rows), merge_seconds);
   } else {
     std::printf("dwc raw layer: not on %.*s yet (docs/dwc.md); only the curated tables were loaded\n",
                 static_cast<int>((*wh)->capabilities().engine.size()), (*wh)->capabilities().engine.data());

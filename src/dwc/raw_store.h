@@ -50,10 +50,16 @@ class RawStore {
   Status Add(RawTable table, RawRow row, const std::string& what);
   // Adds custom dimension settings from the config or the API (the export has no such table).
   void AddCustomDimension(const CustomDimensionConfig& config);
+  // Replaces a site's dimensions by another source's (the API's or the config's answer wins over a
+  // custom_dimensions file of the export folder).
+  void SetCustomDimensions(int64_t site_id, const std::vector<CustomDimensionConfig>& configs);
+  // True when some custom_dimensions row was read from the export folder.
+  bool HasCustomDimensions() const { return !dimensions_.empty(); }
   // Builds the per-visit indices; call after the last Add and before the getters below.
   void Index();
 
   const std::map<int64_t, RawRow>& visits() const { return visits_; }
+  const std::map<int64_t, RawRow>& link_actions() const { return link_actions_; }
   const RawRow* Site(int64_t site_id) const;
   const RawRow* Goal(int64_t site_id, int64_t goal_id) const;
   const RawRow* Action(std::optional<int64_t> idaction) const;
