@@ -64,6 +64,9 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   if (auto s = (*wh)->Migrate(tables); !s.ok()) return fail(s.error());
   auto session = (*wh)->Connect();
   if (!session.ok()) return fail(session.error());
+  if (raw_layer) {
+    if (auto s = dwc::EnsureRawIndexes(**session, DwcRawTables()); !s.ok()) return fail(s.error());
+  }
   auto ledger = dwc::ReadFileLedger(**session);
   if (!ledger.ok()) return fail(ledger.error());
 

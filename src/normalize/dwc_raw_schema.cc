@@ -143,9 +143,6 @@ DwcRawTable Build(const SchemaTable& s) {
     meta(kDwcRowHashColumn, T::kText, false, "SHA-256 of the row's values: whole-row duplicates are dropped.");
     t.def.key = {kDwcRowHashColumn};
   }
-  // Each file's merge looks its keys up (upsert) or its row hashes (append), and deletes by file.
-  t.def.unique_key_index = true;
-  t.def.lookup_columns = {kDwcFileColumn};
   for (auto k : t.def.key) {
     if (t.def.ColumnIndex(k) < 0) Bug(std::string(s.name) + " has no key column " + std::string(k));
   }

@@ -38,11 +38,6 @@ struct TableDef {
   std::vector<std::string_view> key;        // primary key columns
   std::string_view partition_date_column;   // "visit_date" for facts, "date" for daily tables
   bool from_normalizer;                     // true: filled from visits; false: from the API or models
-  // Tables merged by key (the raw DWC layer): engines with indexes (PostgreSQL, DuckDB) give them a
-  // unique index on `key`, and a plain one on each `lookup_columns` entry, so that a merge looks rows
-  // up instead of scanning the table (warehouse/ddl.h KeyIndexes).
-  bool unique_key_index = false;
-  std::vector<std::string_view> lookup_columns;
   int ColumnIndex(std::string_view column) const;  // -1 when absent
 };
 

@@ -39,22 +39,6 @@ std::string CreateTableSql(const TableDef& table, const TypeNames& types, bool w
   return sql + ")";
 }
 
-std::vector<IndexSql> KeyIndexes(const TableDef& table) {
-  std::vector<IndexSql> out;
-  if (table.unique_key_index && !table.key.empty()) {
-    std::string name = std::string(table.name) + "_key_idx";
-    std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS " + QuoteIdent(name) + " ON " + QuoteIdent(table.name) + " (";
-    for (size_t i = 0; i < table.key.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(table.key[i]);
-    out.push_back({name, sql + ")"});
-  }
-  for (std::string_view column : table.lookup_columns) {
-    std::string name = std::string(table.name) + "_" + std::string(column) + "_idx";
-    out.push_back({name, "CREATE INDEX IF NOT EXISTS " + QuoteIdent(name) + " ON " + QuoteIdent(table.name) + " (" +
-                             QuoteIdent(column) + ")"});
-  }
-  return out;
-}
-
 std::string AddColumnSql(const TableDef& table, const ColumnDef& column, const TypeNames& types) {
   return "ALTER TABLE " + QuoteIdent(table.name) + " ADD COLUMN " + QuoteIdent(column.name) + " " +
          std::string(types.Of(column.type));

@@ -18,15 +18,6 @@ std::string QuoteLiteral(std::string_view value);  // 'value' with '' doubled
 // CREATE TABLE IF NOT EXISTS with every declared column, NOT NULL where declared, and the key as
 // PRIMARY KEY when `with_primary_key` (engines without enforced keys pass false).
 std::string CreateTableSql(const TableDef& table, const TypeNames& types, bool with_primary_key);
-
-// The indexes a table declares (TableDef::unique_key_index, lookup_columns): name ("<table>_key_idx",
-// "<table>_<column>_idx") and CREATE [UNIQUE] INDEX IF NOT EXISTS statement. Engines create the missing
-// ones at each migration, so an existing warehouse gets them on its next run.
-struct IndexSql {
-  std::string name;
-  std::string sql;
-};
-std::vector<IndexSql> KeyIndexes(const TableDef& table);
 std::string AddColumnSql(const TableDef& table, const ColumnDef& column, const TypeNames& types);
 // ALTER COLUMN ... TYPE (DuckDB and PostgreSQL) to the declared type; used to widen only.
 std::string WidenColumnSql(const TableDef& table, const ColumnDef& column, const TypeNames& types);

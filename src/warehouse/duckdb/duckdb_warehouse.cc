@@ -9,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <thread>
 
 #include "core/log.h"
@@ -259,18 +258,7 @@ class DuckDbWarehouse final : public Warehouse {
   Status Migrate(const std::vector<TableDef>& tables) override {
     if (read_only_) return Error(ErrorKind::kInternal, "the DuckDB warehouse " + path_ + " is open read-only");
     METL_ASSIGN_OR_RETURN(auto session, Connect());
-    METL_TRY(MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false));
-    // The declared key indexes (the raw DWC layer's), created where missing: an existing file gets them.
-    METL_ASSIGN_OR_RETURN(QueryResult existing,
-                          session->Query("SELECT index_name FROM duckdb_indexes() WHERE schema_name = 'main'"));
-    std::set<std::string, std::less<>> names;
-    for (const auto& row : existing.rows) names.insert(row[0].value_or(""));
-    for (const TableDef& t : tables) {
-      for (const IndexSql& index : KeyIndexes(t)) {
-        if (!names.count(index.name)) METL_TRY(session->Execute(index.sql));
-      }
-    }
-    return OkStatus();
+    return MigrateSchema(*session, tables, caps_, "main", /*with_primary_key=*/false);
   }
 
   // While partitions load:

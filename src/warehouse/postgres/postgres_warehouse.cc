@@ -260,9 +260,6 @@ class PostgresWarehouse final : public Warehouse {
     std::set<std::string, std::less<>> names;
     for (int r = 0; r < existing.rows(); ++r) names.emplace(existing.Get(r, 0));
     for (const TableDef& t : tables) {
-      for (const IndexSql& index : KeyIndexes(t)) {
-        if (!names.count(index.name)) METL_TRY(c.Exec(index.sql));
-      }
       if (names.count(pg_engine::SiteDateIndexName(t))) continue;
       if (auto index = pg_engine::SiteDateIndexSql(t)) METL_TRY(c.Exec(*index));
     }
