@@ -64,7 +64,9 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   if (auto s = (*wh)->Migrate(tables); !s.ok()) return fail(s.error());
   auto session = (*wh)->Connect();
   if (!session.ok()) return fail(session.error());
-  if (raw_layer) {
+  // PostgreSQL, a row store, plans each merge's lookups through these indexes; DuckDB joins by hash over
+  // its columns whatever the indexes, and an ART index would only cost memory and insert time there.
+  if (raw_layer && (*wh)->capabilities().engine == "postgres") {
     if (auto s = dwc::EnsureRawIndexes(**session, DwcRawTables()); !s.ok()) return fail(s.error());
   }
   auto ledger = dwc::ReadFileLedger(**session);
