@@ -7,19 +7,23 @@
 //      dwc/file_identity.h); when there is none, no file is read at all; else two passes over the
 //      files find the touched days and keep the rows of those days only (newest version of a row
 //      wins; dwc/rebuild.h);
-//   3. each touched day is rendered as Live-shaped visits into an ordinary landing partition
+//   3. the custom dimension mapping of the touched days' sites: the dwc_custom_dimensions option, else
+//      Matomo's API when url and token are set, else the export folder's custom_dimensions file;
+//   4. each touched day is rendered as Live-shaped visits into an ordinary landing partition
 //      (source dwc) and loaded by the normal loader: same normalizer, same exactly-once ledger;
-//   4. only then the files are recorded in the file ledger (a killed run redoes them, and the
+//   5. only then the files are recorded in the file ledger (a killed run redoes them, and the
 //      reload is a no-op because the rebuilt partitions hash the same); where the engine has
 //      transactions, each file's rows are merged into the raw layer (matomo_raw_dwc_<table>) in the
 //      transaction of its ledger row (dwc/raw_layer.h).
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/dwc_dimensions.h"
 #include "cli/dwc_steps.h"
 #include "cli/load_common.h"
 #include "core/exit_codes.h"
@@ -68,6 +72,11 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   if (auto s = (*wh)->Migrate(tables); !s.ok()) return fail(s.error());
   auto session = (*wh)->Connect();
   if (!session.ok()) return fail(session.error());
+  // PostgreSQL, a row store, plans each merge's lookups through these indexes; DuckDB joins by hash over
+  // its columns whatever the indexes, and an ART index would only cost memory and insert time there.
+  if (raw_layer && (*wh)->capabilities().engine == "postgres") {
+    if (auto s = dwc::EnsureRawIndexes(**session, DwcRawTables()); !s.ok()) return fail(s.error());
+  }
   auto ledger = dwc::ReadFileLedger(**session);
   if (!ledger.ok()) return fail(ledger.error());
 
@@ -143,7 +152,20 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   step.fresh = static_cast<int64_t>(fresh.size());
   const std::set<dwc::DayKey>& days = rebuild.days;
   const size_t touched = rebuild.touched.size();
-  const dwc::RawStore& store = rebuild.rows.store;
+  dwc::RawStore& store = rebuild.rows.store;
+  // The custom dimension mapping of the sites rebuilt (the export has none: cli/dwc_dimensions.h).
+  std::set<int64_t> day_sites;
+  for (const auto& d : days) day_sites.insert(d.site_id);
+  if (!day_sites.empty()) {
+    auto dims = ApplyDwcDimensions(ctx, store, day_sites);
+    if (!dims.ok()) return fail(dims.error());
+    step.dimensions = dims->source;
+    step.dimensions_asked = true;
+    std::printf("dwc custom dimensions: %lld for %zu site(s), from %.*s%s\n", static_cast<long long>(dims->dimensions),
+                day_sites.size(), static_cast<int>(dwc::DimensionSourceName(dims->source).size()),
+                dwc::DimensionSourceName(dims->source).data(),
+                dims->unmapped_sites ? " (WARNING: values without a mapping left out, see above)" : "");
+  }
   auto landed = dwc::LandDays(store, zone, days, now, METL_VERSION);
   if (!landed.ok()) return fail(landed.error());
   step.days = static_cast<int64_t>(days.size());
@@ -169,15 +191,18 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
     step.partitions_unchanged = summary->skipped;
     step.partitions_failed = summary->failed;
   }
-  // 4. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
+  // 5. The files, once their days are in (all of them: a narrowed run leaves the files unrecorded,
   // so that the days it left out are built when their site is loaded).
   int64_t raw_rows = 0;
+  double merge_seconds = 0;
   if (loads_ok && failed_days == 0 && days.size() == touched) {
     if (!raw_layer) {
       if (auto s = dwc::RecordFiles(**session, fresh); !s.ok()) return fail(s.error());
     }
     // Oldest first, each file in its own transaction with its ledger row: a killed run leaves the
     // newer files unrecorded, and the next run merges them again (the same rows, the same result).
+    if (raw_layer && !fresh.empty()) LogInfo("merging the files into the raw layer", {{"files", fresh.size()}});
+    const auto merge_start = std::chrono::steady_clock::now();
     for (size_t i = 0; raw_layer && i < fresh.size(); ++i) {
       const dwc::ExportFile& f = *fresh_files[i];
       auto rows = dwc::LoadRawFile(**session, (*wh)->capabilities().types, f, FindDwcRawTable(f.table_name), fresh[i]);
@@ -187,7 +212,9 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
         continue;
       }
       if (FindDwcRawTable(f.table_name)) raw_rows += *rows;
+      LogDebug("raw layer file merged", {{"key", f.key}, {"rows", *rows}, {"done", i + 1}, {"of", fresh.size()}});
     }
+    merge_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_start).count();
   }
   std::printf(
       "dwc: %zu files (%zu new or changed, %lld failed, %d of tables not mapped, %lld without a _landed record "
@@ -195,7 +222,8 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
       files->size(), fresh.size(), static_cast<long long>(step.failed_files), skipped_tables,
       static_cast<long long>(step.hashed), days.size());
   if (raw_layer) {
-    std::printf("dwc raw layer: %lld rows merged into matomo_raw_dwc_* tables\n", static_cast<long long>(raw_rows));
+    std::printf("dwc raw layer: %lld rows merged into matomo_raw_dwc_* tables in %.2f s\n",
+                static_cast<long long>(raw_rows), merge_seconds);
   } else {
     std::printf("dwc raw layer: not on %.*s yet (docs/dwc.md); only the curated tables were loaded\n",
                 static_cast<int>((*wh)->capabilities().engine.size()), (*wh)->capabilities().engine.data());

@@ -38,12 +38,17 @@ int RunDwcSync(CommandContext& ctx) {
   std::printf(
       "dwc sync: %lld files listed, %lld landed, %lld already landed, %lld deleted before download, %lld failed to "
       "land; %lld files in the mirror, %lld loaded (new or changed), %lld failed to load; %lld days rebuilt: %lld "
-      "partitions loaded, %lld unchanged, %lld failed; exit %d\n",
+      "partitions loaded, %lld unchanged, %lld failed; custom dimensions from %s; exit %d\n",
       static_cast<long long>(x.listed), static_cast<long long>(x.landed), static_cast<long long>(x.skipped),
       static_cast<long long>(x.vanished), static_cast<long long>(x.failed), static_cast<long long>(loaded.files),
       static_cast<long long>(loaded.fresh), static_cast<long long>(loaded.failed_files),
       static_cast<long long>(loaded.days), static_cast<long long>(loaded.partitions_loaded),
-      static_cast<long long>(loaded.partitions_unchanged), static_cast<long long>(loaded.partitions_failed), rc);
+      static_cast<long long>(loaded.partitions_unchanged), static_cast<long long>(loaded.partitions_failed),
+      !loaded.dimensions_asked ? "(not needed)"
+      : loaded.dimensions == dwc::DimensionSource::kApi ? "the API"
+      : loaded.dimensions == dwc::DimensionSource::kConfig ? "the config"
+      : loaded.dimensions == dwc::DimensionSource::kFile ? "the file" : "nowhere (none known)",
+      rc);
   return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "cli/commands.h"
+#include "dwc/dimension_mapping.h"
 #include "dwc/file_extract.h"
 
 namespace metl::cli {
@@ -26,6 +27,8 @@ struct DwcLoadStep {
   int64_t failed_files = 0;   // files that could not be read
   int64_t days = 0;           // (site, day) partitions rebuilt
   int64_t partitions_loaded = 0, partitions_unchanged = 0, partitions_failed = 0;
+  dwc::DimensionSource dimensions = dwc::DimensionSource::kNone;  // where the custom dimension ids came from
+  bool dimensions_asked = false;                                  // false: no day rebuilt, no mapping needed
 };
 // cmd_dwc_load.cc: the new or changed export files into the curated tables.
 DwcLoadStep RunDwcLoadStep(CommandContext& ctx);

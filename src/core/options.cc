@@ -6,7 +6,8 @@ namespace metl {
 namespace {
 
 // Talk to Matomo (load only to fill matomo_sites and matomo_goals for sites they lack).
-constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify;
+// `dwc load` reads the custom dimension mapping from the API when url and a token are set.
+constexpr unsigned kMatomo = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdVerify | kCmdDwcLoad;
 constexpr unsigned kLanding = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdDwcExtract | kCmdDwcLoad;
 constexpr unsigned kWarehouse = kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify | kCmdDwcLoad;
 constexpr unsigned kRange = kCmdExtract | kCmdCheck | kCmdLoad | kCmdSync | kCmdStatus | kCmdVerify | kCmdReport;
@@ -107,6 +108,12 @@ const std::vector<OptionSpec> kOptions = {
      "Folder of Data Warehouse Connector export files (JSONL, plain, gzip or zstd; the table from each "
      "file's name or folder) for `dwc load` (`dwc sync` refuses it: it loads what it lands). Default: "
      "<landing>/dwc, where `dwc extract` mirrors the bucket."},
+    {"dwc_custom_dimensions", OptionType::kString, "", kCmdDwcLoad,
+     "Custom dimensions of the sites `dwc load` loads (the export lacks Matomo's custom_dimensions table): "
+     "\"site=1 id=1 scope=visit index=1; site=1 id=2 scope=action index=1\" (id: Live's dimension<id>; "
+     "index: the log tables' custom_dimension_<index>; add active=0 for an inactive one). When set, it is the "
+     "whole mapping. Default: read from Matomo's API (CustomDimensions.getConfiguredCustomDimensions) when url "
+     "and a token are set, else from a custom_dimensions.jsonl in the export folder (docs/dwc.md)."},
     {"demo_dir", OptionType::kPath, "./demo", kCmdDemo, "Folder of the demo's landing zone and DuckDB file."},
     {"query", OptionType::kString, "", kCmdSql,
      "The SQL statement `sql` runs (usually given as its argument: matomo-etl sql \"SELECT ...\"). "

@@ -166,6 +166,19 @@ class RawFileMerge {
 
 }  // namespace
 
+Status EnsureRawIndexes(warehouse::Session& session, const std::vector<DwcRawTable>& tables) {
+  for (const DwcRawTable& t : tables) {
+    const std::string table(t.def.name);
+    std::vector<std::string> key;
+    for (auto k : t.def.key) key.push_back(QuoteIdent(k));
+    METL_TRY(session.Execute("CREATE UNIQUE INDEX IF NOT EXISTS " + QuoteIdent(table + "_key_idx") + " ON " +
+                             session.Name(table) + " (" + Join(key, ", ") + ")"));
+    METL_TRY(session.Execute("CREATE INDEX IF NOT EXISTS " + QuoteIdent(table + "_" + std::string(kDwcFileColumn) + "_idx") +
+                             " ON " + session.Name(table) + " (" + QuoteIdent(kDwcFileColumn) + ")"));
+  }
+  return OkStatus();
+}
+
 Result<int64_t> LoadRawFile(warehouse::Session& session, const warehouse::TypeNames& types, const ExportFile& file,
                             const DwcRawTable* table, LedgerFile ledger) {
   METL_TRY(session.Execute("BEGIN TRANSACTION"));

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/error.h"
 #include "dwc/export_files.h"
@@ -21,6 +22,15 @@
 #include "warehouse/warehouse.h"
 
 namespace metl::dwc {
+
+// The indexes each file's merge relies on, created where missing (an existing warehouse gets them on
+// its next run): a unique index on the table's key ("<table>_key_idx": the primary key of the five
+// log tables, _dwc_row_hash for the others), which the merge looks its rows up by, and one on
+// _dwc_file ("<table>__dwc_file_idx"), which it deletes a file's previous version by. Without them
+// PostgreSQL scans the whole table for each file (`dwc load` calls it on PostgreSQL only: DuckDB's
+// merge joins by hash over its columns, indexes or not). CREATE INDEX IF NOT EXISTS briefly locks
+// the table against writers, and only `dwc load` writes these tables.
+Status EnsureRawIndexes(warehouse::Session& session, const std::vector<DwcRawTable>& tables);
 
 // Merges `file` into `table` (nullptr: a file of no raw table, only its ledger row is written) and
 // writes `ledger` (its `rows` set to the rows read), all in one transaction; `types` are the engine's. A malformed line or a

@@ -195,6 +195,15 @@ void RawStore::AddCustomDimension(const CustomDimensionConfig& config) {
   dimensions_[{config.site_id, config.id}] = config;
 }
 
+void RawStore::SetCustomDimensions(int64_t site_id, const std::vector<CustomDimensionConfig>& configs) {
+  std::erase_if(dimensions_, [site_id](const auto& entry) { return entry.first.first == site_id; });
+  for (const CustomDimensionConfig& c : configs) {
+    CustomDimensionConfig copy = c;
+    copy.site_id = site_id;
+    AddCustomDimension(copy);
+  }
+}
+
 void RawStore::Index() {
   actions_of_.clear();
   conversions_of_.clear();

@@ -57,6 +57,11 @@ class RawStore {
   void Remove(RawTable table, const RawRow& row);
   // Adds custom dimension settings from the config or the API (the export has no such table).
   void AddCustomDimension(const CustomDimensionConfig& config);
+  // Replaces a site's dimensions by another source's (the API's or the config's answer wins over a
+  // custom_dimensions file of the export folder).
+  void SetCustomDimensions(int64_t site_id, const std::vector<CustomDimensionConfig>& configs);
+  // True when some custom_dimensions row was read from the export folder.
+  bool HasCustomDimensions() const { return !dimensions_.empty(); }
   // Builds the per-visit indices; call after the last Add and before the getters below.
   void Index();
 

@@ -53,11 +53,13 @@ bool KnownMethod(const std::string& module, const std::string& action) {
   if (module == "Goals") return action == "get" || action == "getGoals";
   if (module == "SitesManager") return action == "getSitesWithAtLeastViewAccess" || action == "getSiteFromId";
   if (module == "API") return action == "getMatomoVersion";
+  if (module == "CustomDimensions") return action == "getConfiguredCustomDimensions";
   return false;
 }
 
 // Mandatory parameters in the order Matomo's API proxy checks them.
 std::vector<const char*> MandatoryParams(const std::string& module, const std::string& action) {
+  if (module == "CustomDimensions" && action == "getConfiguredCustomDimensions") return {"idSite"};
   if (module == "CustomDimensions") return {"idSite", "period", "date", "idDimension"};
   if (IsReportMethod(module + "." + action)) return {"idSite", "period", "date"};
   if (module == "Live") return {"idSite"};
@@ -191,6 +193,7 @@ ApiResponse ApiHandler::Dispatch(const ApiRequest& req, const std::string& modul
   }
   if (action == "getSiteFromId") return Json(SiteJson(*site));
   if (action == "getGoals") return Json(GoalsListJson(*site));
+  if (action == "getConfiguredCustomDimensions") return Json(ConfiguredCustomDimensionsJson(*site));
   std::string segment = req.Get("segment", "");
   if (!segment.empty()) return ErrorResponse("Segment '" + segment + "' is not a supported segment.", xml);
   if (module == "Live") return Live(req, *site, xml, call);

@@ -15,6 +15,7 @@
 #include "core/base64.h"
 #include "core/log.h"
 #include "landing/compressed_file.h"
+#include "sim/site_json.h"
 
 namespace metl::sim {
 namespace {
@@ -777,18 +778,13 @@ Status Exporter::WriteSiteTables() {
       gr["event_value_as_revenue"] = Int(0);
       day_rows_["goal"].push_back(RowJson(gr, kGoalColumns));
     }
-    // The generator's dimensions: id 1 visit scope (index 1), id 2 action scope (index 1).
-    struct {
-      int id;
-      const char* name;
-      const char* scope;
-    } dims[] = {{1, "dimension1", "visit"}, {2, "dimension2", "action"}};
-    for (const auto& d : dims) {
+    // The generator's dimensions (the simulator's API serves the same: site_json.h).
+    for (const SimDimension& d : o_.custom_dimensions ? SiteDimensions(s) : std::vector<SimDimension>{}) {
       Row dr;
       dr["idcustomdimension"] = Int(d.id);
       dr["idsite"] = Int(s.id);
       dr["name"] = Str(d.name);
-      dr["index"] = Int(1);
+      dr["index"] = Int(d.index);
       dr["scope"] = Str(d.scope);
       dr["active"] = Int(1);
       dr["extractions"] = Str("[]");

@@ -25,6 +25,10 @@ struct DwcExportOptions {
   // idvisitor/config_id/location_ip: "hex" (16 hex chars, as in the real sample), "base64", or
   // "mysql" (MySQL 8 JSON_OBJECT's "base64:type254:..."; "base64:type15:..." for location_ip).
   std::string binary = "hex";
+  // Also write Matomo's custom_dimensions table (which the real export lacks: DWC.md §0) with the first
+  // day's files. false (--dwc-custom-dimensions none): as the real export, the mapping then comes
+  // from the simulator's CustomDimensions.getConfiguredCustomDimensions.
+  bool custom_dimensions = true;
 };
 
 Status ValidateDwcExportOptions(const DwcExportOptions& options);

@@ -123,11 +123,17 @@ int Main(int argc, char** argv) {
   app.add_option("--dwc-compression", o.dwc.compression, "none, gzip or zstd (default none)");
   app.add_option("--dwc-binary", o.dwc.binary,
                  "idvisitor/config_id/location_ip as hex, base64 or mysql (base64:type254:...) (default hex)");
+  std::string dwc_dims = "file";
+  app.add_option("--dwc-custom-dimensions", dwc_dims,
+                 "file: also write Matomo's custom_dimensions table; none: leave it out, as the real export does "
+                 "(the mapping is then CustomDimensions.getConfiguredCustomDimensions) (default file)")
+      ->check(CLI::IsMember({"file", "none"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  o.dwc.custom_dimensions = dwc_dims == "file";
 
   int64_t now = 0;
   std::shared_ptr<const Clock> clock;

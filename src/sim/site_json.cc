@@ -76,4 +76,20 @@ std::string GoalsListJson(const SimSite& s) {
   return o + "}";
 }
 
+const std::vector<SimDimension>& SiteDimensions(const SimSite&) {
+  static const std::vector<SimDimension> dims = {{1, "dimension1", "visit", 1}, {2, "dimension2", "action", 1}};
+  return dims;
+}
+
+std::string ConfiguredCustomDimensionsJson(const SimSite& site) {
+  std::string out = "[";
+  for (const SimDimension& d : SiteDimensions(site)) {
+    if (out.size() > 1) out += ',';
+    out += "{\"idcustomdimension\":\"" + std::to_string(d.id) + "\",\"idsite\":\"" + std::to_string(site.id) +
+           "\",\"name\":" + PhpJsonString(d.name) + ",\"index\":\"" + std::to_string(d.index) +
+           "\",\"scope\":" + PhpJsonString(d.scope) + ",\"active\":true,\"extractions\":[],\"case_sensitive\":true}";
+  }
+  return out + "]";
+}
+
 }  // namespace metl::sim

@@ -6,7 +6,10 @@
 // different, and the visits Live cut at 500 actions (the export holds all their actions, like
 // Matomo's log tables). Two simulators: 15 visits a day (no visit over 500 actions: everything
 // equal) and 25 (one cut visit per site and day). Then `verify` on the DWC-loaded days: against the
-// simulator's aggregates with a URL and token, and a clear configuration error without them.
+// simulator's aggregates with a URL and token, and a clear configuration error without them. The
+// custom dimension ids come from the export's custom_dimensions file for the first simulator, and,
+// as with a real export (which lacks that table), from the simulator's
+// CustomDimensions.getConfiguredCustomDimensions for the second.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -68,6 +71,9 @@ struct Source {
   SimServer* sim = nullptr;
   std::string prefix;
   int uploaded = 0;
+  // true: the export lacks Matomo's custom_dimensions table, as the real one does, and `dwc load`
+  // reads the mapping from the simulator's CustomDimensions.getConfiguredCustomDimensions.
+  bool api_dimensions = false;
 };
 
 class DwcAvsB : public ::testing::TestWithParam<WarehouseTarget> {
@@ -77,16 +83,19 @@ class DwcAvsB : public ::testing::TestWithParam<WarehouseTarget> {
     s3rver_ = new LocalS3Server({kBucket}, kKeyId, kSecret);
     // From 20 visits a day, the generator makes one visit per site and day that Live cuts at 500
     // actions. Partitioned keys with '=', gzip, MySQL's base64:type254: binaries.
-    plain_ = Start("plain", "15");
-    cut_ = Start("cut", "25");
+    // The custom dimension ids: from the export's custom_dimensions file for one, from the API for the other.
+    plain_ = Start("plain", "15", false);
+    cut_ = Start("cut", "25", true);
   }
-  static Source Start(const std::string& name, const char* visits_per_day) {
+  static Source Start(const std::string& name, const char* visits_per_day, bool api_dimensions) {
     Source src;
     src.prefix = "matomo/" + name;
+    src.api_dimensions = api_dimensions;
     const fs::path root = dir_->path() / name;
     src.sim =
         new SimServer({"--sites", "2", "--visits-per-day", visits_per_day, "--from", kFrom, "--to", kTo, "--now", kNow,
-                       "--dwc-export", root.string(), "--dwc-compression", "gzip", "--dwc-binary", "mysql"});
+                       "--dwc-export", root.string(), "--dwc-compression", "gzip", "--dwc-binary", "mysql",
+                       "--dwc-custom-dimensions", api_dimensions ? "none" : "file"});
     if (s3rver_->port() == 0) return src;
     objstore::S3Options o;
     o.env = {{"AWS_ACCESS_KEY_ID", kKeyId},
@@ -131,7 +140,16 @@ class DwcAvsB : public ::testing::TestWithParam<WarehouseTarget> {
                                     "--region", "eu-west-1", "--landing", landing},
                                    aws, "", 120);
     if (extract.exit_code != 0) return extract;
-    return RunEtl({"dwc", "load", "--landing", landing, "--warehouse", dwc_url_}, {{"MATOMO_TOKEN_AUTH", "\x01"}});
+    if (src.api_dimensions) {
+      ProcessResult load = RunEtl({"dwc", "load", "--landing", landing, "--warehouse", dwc_url_, "--url", src.sim->url()},
+                                  {{"MATOMO_TOKEN_AUTH", SimServer::kToken}});
+      EXPECT_NE(load.out.find("custom dimensions: 4 for 2 site(s), from Matomo's API"), std::string::npos) << load.out;
+      return load;
+    }
+    ProcessResult load = RunEtl({"dwc", "load", "--landing", landing, "--warehouse", dwc_url_}, {{"MATOMO_TOKEN_AUTH", "\x01"}});
+    EXPECT_NE(load.out.find("custom dimensions: 4 for 2 site(s), from custom_dimensions file"), std::string::npos)
+        << load.out;
+    return load;
   }
   void BothPaths(const Source& src) {
     ProcessResult a = LivePath(src);
