@@ -15,6 +15,7 @@
 #include "core/base64.h"
 #include "core/log.h"
 #include "landing/compressed_file.h"
+#include "sim/log_actions.h"
 
 namespace metl::sim {
 namespace {
@@ -204,25 +205,6 @@ const std::vector<std::string_view> kGoalColumns = {
 const std::vector<std::string_view> kCustomDimensionColumns = {
     "idcustomdimension", "idsite", "name", "index", "scope", "active", "extractions", "case_sensitive"};
 
-// Matomo's log_action types (core/Tracker/Action.php).
-enum ActionType : int {
-  kPageUrl = 1,
-  kOutlink = 2,
-  kDownload = 3,
-  kPageTitle = 4,
-  kItemSku = 5,
-  kItemName = 6,
-  kItemCategory = 7,
-  kSiteSearch = 8,
-  kEventCategory = 10,
-  kEventAction = 11,
-  kEventName = 12,
-  kContentName = 13,
-  kContentPiece = 14,
-  kContentTarget = 15,
-  kContentInteraction = 16,
-};
-
 std::string Str(std::string_view s) {
   return "\"" + JsonEscape(s) + "\"";
 }
@@ -236,34 +218,6 @@ std::string Float(double v) {
   std::string s(buf, r.ptr);
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   return s;
-}
-
-// htmlspecialchars(ENT_QUOTES): how Matomo stores URLs and referrer strings (DWC.md §1.4); Live
-// decodes them on the way out, so the raw row holds them escaped again.
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#039;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // A text that PHP's urldecode() turns back into `s`: '%' and '+' encoded, everything else as is.
@@ -366,7 +320,10 @@ std::string IpBytes(const std::string& ip) {
 
 class Exporter {
  public:
-  Exporter(const Dataset& dataset, DwcExportOptions options) : dataset_(dataset), o_(std::move(options)) {}
+  Exporter(const Dataset& dataset, DwcExportOptions options)
+      : dataset_(dataset), o_(std::move(options)), known_(dataset.Actions()) {
+    next_id_ = known_ ? known_->MaxId() + 1 : 1;
+  }
 
   std::string Binary(std::string_view bytes, bool ip) const {
     if (o_.binary == "base64") return Str(Base64Encode(bytes));
@@ -374,11 +331,14 @@ class Exporter {
     return Str(ToHex(bytes));
   }
 
+  // The action's idaction: the simulator's own where it has one (the ids its Live shows), else numbered
+  // after them. The log_action row is written with the first day that uses it.
   int64_t ActionId(int type, const std::string& name, std::optional<int> url_prefix = std::nullopt) {
     auto key = std::make_pair(type, name);
     auto it = actions_.find(key);
     if (it != actions_.end()) return it->second;
-    int64_t id = static_cast<int64_t>(actions_.size()) + 1;
+    std::optional<int64_t> known = known_ ? known_->Find(type, name) : std::nullopt;
+    int64_t id = known ? *known : next_id_++;
     actions_.emplace(key, id);
     Row r;
     r["idaction"] = Int(id);
@@ -391,14 +351,10 @@ class Exporter {
     return id;
   }
 
-  // A URL action as Matomo stores page URLs: the scheme (and www.) folded into url_prefix.
+  // A URL action as Matomo stores page and event URLs: the scheme (and www.) folded into url_prefix.
   int64_t UrlAction(int type, const std::string& url) {
-    static const std::pair<std::string_view, int> kPrefixes[] = {
-        {"http://www.", 1}, {"https://www.", 3}, {"http://", 0}, {"https://", 2}};
-    for (const auto& [p, code] : kPrefixes) {
-      if (url.starts_with(p)) return ActionId(type, HtmlEscape(url.substr(p.size())), code);
-    }
-    return ActionId(type, HtmlEscape(url));
+    LogActionName n = PrefixedUrl(url);
+    return ActionId(type, n.name, n.url_prefix);
   }
 
   int64_t ServerTime(const SimSite& site, int64_t local_as_utc, int64_t lo, int64_t hi) const {
@@ -420,7 +376,9 @@ class Exporter {
 
   const Dataset& dataset_;
   DwcExportOptions o_;
-  std::map<std::pair<int, std::string>, int64_t> actions_;
+  const LogActions* known_;
+  int64_t next_id_ = 1;
+  std::map<std::pair<int, std::string>, int64_t> actions_;  // written so far
 };
 
 Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom::parser& parser) {
@@ -520,7 +478,7 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
   if (v["actionDetails"].get(details) != simdjson::SUCCESS) {
     return Error(ErrorKind::kInternal, "the simulator's visit " + std::to_string(idvisit) + " has no actionDetails");
   }
-  std::optional<int64_t> entry_url, entry_name, exit_url, exit_name, prev_url, prev_name, last_idlink;
+  std::optional<int64_t> entry_url, entry_name, exit_url, exit_name, prev_url, prev_name;
   int64_t prev_time = first, pageviews = 0;
   Row conv_common;
   conv_common["idvisit"] = Int(idvisit);
@@ -547,8 +505,9 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     if (type == "goal" || type == "ecommerceOrder" || type == "ecommerceAbandonedCart") {
       Row c = conv_common;
       c["server_time"] = server_time;
-      // Matomo links goals to their action; orders and carts have no idlink_va (the real sample).
-      if (last_idlink && type == "goal") c["idlink_va"] = Int(*last_idlink);
+      // A goal's idlink_va is the action it converted on (Live's goalPageId; none for a manual
+      // conversion); orders and carts have none (the real sample).
+      if (type == "goal") SetOpt(c, "idlink_va", GetInt(a, "goalPageId"));
       if (prev_url) c["idaction_url"] = Int(*prev_url);
       int64_t goal = type == "goal" ? GetInt(a, "goalId").value_or(0) : type == "ecommerceOrder" ? 0 : -1;
       c["idgoal"] = Int(goal);
@@ -617,7 +576,7 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     r["server_time"] = server_time;
     r["time_spent_ref_action"] = Int(std::max<int64_t>(0, when - prev_time));
     SetOpt(r, "pageview_position", GetInt(a, "pageviewPosition"));
-    if (auto pv = GetStr(a, "idpageview"); pv && !pv->empty()) r["idpageview"] = Str(*pv);
+    SetOpt(r, "idpageview", GetStr(a, "idpageview"));  // '' as stored, as Live shows it
     SetOpt(r, "custom_dimension_1", GetStr(a, "dimension2"));
     std::string url = GetStr(a, "url").value_or("");
     std::optional<int64_t> url_id, name_id;
@@ -685,7 +644,6 @@ Status Exporter::Visit(const SimSite& site, const SimVisit& visit, simdjson::dom
     if (url_id) prev_url = url_id;
     if (name_id && type == "action") prev_name = name_id;
     prev_time = when;
-    last_idlink = idlink;
   };
   for (element a : details) one(a);
   // The actions Live cut at 500 (truncatedActionsCount): the log tables hold them all.

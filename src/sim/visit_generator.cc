@@ -104,6 +104,10 @@ struct Act {
   uint32_t pv = kPvEmpty;
   int32_t aux = -1;   // search: result count (-1 = null); content: 1 = click; event: product; goal: download
   int32_t aux2 = -1;  // search: category (-1 = none)
+  // goal: the entry it converted on (Matomo's log_conversion.idlink_va: the pageview of a URL goal, the
+  // event or download of an event or file goal), which gives Live its goalPageId and idpageview; -1 for
+  // a goal converted without one (a manual conversion, like Matomo's trackGoal).
+  int32_t link = -1;
   int32_t item_begin = 0, item_count = 0;
   int32_t load_ms = 0;
   int64_t off = 0;    // seconds after the visit start
@@ -174,7 +178,6 @@ void BuildPlan(const SiteCatalog& c, VisitKind kind, int referrer_kind, Rng& r, 
     g.type = ActType::kGoal;
     g.ref = c.contact_goal >= 0 ? c.contact_goal : 0;
     g.page = c.contact >= 0 ? c.contact : c.home;
-    g.pv = kPvNull;
     acts.push_back(g);
     if (r.Chance(50)) plan.ping = r.Range(10, 120);
     return;
@@ -205,6 +208,7 @@ void BuildPlan(const SiteCatalog& c, VisitKind kind, int referrer_kind, Rng& r, 
     pv.pv = static_cast<uint32_t>(r.Next() | 2);
     pv.off = now;
     pv.load_ms = static_cast<int32_t>(r.Range(180, 3400));
+    const int32_t pv_at = static_cast<int32_t>(acts.size());
     acts.push_back(pv);
     const uint32_t cur_pv = pv.pv;
     if (quiet) continue;
@@ -220,6 +224,18 @@ void BuildPlan(const SiteCatalog& c, VisitKind kind, int referrer_kind, Rng& r, 
       e.off = (now += r.Range(1, 4));
       acts.push_back(e);
       continue;
+    }
+    // A URL goal (or the visit's third pageview) converts on the pageview, at its time.
+    bool contact_goal = page == c.contact && c.contact_goal >= 0;
+    bool engaged_goal = c.engaged_goal >= 0 && p == 2;
+    if (contact_goal || engaged_goal) {
+      Act g;
+      g.type = ActType::kGoal;
+      g.ref = contact_goal ? c.contact_goal : c.engaged_goal;
+      g.page = page;
+      g.link = pv_at;
+      g.off = now;
+      acts.push_back(g);
     }
     if (!c.contents.empty() && r.Chance(12)) {
       Act e;
@@ -264,7 +280,7 @@ void BuildPlan(const SiteCatalog& c, VisitKind kind, int referrer_kind, Rng& r, 
         g.type = ActType::kGoal;
         g.ref = ev.goal_index;
         g.page = page;
-        g.pv = r.Chance(50) ? cur_pv : kPvNull;
+        g.link = static_cast<int32_t>(acts.size()) - 1;
         g.off = now;
         acts.push_back(g);
       }
@@ -305,21 +321,10 @@ void BuildPlan(const SiteCatalog& c, VisitKind kind, int referrer_kind, Rng& r, 
         g.ref = goal;
         g.page = page;
         g.aux = d.ref;
-        g.pv = kPvNull;
+        g.link = static_cast<int32_t>(acts.size()) - 1;
         g.off = now;
         acts.push_back(g);
       }
-    }
-    bool contact_goal = page == c.contact && c.contact_goal >= 0;
-    bool engaged_goal = c.engaged_goal >= 0 && p == 2;
-    if (contact_goal || engaged_goal) {
-      Act g;
-      g.type = ActType::kGoal;
-      g.ref = contact_goal ? c.contact_goal : c.engaged_goal;
-      g.page = page;
-      g.pv = r.Chance(60) ? cur_pv : kPvNull;
-      g.off = now;
-      acts.push_back(g);
     }
   }
   auto add_pageview = [&](int pg) {
@@ -347,10 +352,21 @@ void BuildPlan(const SiteCatalog& c, VisitKind kind, int referrer_kind, Rng& r, 
     g.type = ActType::kGoal;
     g.ref = 0;
     g.page = page;
-    g.pv = kPvNull;
     g.off = (now += 5);
     acts.push_back(g);
   } else if (c.shop && !plan.items.empty()) {
+    // Matomo's cart holds one line per SKU (a later add replaces the line) and reads an order's
+    // items by SKU id (log_conversion_item's primary key): Live lists them in that order.
+    std::vector<ItemLine> lines;
+    for (auto it = plan.items.rbegin(); it != plan.items.rend(); ++it) {
+      bool seen = false;
+      for (const ItemLine& l : lines) seen = seen || l.product == it->product;
+      if (!seen) lines.push_back(*it);
+    }
+    std::sort(lines.begin(), lines.end(), [&](const ItemLine& a, const ItemLine& b) {
+      return c.products[static_cast<size_t>(a.product)].sku_action < c.products[static_cast<size_t>(b.product)].sku_action;
+    });
+    plan.items = std::move(lines);
     Act e;
     e.pv = kPvNull;
     e.item_begin = 0;
@@ -589,6 +605,7 @@ class VisitWriter {
   std::string& out_;
   bool uniform_offset_ = true;
   int64_t offset_ = 0;
+  int64_t last_hit_off_ = 0;  // offset of the visit's last entry that is not a goal, order or cart
   std::string date_prefix_;  // "Nov 25, 2026 "
 };
 
@@ -653,7 +670,10 @@ void VisitWriter::WriteAction(const Act& a, int64_t next_pv_off, int64_t last_ts
   const CatalogPage* page = a.page >= 0 ? &c_.pages[static_cast<size_t>(a.page)] : nullptr;
   switch (a.type) {
     case ActType::kPageview: {
+      // Matomo's timeSpent (DWC.md §2.5): until the next pageview; the last pageview gets the rest of the
+      // visit when above 10 s, else only the time to the visit's last hit (goals and orders are no hits).
       int64_t spent = next_pv_off >= 0 ? next_pv_off - a.off : last_ts - utc;
+      if (next_pv_off < 0 && spent <= 10) spent = last_hit_off_ - a.off;
       out_ += "{\"type\":\"action\",\"url\":\""sv;
       out_ += page->url;
       out_ += "\",\"pageTitle\":\""sv;
@@ -708,7 +728,7 @@ void VisitWriter::WriteAction(const Act& a, int64_t next_pv_off, int64_t last_ts
       out_ += "{\"type\":13,\"url\":\""sv;
       out_ += page->url;
       out_ += "\",\"pageTitle\":null,\"pageIdAction\":"sv;
-      AppendInt(out_, ct.id_action);
+      AppendInt(out_, page->content_url_action);
       out_ += ",\"idpageview\":\"\","sv;
       server_time();
       out_ += "\"pageId\":"sv;
@@ -738,7 +758,7 @@ void VisitWriter::WriteAction(const Act& a, int64_t next_pv_off, int64_t last_ts
       out_ += "{\"type\":\"event\",\"url\":\""sv;
       out_ += page->url;
       out_ += "\",\"pageIdAction\":"sv;
-      AppendInt(out_, ev.id_action);
+      AppendInt(out_, page->event_url_action);
       out_ += ",\"idpageview\":"sv;
       AppendPvValue(out_, a.pv);
       out_ += ","sv;
@@ -837,15 +857,16 @@ void VisitWriter::WriteAction(const Act& a, int64_t next_pv_off, int64_t last_ts
       out_ += g.name;
       out_ += "\",\"goalId\":"sv;
       AppendInt(out_, g.id);
+      // The idpageview of the entry it converted on (Live's LEFT JOIN on idlink_va).
       out_ += ",\"idpageview\":"sv;
-      AppendPvValue(out_, a.pv);
+      AppendPvValue(out_, a.link >= 0 ? in_.plan->acts[static_cast<size_t>(a.link)].pv : kPvNull);
       out_ += ",\"revenue\":"sv;
       AppendCents(out_, g.revenue_cents);
       out_ += ",\"goalPageId\":"sv;
-      if (a.pv == kPvNull) {
+      if (a.link < 0) {
         out_ += "null"sv;
       } else {
-        AppendInt(out_, page_id - 1);
+        AppendInt(out_, in_.id_visit * 1024 + a.link);
       }
       out_ += ","sv;
       server_time();
@@ -1034,6 +1055,10 @@ void VisitWriter::Write(SimVisit& v) {
     return &buf;
   }();
   next_pv_of.assign(acts.size(), -1);
+  last_hit_off_ = 0;
+  for (const Act& a : acts) {
+    if (a.type != ActType::kGoal && a.type != ActType::kOrder && a.type != ActType::kCart) last_hit_off_ = a.off;
+  }
   for (size_t i = acts.size(); i-- > 0;) {
     next_pv_of[i] = next_pv;
     if (acts[i].type == ActType::kPageview) next_pv = acts[i].off;
