@@ -45,7 +45,8 @@ void PlanCheckout(const SiteCatalog& c, bool truncated, int page, Rng& r, int64_
       if (!seen) lines.push_back(*it);
     }
     std::sort(lines.begin(), lines.end(), [&](const ItemLine& a, const ItemLine& b) {
-      return c.products[static_cast<size_t>(a.product)].sku_action < c.products[static_cast<size_t>(b.product)].sku_action;
+      return c.products[static_cast<size_t>(a.product)].sku_action <
+             c.products[static_cast<size_t>(b.product)].sku_action;
     });
     plan.items = std::move(lines);
     Act e;

@@ -183,7 +183,8 @@ TEST_P(DwcAvsB, VisitsLiveCutAt500AreWholeOnTheDwcPath) {
     EXPECT_EQ(QueryInt(dwc_url_, "SELECT actions FROM matomo_visits" + where), actions) << visit;
   }
   // Every other visit is equal, column by column.
-  CompareResult r = CompareWarehouses(live_url_, dwc_url_, CuratedTables(), {kDocumentedDifferences, {}, truncated, {}});
+  CompareResult r =
+      CompareWarehouses(live_url_, dwc_url_, CuratedTables(), {kDocumentedDifferences, {}, truncated, {}});
   EXPECT_EQ(r.differences, 0);
   EXPECT_GT(r.values, 30000);
   // The daily KPIs: visit-level figures equal; pageviews, conversions and revenue may only be higher on
