@@ -14,6 +14,8 @@
 
 namespace metl::sim {
 
+class LogActions;
+
 struct SimGoal {
   int64_t id = 0;
   std::string name;
@@ -85,6 +87,9 @@ class Dataset {
   // The visits whose last action falls on `day` in the site's time zone. Thread-safe; may
   // generate on demand and cache. Days outside the data's range return an empty list.
   virtual DayVisits VisitsOfDay(int64_t site_id, CivilDate day) const = 0;
+  // The log_action ids behind the visits' pageIdAction and item order (log_actions.h), when the data
+  // has them: the DWC export writes log_action with them. None by default (the export numbers its own).
+  virtual const LogActions* Actions() const { return nullptr; }
   // Visits that "arrive late" for a past day (the --late-data fault): not part of VisitsOfDay,
   // disjoint idVisit values. Once the server releases them, Live and the aggregates include them.
   virtual DayVisits LateVisitsOfDay(int64_t /*site_id*/, CivilDate /*day*/) const {

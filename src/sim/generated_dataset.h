@@ -36,6 +36,9 @@ class GeneratedDataset : public Dataset {
   const std::vector<SimSite>& Sites() const override { return sites_; }
   DayVisits VisitsOfDay(int64_t site_id, CivilDate day) const override;
   DayVisits LateVisitsOfDay(int64_t site_id, CivilDate day) const override;
+  const LogActions* Actions() const override {
+    return catalogs_.empty() ? nullptr : catalogs_.front().actions.get();
+  }
 
   const GeneratorOptions& options() const { return options_; }
 

@@ -56,12 +56,20 @@ void AddGoal(SiteCatalog& c, int64_t id, const std::string& name, int64_t cents,
   c.site.goals.push_back(std::move(sg));
 }
 
-int AddPage(SiteCatalog& c, const std::string& path, const std::string& title, int64_t id_action,
-            const char* dim2, PageRole role, int product = -1) {
+CatalogLink Link(const std::string& url, int goal_index) {
+  CatalogLink l;
+  l.url = E(url);
+  l.url_text = url;
+  l.goal_index = goal_index;
+  return l;
+}
+
+int AddPage(SiteCatalog& c, const std::string& path, const std::string& title, const char* dim2, PageRole role,
+            int product = -1) {
   CatalogPage p;
-  p.url = E(std::string(c.site.main_url) + path);
+  p.url_text = std::string(c.site.main_url) + path;
+  p.url = E(p.url_text);
   p.title = E(title);
-  p.id_action = id_action;
   p.dim2 = dim2 ? Q(dim2) : "null";
   p.role = role;
   p.product = product;
@@ -91,47 +99,46 @@ void BuildShop(SiteCatalog& c, const std::string& sym) {
       {"SKU-PK-900", "Winter Parka", "Jackets", 24900},     {"SKU-TR-300", "Trail Runner GTX", "Shoes", 12900},
       {"SKU-CP-020", "Running Cap", "Accessories", 1990},   {"SKU-LS-700", "Long Sleeve Base", "Shirts", 3450},
   };
-  AddPage(c, "/", n + " - Home", 49, "home", PageRole::kHome);
-  int64_t id = 10;
+  AddPage(c, "/", n + " - Home", "home", PageRole::kHome);
   for (const char* cat : {"Shoes", "Shirts", "Jackets", "Accessories"}) {
     std::string lower = cat;
     for (auto& ch : lower) ch = static_cast<char>(ch | 0x20);
-    AddPage(c, "/category/" + lower, std::string(cat) + " - " + n, id++, "category", PageRole::kList);
+    AddPage(c, "/category/" + lower, std::string(cat) + " - " + n, "category", PageRole::kList);
   }
   for (const auto& p : kProducts) {
-    CatalogProduct cp{E(p.sku), E(p.name), E(p.cat), p.cents};
+    CatalogProduct cp{E(p.sku), E(p.name), E(p.cat), p.cents, p.sku, 0};
     c.products.push_back(std::move(cp));
     std::string sku = p.sku;
     for (auto& ch : sku) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
-    AddPage(c, "/product/" + sku, std::string(p.name) + " - " + n, id++, "product", PageRole::kProduct,
+    AddPage(c, "/product/" + sku, std::string(p.name) + " - " + n, "product", PageRole::kProduct,
             static_cast<int>(c.products.size()) - 1);
   }
-  AddPage(c, "/cart", "Cart - " + n, 67, "checkout", PageRole::kCart);
-  AddPage(c, "/checkout", "Checkout - " + n, 69, "checkout", PageRole::kCheckout);
-  AddPage(c, "/checkout/success", "Thank you - " + n, 71, "checkout", PageRole::kSuccess);
-  AddPage(c, "/contact", "Contact - " + n, 75, "info", PageRole::kContact);
-  AddPage(c, "/about", "About us - " + n, 77, "info", PageRole::kOther);
-  AddPage(c, "/shipping?ref=footer", "Shipping & Returns - " + n, 79, nullptr, PageRole::kOther);
+  AddPage(c, "/cart", "Cart - " + n, "checkout", PageRole::kCart);
+  AddPage(c, "/checkout", "Checkout - " + n, "checkout", PageRole::kCheckout);
+  AddPage(c, "/checkout/success", "Thank you - " + n, "checkout", PageRole::kSuccess);
+  AddPage(c, "/contact", "Contact - " + n, "info", PageRole::kContact);
+  AddPage(c, "/about", "About us - " + n, "info", PageRole::kOther);
+  AddPage(c, "/shipping?ref=footer", "Shipping & Returns - " + n, nullptr, PageRole::kOther);
 
   AddGoal(c, 1, "Contact page visited", 500, "url", "/contact", sym);
   AddGoal(c, 2, "Brochure download", 100, "file", "brochure", sym);
   AddGoal(c, 3, "Newsletter signup", 200, "event_action", "submit", sym);
   c.contact_goal = 0;
   c.events = {
-      {E("Ecommerce"), E("add_to_cart"), "", 2, 45, -1},  // name/value filled from the product
-      {E("Product"), E("add_to_wishlist"), "", 0, 46, -1},
-      {E("Scroll"), E("depth"), E("75%"), 1, 47, -1},
-      {E("Form"), E("submit"), E("newsletter"), 0, 48, 2},
-      {E("Navigation"), E("open_menu"), E("main"), 0, 50, -1},
-      {E("Video"), E("play"), E("Product video \"Road Runner\""), 1, 51, -1},
+      {E("Ecommerce"), E("add_to_cart"), "", 2, -1},  // name/value filled from the product
+      {E("Product"), E("add_to_wishlist"), "", 0, -1},
+      {E("Scroll"), E("depth"), E("75%"), 1, -1},
+      {E("Form"), E("submit"), E("newsletter"), 0, 2},
+      {E("Navigation"), E("open_menu"), E("main"), 0, -1},
+      {E("Video"), E("play"), E("Product video \"Road Runner\""), 1, -1},
   };
-  c.outlinks = {{E("https://www.trustpilot.com/review/" + std::string(c.site.main_url.substr(8))), 208, -1},
-                {E("https://maps.google.com/?q=Demo+Shop"), 73, -1},
-                {E("https://www.instagram.com/demoshop/"), 74, -1}};
-  c.downloads = {{E(c.site.main_url + "/files/brochure-2026.pdf"), 194, 1},
-                 {E(c.site.main_url + "/files/returns-form.docx"), 88, -1}};
-  c.contents = {{E("Hero Banner"), E("/img/banner-bf-2026.jpg"), E("/sale"), 104},
-                {E("Newsletter Box"), E("Get 10% off"), E("/newsletter"), 105}};
+  c.outlinks = {Link("https://www.trustpilot.com/review/" + std::string(c.site.main_url.substr(8)), -1),
+                Link("https://maps.google.com/?q=Demo+Shop", -1),
+                Link("https://www.instagram.com/demoshop/", -1)};
+  c.downloads = {Link(c.site.main_url + "/files/brochure-2026.pdf", 1),
+                 Link(c.site.main_url + "/files/returns-form.docx", -1)};
+  c.contents = {{E("Hero Banner"), E("/img/banner-bf-2026.jpg"), E("/sale")},
+                {E("Newsletter Box"), E("Get 10% off"), E("/newsletter")}};
   for (const char* k : {"trail shoes", "winter jacket", "gym bag", "socks merino", "running shoes", "sale",
                         "size guide", "waterproof jacket", "shop example", "gr\xC3\xB6\xC3\x9F" "e 44"}) {
     c.search_keywords.push_back(E(k));
@@ -153,37 +160,54 @@ void BuildBlog(SiteCatalog& c, const std::string& sym) {
       {"caf\xC3\xA9-culture", "Caf\xC3\xA9 Culture in Vienna \xE2\x98\x95", "Travel"},
       {"shoe-review-2026", "Shoe review: the 2026 line-up", "Running"},
   };
-  AddPage(c, "/", n + " - Home", 401, "Home", PageRole::kHome);
-  AddPage(c, "/articles", "Articles", 402, nullptr, PageRole::kList);
-  int64_t id = 407;
+  AddPage(c, "/", n + " - Home", "Home", PageRole::kHome);
+  AddPage(c, "/articles", "Articles", nullptr, PageRole::kList);
   for (const auto& a : kArticles) {
-    AddPage(c, std::string("/articles/") + a.slug, std::string("Articles / ") + a.title, id++, a.cat,
+    AddPage(c, std::string("/articles/") + a.slug, std::string("Articles / ") + a.title, a.cat,
             PageRole::kArticle);
   }
-  AddPage(c, "/about", "About", 420, nullptr, PageRole::kOther);
-  AddPage(c, "/newsletter", "Newsletter", 421, "Newsletter", PageRole::kContact);
+  AddPage(c, "/about", "About", nullptr, PageRole::kOther);
+  AddPage(c, "/newsletter", "Newsletter", "Newsletter", PageRole::kContact);
 
   AddGoal(c, 1, "Video played", 50, "event_action", "play", sym);
   AddGoal(c, 2, "Engaged reader", 0, "visit_nb_pageviews", "3", sym);
   c.engaged_goal = 1;
   c.events = {
-      {E("Video"), E("play"), E("Intro to Matomo API"), 0, 493, 0},
-      {E("Video"), E("pause"), E("Intro to Matomo API"), 0, 495, -1},
-      {E("Video"), E("complete"), E("Intro to Matomo API"), 1, 496, -1},
-      {E("Scroll"), E("depth"), E("50%"), 1, 497, -1},
-      {E("Navigation"), E("open_menu"), "", 0, 498, -1},
-      {E("Form"), E("submit"), E("comment"), 2, 499, -1},
+      {E("Video"), E("play"), E("Intro to Matomo API"), 0, 0},
+      {E("Video"), E("pause"), E("Intro to Matomo API"), 0, -1},
+      {E("Video"), E("complete"), E("Intro to Matomo API"), 1, -1},
+      {E("Scroll"), E("depth"), E("50%"), 1, -1},
+      {E("Navigation"), E("open_menu"), "", 0, -1},
+      {E("Form"), E("submit"), E("comment"), 2, -1},
   };
-  c.outlinks = {{E("https://github.com/matomo-org/matomo"), 510, -1},
-                {E("https://developer.matomo.org/api-reference/reporting-api"), 511, -1}};
-  c.downloads = {{E(c.site.main_url + "/files/cheatsheet.pdf"), 520, -1},
-                 {E(c.site.main_url + "/files/dataset.csv.gz"), 521, -1}};
-  c.contents = {{E("Sidebar Ad"), E("/img/ad-running.png"), E("https://shop.example.com/"), 530}};
+  c.outlinks = {Link("https://github.com/matomo-org/matomo", -1),
+                Link("https://developer.matomo.org/api-reference/reporting-api", -1)};
+  c.downloads = {Link(c.site.main_url + "/files/cheatsheet.pdf", -1),
+                 Link(c.site.main_url + "/files/dataset.csv.gz", -1)};
+  c.contents = {{E("Sidebar Ad"), E("/img/ad-running.png"), E("https://shop.example.com/")}};
   for (const char* k : {"gdpr", "marathon", "mariadb tuning", "matomo api", "c++ json", "shoes review"}) {
     c.search_keywords.push_back(E(k));
     c.search_keywords_text.push_back(k);
   }
   c.search_categories = {E("Articles")};
+}
+
+// The log_action ids Live shows or orders by, one numbering for all sites (an action used by two
+// sites, such as a SKU, has one id). The DWC export numbers the other actions after them.
+void NumberActions(std::vector<SiteCatalog>& catalogs) {
+  auto actions = std::make_shared<LogActions>();
+  for (auto& c : catalogs) {
+    for (auto& p : c.pages) p.id_action = actions->Id(kPageUrl, PrefixedUrl(p.url_text).name);
+    for (auto& p : c.products) p.sku_action = actions->Id(kItemSku, p.sku_text);
+    for (auto& l : c.outlinks) l.id_action = actions->Id(kOutlink, HtmlEscape(l.url_text));
+    for (auto& l : c.downloads) l.id_action = actions->Id(kDownload, HtmlEscape(l.url_text));
+    for (auto& p : c.pages) {
+      // An event's URL is the page's, as an event action; a content's, the whole URL as a content action.
+      p.event_url_action = actions->Id(kEventCategory, PrefixedUrl(p.url_text).name);
+      p.content_url_action = actions->Id(kContentName, HtmlEscape(p.url_text));
+    }
+  }
+  for (auto& c : catalogs) c.actions = actions;
 }
 
 }  // namespace
@@ -222,6 +246,7 @@ Result<std::vector<SiteCatalog>> BuildCatalogs(int sites, CivilDate from) {
     c.campaigns = {E("winter-sale"), E("retargeting-nov"), E("affiliate-program"), E("newsletter-2026-11")};
     out.push_back(std::move(c));
   }
+  NumberActions(out);
   return out;
 }
 

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "sim/dataset.h"
+#include "sim/log_actions.h"
 
 namespace metl::sim {
 
@@ -15,7 +17,9 @@ enum class PageRole : uint8_t { kHome, kList, kProduct, kCart, kCheckout, kSucce
 
 struct CatalogPage {
   std::string url, title;  // escaped
-  int64_t id_action = 0;
+  std::string url_text;    // the URL unescaped
+  // log_action ids (log_actions.h) of this URL as a page (type 1), an event's (10) and a content's (13).
+  int64_t id_action = 0, event_url_action = 0, content_url_action = 0;
   std::string dim2;  // JSON value: "\"home\"" or "null"
   PageRole role = PageRole::kOther;
   int product = -1;  // index into products for product pages
@@ -24,24 +28,25 @@ struct CatalogPage {
 struct CatalogProduct {
   std::string sku, name, category;  // escaped
   int64_t price_cents = 0;
+  std::string sku_text;     // unescaped
+  int64_t sku_action = 0;   // log_action id of the SKU: the order of an order's items
 };
 
 struct CatalogEvent {
   std::string category, action, name;  // escaped; name empty = no eventName key
   int value_kind = 0;                  // 0: no eventValue, 1: integer, 2: decimal
-  int64_t id_action = 0;
   int goal_index = -1;  // index into goals the event converts, -1 none
 };
 
 struct CatalogLink {
-  std::string url;  // escaped
-  int64_t id_action = 0;
+  std::string url;       // escaped
+  std::string url_text;  // unescaped
   int goal_index = -1;
+  int64_t id_action = 0;  // log_action id (type 2 or 3)
 };
 
 struct CatalogContent {
   std::string name, piece, target;  // escaped
-  int64_t id_action = 0;
 };
 
 struct CatalogGoal {
@@ -69,6 +74,8 @@ struct SiteCatalog {
   // Indexes of pages by role, for quick picks.
   std::vector<int> product_pages, list_pages, article_pages, other_pages;
   int home = 0, cart = -1, checkout = -1, success = -1, contact = -1;
+  // log_action of all the sites (shared): Matomo has one table for all sites.
+  std::shared_ptr<const LogActions> actions;
 };
 
 // Pre-rendered visitor profiles: a block of visit-level keys each.
@@ -88,7 +95,8 @@ struct CountryProfile {
 };
 
 // Sites 1..n: 1 = "Demo Shop" (UTC, EUR, ecommerce), 2 = "Demo Blog" (America/New_York, USD),
-// then shops and blogs in other zones and currencies. ts_created is 60 days before `from`.
+// then shops and blogs in other zones and currencies. ts_created is 60 days before `from`. The
+// log_action ids of their URLs and SKUs are numbered once for all sites (log_actions.h).
 Result<std::vector<SiteCatalog>> BuildCatalogs(int sites, CivilDate from);
 
 const std::vector<DeviceProfile>& DeviceProfiles();
