@@ -56,6 +56,14 @@ DwcLoadStep RunDwcLoadStep(CommandContext& ctx) {
   // The export files: --from-dir's folder, else the landing zone's dwc/ mirror (local or gs://).
   const dwc::ExportFolder folder =
       from_dir.empty() ? dwc::ExportFolder::OfLanding(zone) : dwc::ExportFolder::Local(from_dir);
+  if (from_dir.empty() && !zone.store()) {
+    // Nothing ever landed (or a failed `dwc extract` before it): say so, not "pass --from-dir".
+    if (auto exists = folder.Exists(); exists.ok() && !*exists) {
+      return fail(Error(ErrorKind::kConfig, "nothing has landed in " + folder.Describe() + " yet")
+                      .WithHint("`matomo-etl dwc extract --s3 s3://BUCKET/PREFIX` (or `dwc sync`) lands the export "
+                                "files there; `dwc load --from-dir DIR` loads a folder of your own"));
+    }
+  }
   auto files = folder.List();
   if (!files.ok()) return fail(files.error());
   step.files = static_cast<int64_t>(files->size());

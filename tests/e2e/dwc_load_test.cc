@@ -179,6 +179,14 @@ TEST_P(DwcLoad, MalformedLineFailsItsFileAloneNamingKeyAndLine) {
   EXPECT_EQ(QueryInt(url_, "SELECT coalesce(max(quantity), 0) FROM matomo_ecommerce_items WHERE visit_id = 930"), 1);
 }
 
+TEST_P(DwcLoad, NothingLandedYetSaysWhatLandsTheFiles) {
+  // No --from-dir and no <landing>/dwc/: the hint names `dwc extract`, not a flag `dwc sync` lacks.
+  ProcessResult r = RunEtl({"dwc", "load", "--landing", (tmp_.path() / "empty-landing").string(), "--warehouse", url_});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("nothing has landed in"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dwc extract"), std::string::npos) << r.err;
+}
+
 TEST_P(DwcLoad, ChangedFileWithoutAVisitRemovesIt) {
   // A GDPR deletion applied to the export: visit 926 sits in a file of its own, which is then
   // re-delivered without it (a new ETag). No row names visit 926 any more, yet its day is rebuilt.

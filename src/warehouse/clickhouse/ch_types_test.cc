@@ -93,8 +93,12 @@ TEST(ChTypes, ValuesClickHouseWouldAlterAreDataErrorsNamingTheColumn) {
 }
 
 TEST(ChTypes, TablesArePartitionedBySiteAndDayAndShardedByTheirHash) {
-  const std::string sql = CreateLocalTableSql(kTable, "t_local");
+  TableDef with_site = kTable;
+  with_site.columns.insert(with_site.columns.begin(), ColumnDef{"site_id", LogicalType::kBigInt, false, "", ""});
+  const std::string sql = CreateLocalTableSql(with_site, "t_local");
   EXPECT_NE(sql.find("ENGINE = MergeTree PARTITION BY (site_id, `d`)"), std::string::npos) << sql;
+  // A table without a site (matomo_dates) is one partition, sorted by its key.
+  EXPECT_NE(CreateLocalTableSql(kTable, "t_local").find("PARTITION BY tuple()"), std::string::npos);
   EXPECT_NE(sql.find("`t` Nullable(DateTime('UTC'))"), std::string::npos) << sql;
   EXPECT_NE(sql.find("`w` Decimal(38, 6)"), std::string::npos) << sql;
   EXPECT_EQ(CreateDistributedTableSql(kTable, "db", "etl", "t_local"),
