@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <set>
 
 #include "core/log.h"
@@ -26,15 +25,6 @@ struct Statement {
 
 std::string Lit(CivilDate d) {
   return "DATE '" + d.ToString() + "'";
-}
-
-std::string RunToken() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const char* hex = "0123456789abcdef";
-  std::string out;
-  uint64_t v = rng();
-  for (int i = 0; i < 8; ++i, v >>= 4) out += hex[v & 15];
-  return out;
 }
 
 // Per site, the days in [from, to].
@@ -133,7 +123,7 @@ class Script {
 
 Status RunChAnalysisModels(Session& session, const AnalysisOptions& options, const ChAnalysisPlan& plan,
                            const std::vector<std::string>& date_rows) {
-  Script script(RunToken());
+  Script script(StagingRunToken());
   std::map<int64_t, std::set<CivilDate>> days;
   for (const auto& k : plan.touched) days[k.site_id].insert(k.date);
   std::set<PartitionKey> touched(plan.touched.begin(), plan.touched.end());

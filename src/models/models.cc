@@ -22,15 +22,6 @@ std::vector<std::string_view> SplitStatements(std::string_view sql) {
   return out;
 }
 
-// 8 hex digits naming one run's staging tables.
-std::string RunToken() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const char* hex = "0123456789abcdef";
-  std::string out;
-  uint64_t v = rng();
-  for (int i = 0; i < 8; ++i, v >>= 4) out += hex[v & 15];
-  return out;
-}
 
 }  // namespace
 
@@ -72,7 +63,7 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
     // ClickHouse rebuilds the touched days in staging tables of this run and swaps them in.
     const bool clickhouse = caps.dialect == "clickhouse";
     const std::vector<Model> reports = clickhouse ? ChReportModels() : ReportModels();
-    const std::string token = clickhouse ? RunToken() : "";
+    const std::string token = clickhouse ? StagingRunToken() : "";
     for (const Model& m : reports) {
       report_sql.push_back(clickhouse ? BindChReportSql(m.name, m.sql, touched, token)
                                       : BindReportSql(m.sql, touched, caps.dialect));
@@ -101,6 +92,15 @@ Status RunModels(warehouse::Session& session, const warehouse::Capabilities& cap
   }
   if (caps.transactions) METL_TRY(session.Execute("COMMIT"));
   return OkStatus();
+}
+
+std::string StagingRunToken() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  const char* hex = "0123456789abcdef";
+  std::string out;
+  uint64_t v = rng();
+  for (int i = 0; i < 8; ++i, v >>= 4) out += hex[v & 15];
+  return out;
 }
 
 }  // namespace metl::models

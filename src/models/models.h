@@ -35,6 +35,9 @@ Status PlannerSettings(warehouse::Session& session, const warehouse::Capabilitie
 // head, seconds).
 Status TimedExecute(warehouse::Session& session, std::string_view model, std::string_view stmt);
 
+// 8 random hex digits naming one run's staging tables (ClickHouse's swaps: two runs never share one).
+std::string StagingRunToken();
+
 Status RunModels(warehouse::Session& session, const warehouse::Capabilities& caps,
                  const std::vector<warehouse::PartitionKey>* touched = nullptr);
 
